@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pxeline's configuration: loaded with libconfig, validated, defaults
+ * filled in. Every error names the file and line it comes from.
+ * See config/pxeline.cfg for every key, commented.
+ */
+#ifndef PXELINE_CONFIG_H
+#define PXELINE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CFG_MAX_INTERFACES 8
+#define CFG_MAX_EAL_ARGS 64
+#define CFG_MAX_PROFILES 64
+#define CFG_MAX_IGNORE_MACS 256
+#define CFG_PATH_MAX 4096
+
+enum cfg_log_level { CFG_LOG_ERROR, CFG_LOG_WARN, CFG_LOG_INFO, CFG_LOG_DEBUG };
+
+struct cfg_interface {
+	char device[256];	/* vdev string ("net_af_packet0,iface=veth0") or PCI address */
+	uint32_t address;	/* engine's own IPv4, host order */
+	uint8_t prefix_len;	/* from "A.B.C.D/len" */
+	uint32_t gateway;	/* host order, 0 = none (replies go back to the sender's MAC) */
+	uint32_t mtu;		/* default 1500 */
+	uint16_t vlan;		/* 802.1Q id, 0 = untagged */
+	uint16_t queues;	/* RX/TX queue pairs, default 1 (one per worker) */
+};
+
+struct cfg_tftp {
+	char root[CFG_PATH_MAX];	/* served directory; required */
+	bool case_insensitive;		/* default true */
+	uint32_t blksize_max;		/* default 65464, also capped by MTU unless fragments allowed */
+	bool allow_fragments;		/* DATA larger than the MTU, IP-fragmented; default true */
+	uint32_t windowsize_max;	/* default 64 */
+	uint32_t timeout_ms;		/* retransmit timeout when the client asks none; default 1000 */
+	uint32_t retries;		/* retransmissions before giving up; default 5 */
+	uint32_t max_sessions;		/* per lcore; default 16384 */
+	bool msftwindow;		/* Microsoft variable window; default false (patent note) */
+	bool netascii;			/* convert netascii (true) or refuse it (false); default false */
+};
+
+struct cfg_cache {
+	uint64_t size;			/* bytes of hugepage memory for chunks; default 256 MiB */
+	uint32_t chunk_size;		/* bytes per chunk; default 1 MiB */
+	uint32_t readahead;		/* chunks read ahead of a transfer; default 4 */
+	uint32_t queue_depth;		/* io_uring queue depth; default 64 */
+};
+
+struct cfg_profile {
+	char name[64];
+	char bios[256];
+	char efi_x64[256];
+	char efi_ia32[256];
+	char arm32[256];
+	char arm64[256];
+	char bios_prompt[256];	/* F12 variant (like pxeboot.n12), optional */
+	char abort[256];	/* abort / next-device file (like abortpxe.com) */
+	char ipxe[512];		/* for clients already running iPXE: script or URL */
+};
+
+enum cfg_unknown_action { CFG_UNKNOWN_BOOT, CFG_UNKNOWN_ABORT, CFG_UNKNOWN_IGNORE };
+
+struct cfg_dhcp {
+	bool enabled;		/* proxyDHCP at all; default true */
+	bool port67;		/* answer on 67 too; default true */
+	uint32_t delay_ms;	/* response delay; default 0 */
+	uint32_t n_ignore;
+	uint8_t ignore_macs[CFG_MAX_IGNORE_MACS][6];
+};
+
+struct pxeline_config {
+	char file[CFG_PATH_MAX];	/* where it was loaded from */
+	int n_interfaces;
+	struct cfg_interface interfaces[CFG_MAX_INTERFACES];
+	int n_eal_args;
+	char *eal_args[CFG_MAX_EAL_ARGS];	/* dpdk.eal, owned */
+	uint32_t workers;			/* worker lcores; default 1 */
+	struct cfg_tftp tftp;
+	struct cfg_cache cache;
+	struct cfg_dhcp dhcp;
+	int n_profiles;
+	struct cfg_profile profiles[CFG_MAX_PROFILES];
+	enum cfg_unknown_action unknown_action;
+	char unknown_profile[64];
+	char control_socket[CFG_PATH_MAX];	/* default /run/pxeline.sock */
+	char state_db[CFG_PATH_MAX];		/* default /var/lib/pxeline/state.db */
+	enum cfg_log_level log_level;		/* default info */
+	char log_file[CFG_PATH_MAX];		/* "" = stderr */
+};
+
+/*
+ * Loads and validates path into cfg. Returns the number of errors; each is
+ * written to errs as "FILE:LINE: message\n" (all of them, not just the first).
+ */
+int cfg_load(const char *path, struct pxeline_config *cfg, FILE *errs);
+
+/* Frees what cfg_load allocated. */
+void cfg_free(struct pxeline_config *cfg);
+
+/* Finds a profile by name, or NULL. */
+const struct cfg_profile *cfg_find_profile(const struct pxeline_config *cfg, const char *name);
+
+#endif /* PXELINE_CONFIG_H */

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ethernet (+802.1Q), ARP, IPv4, ICMP echo and UDP: just enough L2/L3 for a
+ * boot server that owns its own address. Classifies a received frame and
+ * builds the few frames the engine sends. No DPDK, no I/O.
+ *
+ * Addresses and ports in the structs below are in host byte order.
+ */
+#ifndef PXELINE_PROTO_FRAME_H
+#define PXELINE_PROTO_FRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FRAME_ETH_LEN 14
+#define FRAME_VLAN_LEN 4
+#define FRAME_IPV4_LEN 20	/* we send no IP options */
+#define FRAME_UDP_LEN 8
+#define FRAME_IP_BROADCAST 0xffffffffu
+
+/* What the engine is on one interface. */
+struct frame_local {
+	uint8_t mac[6];
+	uint32_t ip;		/* our own address, not the kernel's */
+	uint32_t netmask;
+	uint16_t vlan;		/* 802.1Q VLAN id, 0 = untagged */
+};
+
+enum frame_kind {
+	FRAME_ARP_REQUEST,	/* an ARP request for our address */
+	FRAME_ARP_REPLY,	/* an ARP reply (to learn from) */
+	FRAME_ICMP_ECHO,	/* an echo request to our address */
+	FRAME_UDP,		/* a UDP datagram to us, broadcast or multicast */
+};
+
+enum frame_err {
+	FRAME_OK = 0,
+	FRAME_ERR_SHORT,	/* shorter than the headers it claims */
+	FRAME_ERR_ETHERTYPE,	/* neither IPv4 nor ARP */
+	FRAME_ERR_VLAN,		/* tagged for another VLAN, or untagged when we want a tag */
+	FRAME_ERR_ARP,		/* malformed ARP, or not for us */
+	FRAME_ERR_IP_VERSION,
+	FRAME_ERR_IP_HDRLEN,	/* IHL < 5 or beyond the frame */
+	FRAME_ERR_IP_LEN,	/* total length inconsistent with the frame */
+	FRAME_ERR_IP_CSUM,
+	FRAME_ERR_IP_FRAGMENT,	/* requests never need fragments: dropped */
+	FRAME_ERR_NOT_FOR_US,	/* another host's unicast */
+	FRAME_ERR_PROTO,	/* an IP protocol we do not serve */
+	FRAME_ERR_ICMP,		/* ICMP that is not a well-formed echo request */
+	FRAME_ERR_UDP_LEN,
+	FRAME_ERR_UDP_CSUM,
+	FRAME_ERR__MAX,
+};
+
+const char *frame_strerror(enum frame_err e);
+
+/* Checksums the NIC already verified (from the PMD's offload flags). */
+enum frame_csum_flags {
+	FRAME_IP_CSUM_GOOD = 1u << 0,
+	FRAME_L4_CSUM_GOOD = 1u << 1,
+};
+
+struct frame_info {
+	enum frame_kind kind;
+	uint8_t src_mac[6];
+	uint8_t dst_mac[6];
+	uint16_t vlan;		/* VLAN id seen, 0 = untagged */
+	uint32_t src_ip;	/* IPv4, or ARP sender address */
+	uint32_t dst_ip;	/* IPv4, or ARP target address */
+	uint16_t src_port;	/* UDP only */
+	uint16_t dst_port;
+	uint8_t ttl;
+	size_t l3_off;		/* offset of the IPv4 or ARP header */
+	size_t l4_off;		/* offset of the UDP or ICMP header */
+	const uint8_t *payload;	/* UDP payload, or ICMP message from its header */
+	size_t payload_len;
+	bool ip_broadcast;	/* 255.255.255.255 or the subnet broadcast */
+	bool ip_multicast;	/* 224.0.0.0/4 */
+};
+
+/* Classifies one received frame for the interface described by local. */
+enum frame_err frame_classify(const uint8_t *frame, size_t len,
+			      const struct frame_local *local, unsigned csum_flags,
+			      struct frame_info *out);
+
+/* The ARP reply to a FRAME_ARP_REQUEST; returns the frame length or 0. */
+size_t frame_build_arp_reply(uint8_t *out, size_t cap, const struct frame_local *local,
+			     const struct frame_info *req);
+
+/* The echo reply to a FRAME_ICMP_ECHO (same id, sequence and data). */
+size_t frame_build_icmp_echo_reply(uint8_t *out, size_t cap, const struct frame_local *local,
+				   const struct frame_info *req);
+
+/* Where a UDP datagram goes, and from where. */
+struct frame_udp_tx {
+	uint8_t src_mac[6];
+	uint8_t dst_mac[6];
+	uint16_t vlan;		/* 0 = untagged */
+	uint32_t src_ip;
+	uint32_t dst_ip;
+	uint16_t src_port;
+	uint16_t dst_port;
+	uint8_t ttl;
+	uint16_t ip_id;		/* the same id for every fragment of a datagram */
+};
+
+/* Length of the Ethernet(+VLAN)+IPv4+UDP headers for this destination. */
+size_t frame_udp_header_len(const struct frame_udp_tx *t);
+
+/*
+ * Writes Ethernet(+VLAN), IPv4 (with its checksum, DF clear) and UDP
+ * headers for a payload of payload_len bytes that the caller places right
+ * after them. udp_csum is stored as given (network order; 0 = none, allowed
+ * in IPv4). Returns the header length, or 0 if cap is too small or the
+ * datagram cannot be represented (over 65507 bytes of payload).
+ */
+size_t frame_build_udp_header(uint8_t *out, size_t cap, const struct frame_udp_tx *t,
+			      size_t payload_len, uint16_t udp_csum);
+
+/* Internet checksum pieces, for building and verifying. */
+uint32_t frame_csum_add(uint32_t sum, const void *buf, size_t len);
+uint16_t frame_csum_fold(uint32_t sum);
+/* Pseudo-header sum for UDP over IPv4 (addresses host order). */
+uint32_t frame_udp_pseudo_sum(uint32_t src_ip, uint32_t dst_ip, uint16_t udp_len);
+
+/* The Ethernet address of an IPv4 multicast group (01:00:5e + low 23 bits). */
+void frame_multicast_mac(uint32_t group, uint8_t ret_mac[6]);
+
+#endif /* PXELINE_PROTO_FRAME_H */

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The sending side of one TFTP transfer, as a plain state machine.
+ *
+ * Blocks are numbered absolutely (1 .. last) inside; only the wire number
+ * wraps (after 65535 to 0, or to 1 with tftpd-hpa's "rollover=1"). The
+ * window is RFC 7440's: send up to windowsize blocks, wait for an ACK; an
+ * ACK of block k means "all up to k arrived", so sending resumes at k+1
+ * (go-back on loss). Duplicate and stale ACKs never trigger a resend: only
+ * the timer does (Sorcerer's Apprentice, RFC 1123 4.2.3.1).
+ *
+ * Functions take an event and fill a plan: what the caller must send now.
+ */
+#ifndef PXELINE_PROTO_TFTP_WINDOW_H
+#define PXELINE_PROTO_TFTP_WINDOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct tftp_window {
+	uint64_t size;		/* file size in bytes */
+	uint64_t last;		/* absolute number of the final (short) block */
+	uint64_t acked;		/* highest block acknowledged; 0 = none/OACK */
+	uint64_t next;		/* next block to send */
+	uint32_t blksize;	/* payload bytes per block */
+	uint32_t windowsize;	/* blocks per window now (msftwindow may change it) */
+	uint32_t windowsize_max;/* ceiling for msftwindow requests */
+	uint8_t rollover;	/* wire block after 65535: 0 or 1 */
+	bool oack_pending;	/* an OACK was sent and ACK 0 has not come */
+	bool done;		/* the final block was acknowledged */
+};
+
+enum tftp_win_event {
+	TFTP_WIN_SEND,		/* send plan blocks (and/or the OACK) */
+	TFTP_WIN_IGNORE,	/* duplicate or stale ACK: send nothing */
+	TFTP_WIN_DONE,		/* the final block was acknowledged */
+	TFTP_WIN_BAD_ACK,	/* ACK for a block never sent: protocol error */
+};
+
+/* What to send now: the OACK and/or blocks [first, first + count). */
+struct tftp_win_plan {
+	bool send_oack;
+	uint64_t first;
+	uint32_t count;
+	uint32_t resent;	/* how many of those were sent before */
+};
+
+/* Sets up a transfer; with_oack when options were granted. */
+void tftp_window_init(struct tftp_window *w, uint64_t size, uint32_t blksize,
+		      uint32_t windowsize, uint8_t rollover, bool with_oack);
+
+/* The first thing to send: the OACK, or the first window. */
+enum tftp_win_event tftp_window_start(struct tftp_window *w, struct tftp_win_plan *plan);
+
+/* An ACK arrived with this wire block number. */
+enum tftp_win_event tftp_window_on_ack(struct tftp_window *w, uint16_t wire_block,
+				       struct tftp_win_plan *plan);
+
+/* The retransmission timer fired: resend from the first unacknowledged block. */
+enum tftp_win_event tftp_window_on_timeout(struct tftp_window *w, struct tftp_win_plan *plan);
+
+/* msftwindow: the client asked for n blocks in the next window (clamped). */
+void tftp_window_set_size(struct tftp_window *w, uint32_t n);
+
+/* Wire block number of absolute block n. */
+uint16_t tftp_window_wire_block(const struct tftp_window *w, uint64_t n);
+
+/* Byte offset and length of absolute block n's payload. */
+void tftp_window_block_span(const struct tftp_window *w, uint64_t n,
+			    uint64_t *ret_offset, uint32_t *ret_len);
+
+#endif /* PXELINE_PROTO_TFTP_WINDOW_H */
