@@ -115,15 +115,30 @@ struct tftp_packet {
 		} data;
 		struct {			/* ERROR */
 			uint16_t code;
-			const char *msg;	/* may be "" if the client sent none */
+			/* NUL-terminated in the buffer; a message that runs to
+			 * the end without NUL is TFTP_ERR_NO_NUL, but a packet
+			 * that ends right after the code gives "". */
+			const char *msg;
 		} error;
 	} u;
 };
 
-/* Parses one TFTP datagram. On error *out is unspecified. */
+/*
+ * Parses one TFTP datagram. On error *out is unspecified.
+ * RRQ/WRQ with nothing after the filename is TFTP_ERR_BAD_MODE; NUL bytes
+ * after the last option (client padding) are ignored. OACK options land in
+ * u.req.opts (filename NULL). ACK bytes after the msftwindow byte are ignored.
+ */
 enum tftp_err tftp_parse(const uint8_t *buf, size_t len, struct tftp_packet *out);
 
-/* Builders return the length written, or 0 when cap is too small. */
+/*
+ * Builders return the length written, or 0 when cap is too small.
+ * Options go out in one fixed order (blksize, tsize, timeout, utimeout,
+ * windowsize, msftwindow, rollover, multicast), values in decimal.
+ * tftp_build_oack() leaves multicast out (its "addr,port,mc" value belongs
+ * to the session layer); tftp_build_rrq() sends tsize as "0" and multicast
+ * as "".
+ */
 size_t tftp_build_oack(uint8_t *buf, size_t cap, const struct tftp_options *granted);
 size_t tftp_build_error(uint8_t *buf, size_t cap, uint16_t code, const char *msg);
 /* Writes the 4-byte DATA header; the payload follows it. */
@@ -147,8 +162,15 @@ struct tftp_limits {
  * (for tsize). Options not granted are absent from ret_granted->present;
  * out-of-range values are clamped per RFC (blksize down to the max, windowsize
  * down to the max). Returns TFTP_OK, or TFTP_ERR_OPT_BAD_VALUE when a value
- * cannot be honoured at all (e.g. blksize < 8, timeout 0), which the caller
+ * cannot be honoured at all (blksize < 8, windowsize 0), which the caller
  * answers with ERROR 8.
+ * A timeout outside 1..255 or outside [timeout_min, timeout_max] is not
+ * granted (left out of the OACK) rather than refused: RFC 2349 lets the
+ * server only echo the asked value, and the client keeps its default.
+ * windowsize_max == 0 means windowsize is never granted. msftwindow is
+ * granted (27182) only when lim->msftwindow is set and 31416 was asked;
+ * rollover only as 0 or 1; utimeout in 10000..255000000 us (tftpd-hpa) and
+ * not above timeout_max; multicast never (the session layer owns groups).
  */
 enum tftp_err tftp_negotiate(const struct tftp_options *req,
 			     const struct tftp_limits *lim, uint64_t file_size,
