@@ -30,7 +30,7 @@ struct cfg_interface {
 };
 
 struct cfg_tftp {
-	char root[CFG_PATH_MAX];	/* served directory; required */
+	char root[CFG_PATH_MAX];	/* served directory; required; made absolute (realpath) by cfg_load */
 	bool case_insensitive;		/* default true */
 	uint32_t blksize_max;		/* default 65464, also capped by MTU unless fragments allowed */
 	bool allow_fragments;		/* DATA larger than the MTU, IP-fragmented; default true */
@@ -91,13 +91,62 @@ struct pxeline_config {
 	char log_file[CFG_PATH_MAX];		/* "" = stderr */
 };
 
+/* Why a value given to cfg_parse_mac/cfg_parse_ipv4* was refused. */
+enum cfg_error {
+	CFG_OK = 0,
+	CFG_ERR_EMPTY,		/* NULL or "" */
+	CFG_ERR_SYNTAX,		/* not the expected shape: separators, digits, trailing bytes */
+	CFG_ERR_OCTET,		/* IPv4 octet above 255 or with a leading zero (octal?) */
+	CFG_ERR_PREFIX,		/* "/len" missing, malformed or above 32 */
+	CFG_ERR_MAX
+};
+
+/* Never NULL, also for values out of range. */
+const char *cfg_strerror(int err);
+
+/* cfg_load_opts flags. */
+#define CFG_LOAD_NO_FS_CHECK (1u << 0)	/* skip "tftp.root exists and is a directory" (tests, linting a config for another machine) */
+
+/*
+ * Fills cfg with every default documented above and in pxeline.cfg.
+ * cfg_load does this first; exposed so other modules' tests can start from it.
+ */
+void cfg_defaults(struct pxeline_config *cfg);
+
+/* cfg_load with flags (CFG_LOAD_*). */
+int cfg_load_opts(const char *path, unsigned int flags, struct pxeline_config *cfg, FILE *errs);
+
+/*
+ * Loads and validates text as if it were a file named name (used in error
+ * messages). @include resolves relative to the current directory.
+ */
+int cfg_load_string(const char *text, const char *name, unsigned int flags,
+		    struct pxeline_config *cfg, FILE *errs);
+
+/*
+ * "52:54:00:12:34:56" or "52-54-00-12-34-56": six octets of exactly two hex
+ * digits each, one separator kind, nothing after. 0 or a cfg_error.
+ */
+int cfg_parse_mac(const char *s, uint8_t ret_mac[6]);
+
+/*
+ * "A.B.C.D": four decimal octets 0..255 without leading zeros (inet_aton
+ * would read "010" as octal 8). ret_ip in host order. 0 or a cfg_error.
+ */
+int cfg_parse_ipv4(const char *s, uint32_t *ret_ip);
+
+/* "A.B.C.D/len", len 0..32 in decimal without leading zeros. 0 or a cfg_error. */
+int cfg_parse_ipv4_prefix(const char *s, uint32_t *ret_ip, uint8_t *ret_len);
+
 /*
  * Loads and validates path into cfg. Returns the number of errors; each is
  * written to errs as "FILE:LINE: message\n" (all of them, not just the first).
+ * errs may be NULL. On errors cfg holds what could be read: use it only to
+ * cfg_free it. Line 1 stands for "the file" where a key is missing at the top.
  */
 int cfg_load(const char *path, struct pxeline_config *cfg, FILE *errs);
 
-/* Frees what cfg_load allocated. */
+/* Frees what cfg_load allocated. Safe after any cfg_load, failed or not, and twice. */
 void cfg_free(struct pxeline_config *cfg);
 
 /* Finds a profile by name, or NULL. */
