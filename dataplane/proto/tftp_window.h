@@ -10,6 +10,16 @@
  * the timer does (Sorcerer's Apprentice, RFC 1123 4.2.3.1).
  *
  * Functions take an event and fill a plan: what the caller must send now.
+ *
+ * An ACK's 16-bit number is read against the blocks already sent: a block in
+ * (acked, sent_max] is progress, acked itself or a block shortly before it
+ * is a duplicate or stale ACK (ignored), anything else was never sent
+ * (BAD_ACK). The values of the 16-bit space not covered by [acked,
+ * sent_max] are split in half between "stale" and "never sent", the stale
+ * half getting the odd one: a wrong "stale" only costs a timeout, a wrong
+ * "never sent" ends the transfer. windowsize is kept below the wire period
+ * (65535 with rollover 0, 65534 with rollover 1) so that the range in
+ * flight is never ambiguous.
  */
 #ifndef PXELINE_PROTO_TFTP_WINDOW_H
 #define PXELINE_PROTO_TFTP_WINDOW_H
@@ -22,6 +32,7 @@ struct tftp_window {
 	uint64_t last;		/* absolute number of the final (short) block */
 	uint64_t acked;		/* highest block acknowledged; 0 = none/OACK */
 	uint64_t next;		/* next block to send */
+	uint64_t sent_max;	/* highest block ever sent; ACKs above it are bad */
 	uint32_t blksize;	/* payload bytes per block */
 	uint32_t windowsize;	/* blocks per window now (msftwindow may change it) */
 	uint32_t windowsize_max;/* ceiling for msftwindow requests */
@@ -35,7 +46,10 @@ enum tftp_win_event {
 	TFTP_WIN_IGNORE,	/* duplicate or stale ACK: send nothing */
 	TFTP_WIN_DONE,		/* the final block was acknowledged */
 	TFTP_WIN_BAD_ACK,	/* ACK for a block never sent: protocol error */
+	TFTP_WIN__MAX,
 };
+
+const char *tftp_win_strevent(enum tftp_win_event e);
 
 /* What to send now: the OACK and/or blocks [first, first + count). */
 struct tftp_win_plan {
@@ -52,7 +66,12 @@ void tftp_window_init(struct tftp_window *w, uint64_t size, uint32_t blksize,
 /* The first thing to send: the OACK, or the first window. */
 enum tftp_win_event tftp_window_start(struct tftp_window *w, struct tftp_win_plan *plan);
 
-/* An ACK arrived with this wire block number. */
+/*
+ * An ACK arrived with this wire block number. While the OACK is pending only
+ * ACK 0 is valid (RFC 2347); any other number is BAD_ACK. After DONE every
+ * ACK is IGNORE. With msftwindow, call tftp_window_set_size() with the ACK's
+ * extra byte first: the window this ACK opens then has the asked size.
+ */
 enum tftp_win_event tftp_window_on_ack(struct tftp_window *w, uint16_t wire_block,
 				       struct tftp_win_plan *plan);
 
@@ -62,10 +81,13 @@ enum tftp_win_event tftp_window_on_timeout(struct tftp_window *w, struct tftp_wi
 /* msftwindow: the client asked for n blocks in the next window (clamped). */
 void tftp_window_set_size(struct tftp_window *w, uint32_t n);
 
+/* Raises (or lowers) the ceiling for msftwindow; clamped to 1..period-1. */
+void tftp_window_set_max(struct tftp_window *w, uint32_t max);
+
 /* Wire block number of absolute block n. */
 uint16_t tftp_window_wire_block(const struct tftp_window *w, uint64_t n);
 
-/* Byte offset and length of absolute block n's payload. */
+/* Byte offset and length of absolute block n's payload; (size, 0) outside 1..last. */
 void tftp_window_block_span(const struct tftp_window *w, uint64_t n,
 			    uint64_t *ret_offset, uint32_t *ret_len);
 
