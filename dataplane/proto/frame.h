@@ -63,7 +63,7 @@ enum frame_csum_flags {
 
 struct frame_info {
 	enum frame_kind kind;
-	uint8_t src_mac[6];
+	uint8_t src_mac[6];	/* Ethernet source; for ARP the sender hardware address */
 	uint8_t dst_mac[6];
 	uint16_t vlan;		/* VLAN id seen, 0 = untagged */
 	uint32_t src_ip;	/* IPv4, or ARP sender address */
@@ -72,23 +72,34 @@ struct frame_info {
 	uint16_t dst_port;
 	uint8_t ttl;
 	size_t l3_off;		/* offset of the IPv4 or ARP header */
-	size_t l4_off;		/* offset of the UDP or ICMP header */
-	const uint8_t *payload;	/* UDP payload, or ICMP message from its header */
+	size_t l4_off;		/* offset of the UDP or ICMP header, 0 for ARP */
+	const uint8_t *payload;	/* UDP payload, ICMP message from its header, or ARP message */
 	size_t payload_len;
 	bool ip_broadcast;	/* 255.255.255.255 or the subnet broadcast */
 	bool ip_multicast;	/* 224.0.0.0/4 */
 };
 
-/* Classifies one received frame for the interface described by local. */
+/*
+ * Classifies one received frame for the interface described by local.
+ * Untagged frames and priority-tagged ones (VID 0) count as VLAN 0. On an
+ * error, out keeps what was parsed before it (MACs, VLAN, addresses) for the
+ * caller's log line; payload points into frame.
+ */
 enum frame_err frame_classify(const uint8_t *frame, size_t len,
 			      const struct frame_local *local, unsigned csum_flags,
 			      struct frame_info *out);
 
-/* The ARP reply to a FRAME_ARP_REQUEST; returns the frame length or 0. */
+/*
+ * The ARP reply to a FRAME_ARP_REQUEST; returns the frame length or 0.
+ * Replies to ARP and ICMP are zero-padded to 60 bytes (not every PMD pads).
+ */
 size_t frame_build_arp_reply(uint8_t *out, size_t cap, const struct frame_local *local,
 			     const struct frame_info *req);
 
-/* The echo reply to a FRAME_ICMP_ECHO (same id, sequence and data). */
+/*
+ * The echo reply to a FRAME_ICMP_ECHO (same id, sequence and data). out may
+ * be the request's own buffer.
+ */
 size_t frame_build_icmp_echo_reply(uint8_t *out, size_t cap, const struct frame_local *local,
 				   const struct frame_info *req);
 
@@ -118,11 +129,24 @@ size_t frame_udp_header_len(const struct frame_udp_tx *t);
 size_t frame_build_udp_header(uint8_t *out, size_t cap, const struct frame_udp_tx *t,
 			      size_t payload_len, uint16_t udp_csum);
 
-/* Internet checksum pieces, for building and verifying. */
+/*
+ * Internet checksum pieces (RFC 1071), for building and verifying.
+ * frame_csum_add adds buf to a partial sum (start from 0); a piece of odd
+ * length is padded with a zero byte, so pieces may be chained only when all
+ * but the last have even length. frame_csum_fold returns the complemented
+ * checksum in network order, ready to memcpy into a header; over data that
+ * includes a correct checksum field it returns 0.
+ */
 uint32_t frame_csum_add(uint32_t sum, const void *buf, size_t len);
 uint16_t frame_csum_fold(uint32_t sum);
 /* Pseudo-header sum for UDP over IPv4 (addresses host order). */
 uint32_t frame_udp_pseudo_sum(uint32_t src_ip, uint32_t dst_ip, uint16_t udp_len);
+/*
+ * The UDP checksum (network order, never 0) of a contiguous payload sent as
+ * t describes: the udp_csum argument of frame_build_udp_header.
+ */
+uint16_t frame_udp_csum(const struct frame_udp_tx *t, const void *payload,
+			size_t payload_len);
 
 /* The Ethernet address of an IPv4 multicast group (01:00:5e + low 23 bits). */
 void frame_multicast_mac(uint32_t group, uint8_t ret_mac[6]);
