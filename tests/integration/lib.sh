@@ -1,0 +1,375 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared library of the namespace integration tests. Sourced by each test:
+#
+#   PXL_T_NAME=clients
+#   . "$(dirname "$0")/lib.sh"
+#   pxl_t_init curl tftp            # skips (77) unless root, hugepages, clients
+#   pxl_t_file small.bin 513        # random file in the served root
+#   pxl_t_server_start
+#   pxl_t_check "curl 513" small.bin "$(pxl_t_curl small.bin 512)"
+#   pxl_t_finish
+#
+# PXL_SERVER selects what serves: pxeline (default, the engine on
+# net_af_packet), tftpd-hpa or atftpd (stand-ins on a kernel address, used to
+# prove the harness; their results are informative, never a failure).
+
+set -euo pipefail
+
+PXL_T_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# meson passes both roots; run by hand, they follow from this file's place.
+PXL_REPO=${PXL_SOURCE_ROOT:-$(cd "$PXL_T_DIR/../.." && pwd)}
+if [ -n "${PXL_BUILD_ROOT:-}" ]; then
+	PXL_BUILD_DIR=$PXL_BUILD_ROOT
+fi
+. "$PXL_REPO/scripts/lib/common.sh"
+. "$PXL_REPO/scripts/lib/netns.sh"
+
+PXL_SERVER=${PXL_SERVER:-pxeline}
+PXL_T_NAME=${PXL_T_NAME:-$(basename "$0" .sh)}
+PXL_TAG="test-$PXL_T_NAME"
+PXL_T_SRV="pxl-t-$PXL_T_NAME-srv"
+PXL_T_CLI="pxl-t-$PXL_T_NAME-cli"
+PXL_T_WORK="$PXL_BUILD/tests-integration/$PXL_T_NAME"
+PXL_T_ROOT="$PXL_T_WORK/root"
+PXL_T_OUT="$PXL_T_WORK/out"
+PXL_T_CACHE="$PXL_BUILD/testdata"
+PXL_T_LOG="$PXL_T_WORK/server.log"
+PXL_T_SERVER_PID=
+PXL_T_PASS=0
+PXL_T_FAIL=0
+PXL_T_INFO=0
+PXL_T_START=$(date +%s)
+
+pxl_t_skip()
+{
+	printf '%s: SKIP: %s\n' "$PXL_TAG" "$*"
+	exit 77
+}
+
+pxl_t_log()
+{
+	printf '%s: [%4ds] %s\n' "$PXL_TAG" "$(($(date +%s) - PXL_T_START))" "$*"
+}
+
+pxl_t_strict()
+{
+	[ "$PXL_SERVER" = pxeline ]
+}
+
+# Records one result. Against a stand-in server a failure is only reported.
+pxl_t_result()
+{
+	local ok=$1 label=$2 detail=${3:-}
+	if [ "$ok" = 1 ]; then
+		PXL_T_PASS=$((PXL_T_PASS + 1))
+		pxl_t_log "ok   $label${detail:+ ($detail)}"
+	elif pxl_t_strict; then
+		PXL_T_FAIL=$((PXL_T_FAIL + 1))
+		pxl_t_log "FAIL $label${detail:+ ($detail)}"
+	else
+		PXL_T_INFO=$((PXL_T_INFO + 1))
+		pxl_t_log "diff $label${detail:+ ($detail)} [stand-in $PXL_SERVER, informative]"
+	fi
+}
+
+pxl_t_sha()
+{
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+# pxl_t_check LABEL NAME OUT [RC]: OUT must hold exactly root/NAME.
+pxl_t_check()
+{
+	local label=$1 name=$2 out=$3 rc=${4:-0} want got
+	want=$(pxl_t_sha "$PXL_T_ROOT/$name")
+	if [ ! -f "$out" ]; then
+		pxl_t_result 0 "$label" "no output file, client exit $rc"
+		return 0
+	fi
+	got=$(pxl_t_sha "$out")
+	if [ "$want" = "$got" ]; then
+		pxl_t_result 1 "$label" "$(stat -c %s "$out") bytes"
+	else
+		pxl_t_result 0 "$label" "sha256 mismatch: $(stat -c %s "$out") of $(stat -c %s "$PXL_T_ROOT/$name") bytes, client exit $rc"
+	fi
+}
+
+# pxl_t_expect LABEL COND...: records whether the command COND succeeds.
+pxl_t_expect()
+{
+	local label=$1
+	shift
+	if "$@"; then
+		pxl_t_result 1 "$label"
+	else
+		pxl_t_result 0 "$label"
+	fi
+}
+
+pxl_t_cleanup()
+{
+	local rc=$?
+	set +e
+	pxl_t_server_stop quiet
+	pxl_ns_destroy "$PXL_T_SRV" "$PXL_T_CLI"
+	if [ "${PXL_T_KEEP:-0}" != 1 ]; then
+		rm -rf "$PXL_T_OUT"
+	fi
+	exit $rc
+}
+
+# pxl_t_init CLIENT...: skips unless everything the test needs is here,
+# then builds a fresh lab and served root.
+pxl_t_init()
+{
+	local c engine
+	[ "$(id -u)" -eq 0 ] || pxl_t_skip "needs root"
+	for c in ip nft timeout sha256sum "$@"; do
+		command -v "$c" >/dev/null 2>&1 || pxl_t_skip "client or tool '$c' not installed"
+	done
+	case $PXL_SERVER in
+	pxeline)
+		engine=$(pxl_engine_path) || pxl_t_skip "engine not built (no pxeline in $PXL_BUILD)"
+		PXL_T_ENGINE=$engine
+		[ -f "$PXL_REPO/config/lab.cfg" ] || pxl_t_skip "config/lab.cfg missing"
+		[ "$(pxl_hugepages)" -gt 0 ] || pxl_t_skip "no hugepages reserved (run scripts/setup.sh)"
+		pxl_hugetlbfs_mounted || pxl_t_skip "hugetlbfs not mounted (run scripts/setup.sh)"
+		;;
+	tftpd-hpa)
+		[ -x /usr/sbin/in.tftpd ] || pxl_t_skip "tftpd-hpa not installed"
+		;;
+	atftpd)
+		[ -x "$PXL_PEERS/usr/sbin/atftpd" ] || pxl_t_skip "atftpd not unpacked in $PXL_PEERS (run scripts/setup.sh)"
+		;;
+	*)
+		pxl_die "PXL_SERVER must be pxeline, tftpd-hpa or atftpd, not '$PXL_SERVER'"
+		;;
+	esac
+	trap pxl_t_cleanup EXIT
+	trap 'exit 130' INT TERM
+	rm -rf "$PXL_T_ROOT" "$PXL_T_OUT"
+	mkdir -p "$PXL_T_ROOT" "$PXL_T_OUT" "$PXL_T_CACHE"
+	chmod 755 "$PXL_T_WORK" "$PXL_T_ROOT"
+	printf 'pxeline ready\n' >"$PXL_T_ROOT/ready.txt"
+	chmod 644 "$PXL_T_ROOT/ready.txt"
+	pxl_ns_create "$PXL_T_SRV" "$PXL_T_CLI" "${PXL_T_MTU:-}"
+	pxl_t_log "server $PXL_SERVER, namespaces $PXL_T_SRV / $PXL_T_CLI, root $PXL_T_ROOT"
+}
+
+# pxl_t_file NAME SIZE: a random file of SIZE bytes at root/NAME. Files of a
+# MiB or more are generated once into build/testdata and hard-linked.
+pxl_t_file()
+{
+	local name=$1 size=$2 dst=$PXL_T_ROOT/$1 src
+	mkdir -p "$(dirname "$dst")"
+	if [ "$size" -ge 1048576 ]; then
+		src=$PXL_T_CACHE/rand-$size.bin
+		if [ ! -f "$src" ] || [ "$(stat -c %s "$src")" -ne "$size" ]; then
+			head -c "$size" /dev/urandom >"$src.tmp"
+			mv "$src.tmp" "$src"
+			chmod 644 "$src"
+		fi
+		ln -f "$src" "$dst" 2>/dev/null || cp "$src" "$dst"
+	else
+		head -c "$size" /dev/urandom >"$dst"
+	fi
+	chmod 644 "$dst"
+}
+
+# The engine's config: config/lab.cfg with this test's root, and per-test
+# paths for anything that would collide with the lab or another engine.
+pxl_t_engine_cfg()
+{
+	local cfg=$PXL_T_WORK/engine.cfg
+	sed -E \
+		-e "s|^([[:space:]]*root[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"$PXL_T_ROOT\"|" \
+		-e "s|^([[:space:]]*control_socket[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"$PXL_T_WORK/ctl.sock\"|" \
+		-e "s|^([[:space:]]*state_db[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"$PXL_T_WORK/state.db\"|" \
+		-e "s|^([[:space:]]*log_file[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"\"|" \
+		-e "s|--file-prefix[= ][A-Za-z0-9_.-]+|--file-prefix=pxl-t-$PXL_T_NAME|" \
+		-e "s|iface=[A-Za-z0-9_.-]+|iface=$PXL_SRV_IF|" \
+		"$PXL_REPO/config/lab.cfg" >"$cfg"
+	printf '%s\n' "$cfg"
+}
+
+# Starts the selected server in the server namespace and waits until a
+# client gets ready.txt from it (20 s at most).
+pxl_t_server_start()
+{
+	local cfg
+	: >"$PXL_T_LOG"
+	case $PXL_SERVER in
+	pxeline)
+		cfg=$(pxl_t_engine_cfg)
+		# shellcheck disable=SC2086
+		(cd "$PXL_REPO" && exec ip netns exec "$PXL_T_SRV" "$PXL_T_ENGINE" \
+			${PXL_ENGINE_EAL:+$PXL_ENGINE_EAL --} -c "$cfg") >>"$PXL_T_LOG" 2>&1 &
+		;;
+	tftpd-hpa)
+		pxl_ns_srv_kernel_addr "$PXL_T_SRV"
+		ip netns exec "$PXL_T_SRV" /usr/sbin/in.tftpd -L -s "$PXL_T_ROOT" \
+			-a "$PXL_SRV_ADDR:69" >>"$PXL_T_LOG" 2>&1 &
+		;;
+	atftpd)
+		pxl_ns_srv_kernel_addr "$PXL_T_SRV"
+		ip netns exec "$PXL_T_SRV" "$PXL_PEERS/usr/sbin/atftpd" --daemon --no-fork \
+			--logfile - --user root --group root --maxthread 200 \
+			--bind-address "$PXL_SRV_ADDR" --port 69 "$PXL_T_ROOT" >>"$PXL_T_LOG" 2>&1 &
+		;;
+	esac
+	PXL_T_SERVER_PID=$!
+	pxl_t_wait_ready
+}
+
+pxl_t_server_alive()
+{
+	[ -n "$PXL_T_SERVER_PID" ] && kill -0 "$PXL_T_SERVER_PID" 2>/dev/null
+}
+
+pxl_t_wait_ready()
+{
+	local deadline=$(($(date +%s) + 20)) out=$PXL_T_OUT/.ready
+	while [ "$(date +%s)" -lt "$deadline" ]; do
+		if ! pxl_t_server_alive; then
+			pxl_t_log "server exited during start-up; its log:"
+			tail -n 30 "$PXL_T_LOG" | sed 's/^/    /'
+			PXL_T_SERVER_PID=
+			pxl_t_fatal "server did not start"
+		fi
+		rm -f "$out"
+		if ip netns exec "$PXL_T_CLI" curl -s -m 2 -o "$out" "tftp://$PXL_SRV_ADDR/ready.txt" 2>/dev/null &&
+			cmp -s "$out" "$PXL_T_ROOT/ready.txt"; then
+			pxl_t_log "server answers (pid $PXL_T_SERVER_PID)"
+			return 0
+		fi
+		sleep 0.3
+	done
+	pxl_t_log "server log:"
+	tail -n 30 "$PXL_T_LOG" | sed 's/^/    /'
+	pxl_t_fatal "server did not answer within 20 s"
+}
+
+# Ends the test now, counted as a failure (a stand-in is not to blame the
+# test for, but a harness that cannot start it is broken either way).
+pxl_t_fatal()
+{
+	pxl_t_log "FATAL: $*"
+	exit 1
+}
+
+# pxl_t_server_stop [quiet]: SIGTERM, then SIGKILL after 10 s. The engine
+# must stop cleanly (exit 0) on SIGTERM; that is checked unless quiet.
+pxl_t_server_stop()
+{
+	local pid=$PXL_T_SERVER_PID rc=0 i
+	[ -n "$pid" ] || return 0
+	PXL_T_SERVER_PID=
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		[ "${1:-}" = quiet ] || pxl_t_result 0 "server stops on SIGTERM" "killed after 10 s"
+		return 0
+	fi
+	wait "$pid" 2>/dev/null || rc=$?
+	if [ "${1:-}" != quiet ] && [ "$PXL_SERVER" = pxeline ]; then
+		if [ $rc -eq 0 ]; then
+			pxl_t_result 1 "engine stops cleanly on SIGTERM"
+		else
+			pxl_t_result 0 "engine stops cleanly on SIGTERM" "exit status $rc"
+		fi
+	fi
+}
+
+# Runs a command in the client namespace, bounded in time: pxl_t_in SECS CMD...
+pxl_t_in()
+{
+	local secs=$1
+	shift
+	timeout -k 2 "$secs" ip netns exec "$PXL_T_CLI" "$@"
+}
+
+# Client wrappers: pxl_t_<client> NAME OUT [args]; they return the client's
+# exit status and leave what arrived in OUT. PXL_T_CLIENT_TIMEOUT bounds each.
+pxl_t_curl()
+{
+	local name=$1 out=$2 blk=${3:-}
+	rm -f "$out"
+	pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" curl -s -S ${blk:+--tftp-blksize "$blk"} \
+		${PXL_T_CURL_OPTS:-} -o "$out" "tftp://$PXL_SRV_ADDR/$name"
+}
+
+# tftp-hpa's client negotiates no options: 512-byte blocks, lock-step.
+pxl_t_tftphpa()
+{
+	local name=$1 out=$2
+	rm -f "$out"
+	if [ -n "${PXL_T_TFTPHPA_REXMT:-}" ]; then
+		# Interactive commands are the only way to set its timers.
+		printf 'mode binary\nrexmt %s\ntimeout %s\nget %s %s\nquit\n' \
+			"$PXL_T_TFTPHPA_REXMT" "${PXL_T_TFTPHPA_TIMEOUT:-60}" "$name" "$out" |
+			pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" tftp "$PXL_SRV_ADDR"
+	else
+		pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" tftp -m binary "$PXL_SRV_ADDR" -c get "$name" "$out"
+	fi
+}
+
+# pxl_t_atftp NAME OUT BLKSIZE WINDOWSIZE [extra atftp args]
+pxl_t_atftp()
+{
+	local name=$1 out=$2 blk=$3 win=$4
+	shift 4
+	rm -f "$out"
+	pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" atftp --option "blksize $blk" \
+		--option "windowsize $win" --option "tsize 0" "$@" \
+		-g -r "$name" -l "$out" "$PXL_SRV_ADDR" >/dev/null
+}
+
+pxl_t_busybox()
+{
+	local name=$1 out=$2 blk=${3:-512}
+	rm -f "$out"
+	pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" busybox tftp -g -b "$blk" -r "$name" -l "$out" "$PXL_SRV_ADDR"
+}
+
+# pxl_t_get LABEL NAME CLIENT ARGS...: fetch with one client wrapper and
+# check what arrived; prints the rate when PXL_T_RATE=1.
+pxl_t_get()
+{
+	local label=$1 name=$2 client=$3 out t0 t1 rc=0 ms
+	shift 3
+	out=$PXL_T_OUT/$(printf '%s' "$label" | tr -c 'A-Za-z0-9_.-' '_')
+	t0=$(date +%s%N)
+	"pxl_t_$client" "$name" "$out" "$@" >"$out.log" 2>&1 || rc=$?
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	if [ "${PXL_T_RATE:-0}" = 1 ] && [ -f "$out" ]; then
+		pxl_t_log "rate $label: $(awk -v b="$(stat -c %s "$out")" -v ms="$ms" \
+			'BEGIN { if (ms < 1) ms = 1; printf "%.1f MiB/s (%.2f s)", b / 1048576 / (ms / 1000), ms / 1000 }')"
+	fi
+	pxl_t_check "$label" "$name" "$out" "$rc"
+	if [ $rc -ne 0 ] && [ -s "$out.log" ]; then
+		head -c 400 "$out.log" | sed 's/^/    client: /'
+	fi
+	rm -f "$out"
+}
+
+# Prints the summary and exits 0 only when nothing failed.
+pxl_t_finish()
+{
+	if pxl_t_server_alive; then
+		pxl_t_server_stop
+	fi
+	pxl_t_log "$PXL_T_PASS passed, $PXL_T_FAIL failed${PXL_T_INFO:+, $PXL_T_INFO informative differences} against $PXL_SERVER"
+	if [ "$PXL_T_FAIL" -gt 0 ]; then
+		pxl_t_log "server log (last 40 lines):"
+		tail -n 40 "$PXL_T_LOG" | sed 's/^/    /'
+		exit 1
+	fi
+	[ "$PXL_T_PASS" -gt 0 ] || pxl_t_fatal "no check ran"
+	exit 0
+}
