@@ -183,13 +183,73 @@ cfg_parse_ipv4_prefix(const char *s, uint32_t *ret_ip, uint8_t *ret_len)
 
 /* ---- error reporting ---- */
 
+/* One reported error, kept until all are known so they print in file order. */
+struct cfg_msg {
+	const char *file;	/* libconfig's, valid until config_destroy */
+	unsigned int line;
+	int seq;		/* report order, breaks ties */
+	char *text;		/* "message", without file and line */
+};
+
 struct cfg_ctx {
 	struct pxeline_config *cfg;
 	FILE *errs;
 	const char *name;	/* file name for settings libconfig has none for */
+	const char *include_dir;	/* where @include looked, NULL = cwd */
 	unsigned int flags;
 	int n_errors;
+	struct cfg_msg *msgs;
+	int n_msgs, cap_msgs;
 };
+
+/*
+ * libconfig names an included file as the @include line wrote it, relative
+ * to the include dir: qualify it so the operator can open it.
+ */
+static void
+cfg_print_location(struct cfg_ctx *c, const char *file, unsigned int line)
+{
+	if (file == NULL)
+		file = c->name;
+	/* The root group has no line: point at the top of the file. */
+	if (line == 0)
+		line = 1;
+	if (c->include_dir != NULL && file[0] != '/' && strcmp(file, c->name) != 0)
+		fprintf(c->errs, "%s/%s:%u: ", c->include_dir, file, line);
+	else
+		fprintf(c->errs, "%s:%u: ", file, line);
+}
+
+static void
+cfg_report(struct cfg_ctx *c, const char *file, unsigned int line, const char *fmt, va_list ap)
+{
+	struct cfg_msg *m;
+	char *text;
+
+	c->n_errors++;
+	if (c->errs == NULL)
+		return;
+	if (c->n_msgs == c->cap_msgs) {
+		int cap = c->cap_msgs == 0 ? 16 : c->cap_msgs * 2;
+		struct cfg_msg *msgs = realloc(c->msgs, (size_t)cap * sizeof(*msgs));
+
+		if (msgs != NULL) {
+			c->msgs = msgs;
+			c->cap_msgs = cap;
+		}
+	}
+	if (c->n_msgs == c->cap_msgs || vasprintf(&text, fmt, ap) < 0) {
+		/* Out of memory: print now, unsorted, rather than lose it. */
+		cfg_print_location(c, file, line);
+		fprintf(c->errs, "(out of memory formatting the message)\n");
+		return;
+	}
+	m = &c->msgs[c->n_msgs];
+	m->file = file;
+	m->line = line;
+	m->seq = c->n_msgs++;
+	m->text = text;
+}
 
 static void cfg_err(struct cfg_ctx *c, const config_setting_t *s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -197,19 +257,49 @@ static void cfg_err(struct cfg_ctx *c, const config_setting_t *s, const char *fm
 static void
 cfg_err(struct cfg_ctx *c, const config_setting_t *s, const char *fmt, ...)
 {
-	const char *file = s != NULL ? config_setting_source_file(s) : NULL;
-	unsigned int line = s != NULL ? config_setting_source_line(s) : 0;
 	va_list ap;
 
-	c->n_errors++;
-	if (c->errs == NULL)
-		return;
-	/* The root group has no line: point at the top of the file. */
-	fprintf(c->errs, "%s:%u: ", file != NULL ? file : c->name, line != 0 ? line : 1);
 	va_start(ap, fmt);
-	vfprintf(c->errs, fmt, ap);
+	cfg_report(c, s != NULL ? config_setting_source_file(s) : NULL,
+		   s != NULL ? config_setting_source_line(s) : 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', c->errs);
+}
+
+static const char *cfg_sort_name;	/* c->name during qsort, which has no context argument */
+
+static int
+cfg_msg_cmp(const void *a, const void *b)
+{
+	const struct cfg_msg *x = a, *y = b;
+	const char *fx = x->file != NULL ? x->file : cfg_sort_name;
+	const char *fy = y->file != NULL ? y->file : cfg_sort_name;
+	int d = strcmp(fx, fy);
+
+	/* The main file first, included files after it. */
+	if (d != 0)
+		return strcmp(fx, cfg_sort_name) == 0 ? -1 :
+		       strcmp(fy, cfg_sort_name) == 0 ? 1 : d;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq - y->seq;
+}
+
+/* Prints every kept error in file and line order and frees them. */
+static void
+cfg_flush(struct cfg_ctx *c)
+{
+	int i;
+
+	cfg_sort_name = c->name;
+	qsort(c->msgs, (size_t)c->n_msgs, sizeof(*c->msgs), cfg_msg_cmp);
+	for (i = 0; i < c->n_msgs; i++) {
+		cfg_print_location(c, c->msgs[i].file, c->msgs[i].line);
+		fprintf(c->errs, "%s\n", c->msgs[i].text);
+		free(c->msgs[i].text);
+	}
+	free(c->msgs);
+	c->msgs = NULL;
+	c->n_msgs = c->cap_msgs = 0;
 }
 
 /* ---- the schema as data ---- */
@@ -921,22 +1011,18 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->log_level = CFG_LOG_INFO;
 }
 
-/* Reports libconfig's own (single) error: I/O or syntax. */
-static void
-cfg_read_error(struct cfg_ctx *c, config_t *lc, int saved_errno)
-{
-	const char *file = config_error_file(lc);
-	int line = config_error_line(lc);
+static void cfg_read_error(struct cfg_ctx *c, const char *file, unsigned int line,
+			   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-	c->n_errors++;
-	if (c->errs == NULL)
-		return;
-	if (config_error_type(lc) == CONFIG_ERR_FILE_IO)
-		fprintf(c->errs, "%s:1: cannot read: %s\n", c->name,
-			saved_errno != 0 ? strerror(saved_errno) : config_error_text(lc));
-	else
-		fprintf(c->errs, "%s:%d: %s\n", file != NULL ? file : c->name,
-			line > 0 ? line : 1, config_error_text(lc));
+/* libconfig's own (single) error: I/O or syntax. */
+static void
+cfg_read_error(struct cfg_ctx *c, const char *file, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cfg_report(c, file, line, fmt, ap);
+	va_end(ap);
 }
 
 static int
@@ -951,6 +1037,7 @@ cfg_load_common(const char *path, const char *text, const char *name, unsigned i
 	cfg_defaults(cfg);
 	if (strlen(name) >= sizeof(cfg->file)) {
 		cfg_err(&c, NULL, "file name too long");
+		cfg_flush(&c);
 		return c.n_errors;
 	}
 	memcpy(cfg->file, name, strlen(name) + 1);
@@ -964,17 +1051,24 @@ cfg_load_common(const char *path, const char *text, const char *name, unsigned i
 		slash = strrchr(dir, '/');
 		if (slash != NULL) {
 			*slash = '\0';
-			config_set_include_dir(&lc, dir[0] != '\0' ? dir : "/");
+			c.include_dir = dir[0] != '\0' ? dir : "/";
+			config_set_include_dir(&lc, c.include_dir);
 		}
 		errno = 0;
 		ok = config_read_file(&lc, path);
 	} else {
 		ok = config_read_string(&lc, text);
 	}
-	if (!ok)
-		cfg_read_error(&c, &lc, errno);
+	if (!ok && config_error_type(&lc) == CONFIG_ERR_FILE_IO)
+		cfg_read_error(&c, NULL, 0, "cannot read: %s",
+			       errno != 0 ? strerror(errno) : config_error_text(&lc));
+	else if (!ok)
+		cfg_read_error(&c, config_error_file(&lc), (unsigned int)config_error_line(&lc),
+			       "%s", config_error_text(&lc));
 	else
 		cfg_validate(&c, config_root_setting(&lc));
+	/* Before config_destroy: the messages point at libconfig's file names. */
+	cfg_flush(&c);
 	config_destroy(&lc);
 	return c.n_errors;
 }
