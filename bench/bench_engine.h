@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The kernel-socket engine: many client sessions in one thread, one UDP
+ * socket (one ephemeral port, one TID) per session, epoll for readiness.
+ */
+#ifndef PXELINE_BENCH_ENGINE_H
+#define PXELINE_BENCH_ENGINE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bench/bench_session.h"
+#include "bench/bench_stats.h"
+
+struct bench_config {
+	const char *server;		/* as given, for the CSV */
+	struct in_addr server_addr;
+	const char *file;
+	uint32_t clients;		/* concurrent transfers */
+	uint32_t transfers;		/* total */
+	double loss_pct;		/* impairment, 0..100 */
+	bool loss_rx;
+	bool loss_tx;
+	uint64_t seed;
+	uint64_t delay_ms;		/* added to every received packet */
+	double duration_limit_s;	/* unfinished transfers fail after this */
+	bool quiet;			/* no progress line */
+};
+
+/* What the engine saw besides the per-transfer results. */
+struct bench_engine_stats {
+	double wall_s;
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t foreign;		/* datagrams not from the server address */
+	uint64_t wrong_tid;
+	uint64_t dropped_rx;		/* by --loss */
+	uint64_t dropped_tx;
+	uint64_t delay_overflow;
+};
+
+/*
+ * Runs cfg->transfers transfers of req, cfg->clients at a time. results
+ * must hold cfg->transfers entries; their errmsg strings are allocated and
+ * released by bench_engine_free_results(). Returns 0, or a negative errno
+ * when setup failed (nothing ran).
+ */
+int bench_engine_run(const struct bench_config *cfg, const struct bench_request *req,
+		     struct bench_result *results, struct bench_engine_stats *ret_stats);
+
+void bench_engine_free_results(struct bench_result *results, uint32_t n);
+
+#endif /* PXELINE_BENCH_ENGINE_H */

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * One thread, one epoll set, a fixed number of slots; each slot runs one
+ * transfer at a time on its own socket and starts the next one when done.
+ *
+ * Timers are swept, not kept in a heap: every deadline is "now + RTO", so
+ * the earliest deadline seen at the last sweep is a lower bound for all of
+ * them, and a sweep costs O(slots) about once per RTO.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench/bench_engine.h"
+#include "bench/bench_impair.h"
+
+#define ENGINE_RX_BUF 65536	/* largest UDP payload a blksize can ask */
+#define ENGINE_RX_BURST 32	/* datagrams read from one socket per wakeup */
+#define ENGINE_EVENTS 64
+#define ENGINE_SOCK_BUF (2u << 20)	/* a 64 x 16 KiB window must fit */
+#define ENGINE_DELAY_BYTES (256u << 20)
+#define NS_PER_S 1000000000ull
+
+struct engine_slot {
+	struct bench_session s;	/* the transfer in this slot */
+	int fd;			/* its socket, -1 when idle */
+	uint32_t gen;		/* bumped per transfer: stale delayed packets die */
+	uint32_t id;		/* transfer number, index into results */
+	bool busy;
+};
+
+struct engine {
+	const struct bench_config *cfg;
+	const struct bench_request *req;
+	struct bench_result *results;
+	struct engine_slot *slots;
+	int ep;
+	uint32_t started;	/* transfers begun */
+	uint32_t finished;
+	uint32_t failed;
+	uint32_t active;
+	uint64_t next_sweep;	/* lower bound of every running deadline */
+	uint64_t rx_bytes;	/* in-order payload, for the progress line */
+	struct bench_impair im;
+	struct bench_delay_queue dq;
+	struct bench_engine_stats st;
+	uint8_t rxbuf[ENGINE_RX_BUF];
+};
+
+static uint64_t
+engine_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+static void
+engine_note_deadline(struct engine *e, const struct bench_session *s)
+{
+	if (!bench_session_finished(s) && s->deadline_ns < e->next_sweep)
+		e->next_sweep = s->deadline_ns;
+}
+
+static void
+engine_send(struct engine *e, struct engine_slot *sl)
+{
+	struct bench_session *s = &sl->s;
+	struct sockaddr_in to;
+	char msg[BENCH_ERRMSG_MAX];
+
+	if (bench_impair_drop_tx(&e->im))
+		return;
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr = e->cfg->server_addr;
+	to.sin_port = htons(bench_session_dest_port(s));
+	if (sendto(sl->fd, s->tx, s->tx_len, 0, (struct sockaddr *)&to,
+		   sizeof(to)) < 0) {
+		/* A full queue is loss, the RTO repairs it; ICMP errors
+		 * (port unreachable) show up here on the next send. */
+		if (errno == EAGAIN || errno == ENOBUFS || errno == EINTR)
+			return;
+		if (errno == ECONNREFUSED)
+			return;
+		snprintf(msg, sizeof(msg), "sendto: %s", strerror(errno));
+		bench_session_abort(s, engine_now(), BENCH_ERR_SOCKET, msg);
+		return;
+	}
+	e->st.tx_packets++;
+}
+
+static void
+engine_record(struct engine *e, struct engine_slot *sl)
+{
+	struct bench_session *s = &sl->s;
+	struct bench_result *r = &e->results[sl->id];
+
+	r->id = sl->id;
+	r->server = e->cfg->server;
+	r->file = e->cfg->file;
+	r->blksize = s->blksize;
+	r->windowsize = s->windowsize;
+	r->bytes = s->bytes;
+	r->seconds = (double)(s->end_ns - s->start_ns) / 1e9;
+	r->retransmits = s->retransmits;
+	r->timeouts = s->timeouts;
+	r->ok = s->state == BENCH_ST_DONE;
+	r->result = bench_strerror(s->err);
+	r->errmsg = strdup(s->errmsg);
+	e->st.wrong_tid += s->wrong_tid;
+}
+
+static void
+engine_close_slot(struct engine *e, struct engine_slot *sl)
+{
+	if (sl->fd >= 0) {
+		epoll_ctl(e->ep, EPOLL_CTL_DEL, sl->fd, NULL);
+		close(sl->fd);
+	}
+	sl->fd = -1;
+	sl->busy = false;
+}
+
+static int
+engine_open_socket(void)
+{
+	struct sockaddr_in any;
+	int fd, sz = ENGINE_SOCK_BUF;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* As root the buffer may exceed rmem_max; otherwise take what we get. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	memset(&any, 0, sizeof(any));
+	any.sin_family = AF_INET;	/* port 0: a fresh ephemeral port, a new TID */
+	if (bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Starts the next transfer in a free slot, if any remain. */
+static void
+engine_start(struct engine *e, uint32_t idx, uint64_t now)
+{
+	struct engine_slot *sl = &e->slots[idx];
+	struct epoll_event ev;
+	char msg[BENCH_ERRMSG_MAX];
+	int fd;
+
+	if (e->started >= e->cfg->transfers)
+		return;
+	sl->id = e->started++;
+	sl->gen++;
+	sl->busy = true;
+	e->active++;
+	bench_session_init(&sl->s, e->req);
+	fd = engine_open_socket();
+	if (fd >= 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN;
+		ev.data.u32 = idx;
+		if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			int err = -errno;
+
+			close(fd);
+			fd = err;
+		}
+	}
+	sl->fd = fd >= 0 ? fd : -1;
+	if (fd < 0) {
+		sl->s.start_ns = now;
+		snprintf(msg, sizeof(msg), "socket: %s", strerror(-fd));
+		bench_session_abort(&sl->s, now, BENCH_ERR_SOCKET, msg);
+		return;
+	}
+	if (bench_session_start(&sl->s, now))
+		engine_send(e, sl);
+	engine_note_deadline(e, &sl->s);
+}
+
+/* Records a finished transfer and reuses the slot. */
+static void
+engine_reap(struct engine *e, uint32_t idx, uint64_t now)
+{
+	struct engine_slot *sl = &e->slots[idx];
+
+	if (!sl->busy || !bench_session_finished(&sl->s))
+		return;
+	engine_record(e, sl);
+	e->finished++;
+	if (sl->s.state != BENCH_ST_DONE)
+		e->failed++;
+	e->active--;
+	engine_close_slot(e, sl);
+	engine_start(e, idx, now);
+}
+
+static void
+engine_deliver(struct engine *e, uint32_t idx, uint64_t now, uint16_t src_port,
+	       const uint8_t *buf, size_t len)
+{
+	struct engine_slot *sl = &e->slots[idx];
+	uint64_t before = sl->s.bytes;
+
+	if (bench_session_on_packet(&sl->s, now, src_port, buf, len))
+		engine_send(e, sl);
+	e->rx_bytes += sl->s.bytes - before;
+	engine_note_deadline(e, &sl->s);
+	engine_reap(e, idx, now);
+}
+
+static void
+engine_read(struct engine *e, uint32_t idx, uint64_t now)
+{
+	struct engine_slot *sl = &e->slots[idx];
+	uint32_t gen = sl->gen;
+	int i;
+
+	for (i = 0; i < ENGINE_RX_BURST && sl->busy && sl->gen == gen; i++) {
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+		ssize_t n;
+
+		n = recvfrom(sl->fd, e->rxbuf, sizeof(e->rxbuf), 0,
+			     (struct sockaddr *)&from, &flen);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			/* ICMP port unreachable and friends: the RTO decides. */
+			if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
+			    errno == ENETUNREACH)
+				continue;
+			break;
+		}
+		e->st.rx_packets++;
+		if (from.sin_family != AF_INET ||
+		    from.sin_addr.s_addr != e->cfg->server_addr.s_addr) {
+			e->st.foreign++;
+			continue;
+		}
+		if (bench_impair_drop_rx(&e->im))
+			continue;
+		if (e->im.delay_ns) {
+			bench_delay_push(&e->dq, now + e->im.delay_ns, idx, gen,
+					 from.sin_addr.s_addr, ntohs(from.sin_port),
+					 e->rxbuf, (size_t)n);
+			continue;
+		}
+		engine_deliver(e, idx, now, ntohs(from.sin_port), e->rxbuf, (size_t)n);
+	}
+}
+
+static void
+engine_release_delayed(struct engine *e, uint64_t now)
+{
+	struct bench_delayed *d;
+
+	while ((d = bench_delay_peek_due(&e->dq, now)) != NULL) {
+		struct engine_slot *sl = &e->slots[d->session];
+
+		bench_delay_pop(&e->dq);
+		if (sl->busy && sl->gen == d->gen)
+			engine_deliver(e, d->session, now, d->src_port, d->data, d->len);
+		bench_delay_free(d);
+	}
+}
+
+static void
+engine_sweep(struct engine *e, uint64_t now)
+{
+	uint32_t i;
+
+	e->next_sweep = UINT64_MAX;
+	for (i = 0; i < e->cfg->clients; i++) {
+		struct engine_slot *sl = &e->slots[i];
+
+		if (!sl->busy)
+			continue;
+		if (!bench_session_finished(&sl->s) && sl->s.deadline_ns <= now &&
+		    bench_session_on_timeout(&sl->s, now))
+			engine_send(e, sl);
+		engine_reap(e, i, now);
+		if (sl->busy)
+			engine_note_deadline(e, &sl->s);
+	}
+}
+
+static void
+engine_progress(struct engine *e, uint64_t now, uint64_t t0, uint64_t *last_t,
+		uint64_t *last_bytes)
+{
+	double dt = (double)(now - *last_t) / 1e9;
+
+	fprintf(stderr, "tftpbench: %6.1f s  done %u/%u  failed %u  active %u  "
+		"%.1f MiB/s\n", (double)(now - t0) / 1e9, e->finished,
+		e->cfg->transfers, e->failed, e->active,
+		dt > 0 ? (double)(e->rx_bytes - *last_bytes) / 1048576.0 / dt : 0);
+	*last_t = now;
+	*last_bytes = e->rx_bytes;
+}
+
+static int
+engine_wait_ms(uint64_t now, uint64_t until)
+{
+	uint64_t ms;
+
+	if (until <= now)
+		return 0;
+	ms = (until - now + 999999) / 1000000;
+	return ms > 1000 ? 1000 : (int)ms;
+}
+
+int
+bench_engine_run(const struct bench_config *cfg, const struct bench_request *req,
+		 struct bench_result *results, struct bench_engine_stats *ret_stats)
+{
+	struct engine *e;
+	struct epoll_event evs[ENGINE_EVENTS];
+	uint64_t t0, now, end, tick, last_t, last_bytes = 0;
+	uint32_t i, started;
+
+	if (cfg->clients == 0 || cfg->transfers == 0)
+		return -EINVAL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->slots = calloc(cfg->clients, sizeof(*e->slots));
+	e->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (!e->slots || e->ep < 0) {
+		int err = e->ep < 0 ? -errno : -ENOMEM;
+
+		if (e->ep >= 0)
+			close(e->ep);
+		free(e->slots);
+		free(e);
+		return err;
+	}
+	e->cfg = cfg;
+	e->req = req;
+	e->results = results;
+	memset(results, 0, cfg->transfers * sizeof(*results));
+	bench_impair_init(&e->im, cfg->seed, cfg->loss_pct, cfg->loss_rx,
+			  cfg->loss_tx, cfg->delay_ms);
+	bench_delay_init(&e->dq, ENGINE_DELAY_BYTES);
+	e->next_sweep = UINT64_MAX;
+	for (i = 0; i < cfg->clients; i++)
+		e->slots[i].fd = -1;
+
+	t0 = now = engine_now();
+	end = t0 + (uint64_t)(cfg->duration_limit_s * 1e9);
+	tick = t0 + NS_PER_S;
+	last_t = t0;
+	for (i = 0; i < cfg->clients; i++)
+		engine_start(e, i, now);
+	for (i = 0; i < cfg->clients; i++)
+		engine_reap(e, i, now);	/* socket failures at start */
+
+	while (e->active > 0) {
+		uint64_t until = e->next_sweep;
+		int n, k;
+
+		if (until > end)
+			until = end;
+		if (until > tick)
+			until = tick;
+		if (e->dq.head && e->dq.head->due_ns < until)
+			until = e->dq.head->due_ns;
+		n = epoll_wait(e->ep, evs, ENGINE_EVENTS, engine_wait_ms(now, until));
+		now = engine_now();
+		for (k = 0; k < n; k++)
+			engine_read(e, evs[k].data.u32, now);
+		engine_release_delayed(e, now);
+		if (now >= e->next_sweep)
+			engine_sweep(e, now);
+		if (now >= tick) {
+			if (!cfg->quiet)
+				engine_progress(e, now, t0, &last_t, &last_bytes);
+			tick = now + NS_PER_S;
+		}
+		if (now >= end) {
+			/* The limit fails what runs and what never started;
+			 * started = transfers keeps reap from starting more. */
+			started = e->started;
+			e->started = cfg->transfers;
+			for (i = 0; i < cfg->clients; i++) {
+				if (!e->slots[i].busy)
+					continue;
+				bench_session_abort(&e->slots[i].s, now,
+						    BENCH_ERR_DURATION,
+						    "duration limit reached");
+				engine_reap(e, i, now);
+			}
+			e->started = started;
+			break;
+		}
+	}
+	now = engine_now();
+	for (i = e->started; i < cfg->transfers; i++) {
+		results[i].id = i;
+		results[i].server = cfg->server;
+		results[i].file = cfg->file;
+		results[i].result = bench_strerror(BENCH_ERR_DURATION);
+		results[i].errmsg = strdup("not started before the duration limit");
+	}
+
+	memset(ret_stats, 0, sizeof(*ret_stats));
+	*ret_stats = e->st;
+	ret_stats->wall_s = (double)(now - t0) / 1e9;
+	ret_stats->dropped_rx = e->im.dropped_rx;
+	ret_stats->dropped_tx = e->im.dropped_tx;
+	ret_stats->delay_overflow = e->dq.overflow;
+	bench_delay_clear(&e->dq);
+	for (i = 0; i < cfg->clients; i++)
+		engine_close_slot(e, &e->slots[i]);
+	close(e->ep);
+	free(e->slots);
+	free(e);
+	return 0;
+}
+
+void
+bench_engine_free_results(struct bench_result *results, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)results[i].errmsg);
+		results[i].errmsg = NULL;
+	}
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The receiving side of one TFTP transfer, driven by the engine.
+ *
+ * Blocks are counted absolutely (s->next); only the wire number wraps, to 0
+ * after 65535 (the default of tftpd-hpa, pxeline and every PXE ROM we know).
+ * An ACK is sent at the end of each window, once per gap (the last in-order
+ * block, RFC 7440 section 4), when an old block shows our ACK was lost, and
+ * on timeout.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench/bench_session.h"
+#include "dataplane/proto/tftp_packet.h"
+
+static const char *const bench_err_str[BENCH_ERR__MAX] = {
+	[BENCH_OK] = "ok",
+	[BENCH_ERR_RUNNING] = "running",
+	[BENCH_ERR_SERVER] = "server error",
+	[BENCH_ERR_TIMEOUT] = "timeout",
+	[BENCH_ERR_VERIFY] = "content mismatch",
+	[BENCH_ERR_SIZE] = "size mismatch",
+	[BENCH_ERR_OACK] = "bad OACK",
+	[BENCH_ERR_PROTO] = "protocol error",
+	[BENCH_ERR_DURATION] = "duration limit",
+	[BENCH_ERR_SOCKET] = "socket error",
+};
+
+const char *
+bench_strerror(enum bench_err e)
+{
+	if ((unsigned int)e >= BENCH_ERR__MAX)
+		return "unknown";
+	return bench_err_str[e];
+}
+
+void
+bench_session_init(struct bench_session *s, const struct bench_request *req)
+{
+	memset(s, 0, sizeof(*s));
+	s->req = req;
+	s->state = BENCH_ST_IDLE;
+	s->err = BENCH_ERR_RUNNING;
+	s->blksize = TFTP_BLKSIZE_DEFAULT;
+	s->windowsize = 1;
+	s->next = 1;
+}
+
+static void
+session_set_state(struct bench_session *s, enum bench_state st)
+{
+	s->state = st;
+}
+
+/* The one way out: every ending comes through here. */
+static void
+session_end(struct bench_session *s, uint64_t now_ns, enum bench_err err,
+	    const char *msg)
+{
+	if (bench_session_finished(s))
+		return;
+	s->err = err;
+	snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg ? msg : "");
+	s->end_ns = now_ns;
+	session_set_state(s, err == BENCH_OK ? BENCH_ST_DONE : BENCH_ST_FAILED);
+}
+
+/* Aborting toward the server too, so it stops sending (RFC 1350). */
+static bool
+session_fail_tell(struct bench_session *s, uint64_t now_ns, enum bench_err err,
+		  uint16_t code, const char *msg)
+{
+	session_end(s, now_ns, err, msg);
+	s->tx_len = tftp_build_error(s->tx, sizeof(s->tx), code, msg);
+	return s->tx_len > 0;
+}
+
+static void
+session_arm(struct bench_session *s, uint64_t now_ns)
+{
+	s->deadline_ns = now_ns + s->req->rto_ns;
+}
+
+/* ACK of the last in-order block; with msftwindow, plus the next window. */
+static bool
+session_ack(struct bench_session *s, uint64_t now_ns)
+{
+	s->tx_len = tftp_build_ack(s->tx, sizeof(s->tx), (uint16_t)(s->next - 1));
+	if (s->tx_len == 0)
+		return false;
+	if (s->msft)
+		s->tx[s->tx_len++] = (uint8_t)s->windowsize;
+	s->in_window = 0;
+	session_arm(s, now_ns);
+	return true;
+}
+
+/* Windows boot manager style: grow by one per clean window, halve on loss. */
+static void
+session_window_loss(struct bench_session *s)
+{
+	if (!s->msft)
+		return;
+	s->windowsize = s->windowsize > 1 ? s->windowsize / 2 : 1;
+	s->window_clean = false;
+}
+
+static void
+session_window_clean(struct bench_session *s)
+{
+	if (!s->msft)
+		return;
+	if (s->window_clean && s->windowsize < BENCH_MSFT_WINDOW_MAX)
+		s->windowsize++;
+	s->window_clean = true;
+}
+
+bool
+bench_session_start(struct bench_session *s, uint64_t now_ns)
+{
+	const struct bench_request *r = s->req;
+	struct tftp_options o;
+
+	memset(&o, 0, sizeof(o));
+	if (r->blksize) {
+		o.present |= TFTP_OPT_BLKSIZE;
+		o.blksize = r->blksize;
+	}
+	if (r->windowsize) {
+		o.present |= TFTP_OPT_WINDOWSIZE;
+		o.windowsize = r->windowsize;
+	}
+	if (r->timeout_s) {
+		o.present |= TFTP_OPT_TIMEOUT;
+		o.timeout = r->timeout_s;
+	}
+	if (r->tsize) {
+		o.present |= TFTP_OPT_TSIZE;
+		o.tsize = 0;
+	}
+	if (r->msftwindow) {
+		o.present |= TFTP_OPT_MSFTWINDOW;
+		o.msftwindow = TFTP_MSFT_WINDOW_ASK;
+	}
+	s->start_ns = now_ns;
+	s->tx_len = tftp_build_rrq(s->tx, sizeof(s->tx), r->filename, "octet", &o);
+	if (s->tx_len == 0) {
+		session_end(s, now_ns, BENCH_ERR_PROTO, "RRQ does not fit");
+		return false;
+	}
+	session_set_state(s, BENCH_ST_WAIT_FIRST);
+	session_arm(s, now_ns);
+	return true;
+}
+
+/* Checks what the OACK granted against what we asked (RFC 2347). */
+static bool
+session_on_oack(struct bench_session *s, uint64_t now_ns,
+		const struct tftp_options *g)
+{
+	const struct bench_request *r = s->req;
+	char msg[BENCH_ERRMSG_MAX];
+
+	if (s->state != BENCH_ST_WAIT_FIRST) {
+		/* Our ACK 0 was lost and the server resent its OACK. */
+		if (s->oack_seen && s->next == 1) {
+			s->retransmits++;
+			return session_ack(s, now_ns);
+		}
+		s->dup_blocks++;
+		return false;
+	}
+	if (((g->present & TFTP_OPT_BLKSIZE) &&
+	     (!r->blksize || g->blksize < TFTP_BLKSIZE_MIN || g->blksize > r->blksize)) ||
+	    ((g->present & TFTP_OPT_WINDOWSIZE) &&
+	     (!r->windowsize || g->windowsize < 1 || g->windowsize > r->windowsize)) ||
+	    ((g->present & TFTP_OPT_TIMEOUT) && !r->timeout_s) ||
+	    ((g->present & TFTP_OPT_TSIZE) && !r->tsize) ||
+	    ((g->present & TFTP_OPT_MSFTWINDOW) && !r->msftwindow)) {
+		snprintf(msg, sizeof(msg),
+			 "OACK grants an option not asked or out of range (0x%x)",
+			 g->present);
+		return session_fail_tell(s, now_ns, BENCH_ERR_OACK, TFTP_EOPTNEG, msg);
+	}
+	s->oack_seen = true;
+	if (g->present & TFTP_OPT_BLKSIZE)
+		s->blksize = g->blksize;
+	if (g->present & TFTP_OPT_WINDOWSIZE)
+		s->windowsize = g->windowsize;
+	if (g->present & TFTP_OPT_TSIZE) {
+		s->has_tsize = true;
+		s->tsize = g->tsize;
+		if (r->ref && g->tsize != r->ref_len) {
+			snprintf(msg, sizeof(msg), "tsize %llu != reference %llu",
+				 (unsigned long long)g->tsize,
+				 (unsigned long long)r->ref_len);
+			return session_fail_tell(s, now_ns, BENCH_ERR_SIZE,
+						 TFTP_EUNDEF, msg);
+		}
+	}
+	if ((g->present & TFTP_OPT_MSFTWINDOW) &&
+	    g->msftwindow == TFTP_MSFT_WINDOW_GRANT) {
+		s->msft = true;
+		if (!(g->present & TFTP_OPT_WINDOWSIZE))
+			s->windowsize = BENCH_MSFT_WINDOW_START;
+		if (s->windowsize > BENCH_MSFT_WINDOW_MAX)
+			s->windowsize = BENCH_MSFT_WINDOW_MAX;
+		s->window_clean = true;
+	}
+	session_set_state(s, BENCH_ST_RECEIVING);
+	return session_ack(s, now_ns);	/* ACK 0 */
+}
+
+static bool
+session_on_data(struct bench_session *s, uint64_t now_ns, uint16_t block,
+		const uint8_t *data, size_t len)
+{
+	const struct bench_request *r = s->req;
+	uint16_t d = (uint16_t)(block - (uint16_t)s->next);
+	char msg[BENCH_ERRMSG_MAX];
+	bool final;
+
+	if (s->state == BENCH_ST_WAIT_FIRST)	/* no OACK: RFC 1350 defaults */
+		session_set_state(s, BENCH_ST_RECEIVING);
+
+	if (d != 0) {
+		if (d < 0x8000) {
+			/* A gap: ACK the last in-order block once, then wait
+			 * for the server to go back (RFC 7440). */
+			if (s->gap_acked)
+				return false;
+			s->gaps++;
+			s->gap_acked = true;
+			session_window_loss(s);
+			return session_ack(s, now_ns);
+		}
+		/* An old block: the server missed our ACK. Re-ACK on the
+		 * last one we have, once per resent window. */
+		s->dup_blocks++;
+		if (block == (uint16_t)(s->next - 1)) {
+			s->retransmits++;
+			return session_ack(s, now_ns);
+		}
+		return false;
+	}
+
+	if (len > s->blksize) {
+		snprintf(msg, sizeof(msg), "block %u has %zu bytes > blksize %u",
+			 block, len, s->blksize);
+		return session_fail_tell(s, now_ns, BENCH_ERR_PROTO, TFTP_EUNDEF, msg);
+	}
+	if (r->ref) {
+		if (s->bytes + len > r->ref_len) {
+			snprintf(msg, sizeof(msg), "longer than reference (%llu bytes)",
+				 (unsigned long long)r->ref_len);
+			return session_fail_tell(s, now_ns, BENCH_ERR_SIZE,
+						 TFTP_EUNDEF, msg);
+		}
+		if (len && memcmp(r->ref + s->bytes, data, len) != 0) {
+			size_t i = 0;
+
+			while (r->ref[s->bytes + i] == data[i])
+				i++;
+			snprintf(msg, sizeof(msg), "mismatch at byte %llu",
+				 (unsigned long long)(s->bytes + i));
+			return session_fail_tell(s, now_ns, BENCH_ERR_VERIFY,
+						 TFTP_EUNDEF, msg);
+		}
+	}
+	s->bytes += len;
+	s->next++;
+	s->in_window++;
+	s->gap_acked = false;
+	s->timeouts_row = 0;
+	session_arm(s, now_ns);
+
+	final = len < s->blksize;
+	if (!final && s->in_window < s->windowsize)
+		return false;
+	if (!final)
+		session_window_clean(s);
+	/* The final block is ACKed even when the size is wrong: the server's
+	 * side of the transfer was fine. */
+	if (!session_ack(s, now_ns))
+		return false;
+	if (!final)
+		return true;
+	if (r->ref && s->bytes != r->ref_len) {
+		snprintf(msg, sizeof(msg), "got %llu bytes, reference has %llu",
+			 (unsigned long long)s->bytes, (unsigned long long)r->ref_len);
+		session_end(s, now_ns, BENCH_ERR_SIZE, msg);
+	} else if (s->has_tsize && s->bytes != s->tsize) {
+		snprintf(msg, sizeof(msg), "got %llu bytes, tsize said %llu",
+			 (unsigned long long)s->bytes, (unsigned long long)s->tsize);
+		session_end(s, now_ns, BENCH_ERR_SIZE, msg);
+	} else {
+		session_end(s, now_ns, BENCH_OK, NULL);
+	}
+	return true;
+}
+
+bool
+bench_session_on_packet(struct bench_session *s, uint64_t now_ns,
+			uint16_t src_port, const uint8_t *buf, size_t len)
+{
+	struct tftp_packet p;
+	enum tftp_err e;
+	char msg[BENCH_ERRMSG_MAX];
+
+	if (s->state != BENCH_ST_WAIT_FIRST && s->state != BENCH_ST_RECEIVING)
+		return false;
+	/* RFC 1350: once the TID is set, other ports are someone else. */
+	if (s->peer_port && src_port != s->peer_port) {
+		s->wrong_tid++;
+		return false;
+	}
+	e = tftp_parse(buf, len, &p);
+	if (e != TFTP_OK) {
+		snprintf(msg, sizeof(msg), "unparseable packet: %s", tftp_strerror(e));
+		return session_fail_tell(s, now_ns, BENCH_ERR_PROTO, TFTP_EBADOP, msg);
+	}
+	if (p.opcode == TFTP_OP_ERROR) {
+		snprintf(msg, sizeof(msg), "server error %u: %s", p.u.error.code,
+			 p.u.error.msg);
+		session_end(s, now_ns, BENCH_ERR_SERVER, msg);
+		return false;
+	}
+	if (p.opcode != TFTP_OP_DATA && p.opcode != TFTP_OP_OACK) {
+		snprintf(msg, sizeof(msg), "unexpected opcode %d", (int)p.opcode);
+		return session_fail_tell(s, now_ns, BENCH_ERR_PROTO, TFTP_EBADOP, msg);
+	}
+	if (!s->peer_port)
+		s->peer_port = src_port;
+	if (p.opcode == TFTP_OP_OACK)
+		return session_on_oack(s, now_ns, &p.u.req.opts);
+	return session_on_data(s, now_ns, p.u.data.block, p.u.data.data,
+			       p.u.data.len);
+}
+
+bool
+bench_session_on_timeout(struct bench_session *s, uint64_t now_ns)
+{
+	if (s->state != BENCH_ST_WAIT_FIRST && s->state != BENCH_ST_RECEIVING)
+		return false;
+	s->timeouts++;
+	if (++s->timeouts_row >= BENCH_MAX_TIMEOUTS) {
+		session_end(s, now_ns, BENCH_ERR_TIMEOUT, "no answer after retries");
+		return false;
+	}
+	s->retransmits++;
+	if (s->state == BENCH_ST_WAIT_FIRST) {
+		session_arm(s, now_ns);	/* the RRQ is still in tx */
+		return true;
+	}
+	session_window_loss(s);
+	s->gap_acked = false;
+	return session_ack(s, now_ns);
+}
+
+void
+bench_session_abort(struct bench_session *s, uint64_t now_ns,
+		    enum bench_err err, const char *msg)
+{
+	session_end(s, now_ns, err, msg);
+}
