@@ -47,8 +47,11 @@ struct cache_file {
 	uint64_t dev, ino;
 	int64_t mtime_ns;
 	bool stale;
+	bool retired;			/* out of the version table */
 	struct cache_chunk **chunks;	/* n_chunks slots, published atomically */
-	struct cache_file *next;	/* feeder's path table */
+	struct feeder_op **pending;	/* n_chunks slots: read in progress (feeder only) */
+	struct cache_file *next;	/* feeder's version table or retired list */
+	struct cache *cache;		/* for hit/miss counters */
 };
 
 /* A chunk: chunk_size bytes of one file version, or fewer at the end. */
@@ -60,10 +63,10 @@ struct cache_chunk {
 	/* Refcount and free callback for mbufs attached with
 	 * rte_pktmbuf_attach_extbuf: the chunk stays while any mbuf points at it. */
 	struct rte_mbuf_ext_shared_info shinfo;
-	/* private below */
-	uint32_t refcnt;	/* references from sessions (and 1 while cached) */
-	uint64_t last_use;	/* for eviction */
-	uint8_t state;
+	/* private below; the reference count is shinfo.refcnt (see cache_internal.h) */
+	rte_iova_t iova;	/* of data, for attached mbufs */
+	uint64_t last_use;	/* TSC of the last get or request, for eviction */
+	uint8_t state;		/* enum cache_chunk_state, feeder only */
 };
 
 /* What the feeder answers a worker. */
@@ -93,9 +96,25 @@ void feeder_stop(struct cache *c);
 enum cache_err cache_open_async(struct cache *c, unsigned worker, uint64_t token,
 				const char *relpath);
 
-/* Takes a reference on chunk idx if it is present, else returns NULL. */
+/*
+ * Takes a reference on chunk idx if it is present, else returns NULL (also
+ * when idx >= n_chunks). The caller must hold a reference on f. All
+ * references to a chunk — get()s and attached mbufs — are one counter,
+ * shinfo.refcnt, and the cache keeps one of its own while the chunk is
+ * cached, so a worker's put or mbuf free never frees the chunk: the feeder
+ * reclaims it once only its own reference is left.
+ */
 struct cache_chunk *cache_chunk_get(struct cache_file *f, uint32_t idx);
 void cache_chunk_put(struct cache_chunk *ch);
+
+/*
+ * Points segment m (direct, refcnt 1, nothing attached) at bytes
+ * [off, off + len) of ch without copying and takes one more chunk reference,
+ * dropped when m is freed. The caller must hold a reference on ch. Sets
+ * data_len and pkt_len to len. Returns 0, or -ERANGE if the range is outside
+ * the chunk, -ENOSPC if the chunk has too many references (copy instead).
+ */
+int cache_chunk_attach(struct cache_chunk *ch, struct rte_mbuf *m, uint32_t off, uint16_t len);
 
 /*
  * Asks for chunk idx (and readahead chunks after it) to be read; the
