@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_errno.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "control/log.h"
+#include "dataplane/proto/tftp_packet.h"
+
+#define LOG_RING_SIZE 4096
+#define LOG_MAX_WORKERS 128
+
+static struct rte_ring *rings[LOG_MAX_WORKERS];
+static unsigned n_rings;
+static FILE *out;
+static enum cfg_log_level level = CFG_LOG_INFO;
+
+static const char *const end_names[TFTP_END__MAX] = {
+	[TFTP_END_DONE] = "done",
+	[TFTP_END_TSIZE_PROBE] = "tsize-probe",
+	[TFTP_END_CLIENT_ABORT] = "client-abort",
+	[TFTP_END_TIMEOUT] = "timeout",
+	[TFTP_END_NOT_FOUND] = "not-found",
+	[TFTP_END_ACCESS] = "access-denied",
+	[TFTP_END_BAD_OPTION] = "bad-option",
+	[TFTP_END_STALE] = "file-changed",
+	[TFTP_END_IO] = "io-error",
+	[TFTP_END_BUSY] = "busy",
+	[TFTP_END_PROTOCOL] = "protocol-error",
+	[TFTP_END_SHUTDOWN] = "shutdown",
+};
+
+const char *
+tftp_end_strerror(enum tftp_end_reason r)
+{
+	return (unsigned)r < TFTP_END__MAX ? end_names[r] : "?";
+}
+
+static const char *const level_names[] = { "error", "warn", "info", "debug" };
+
+int
+log_init(unsigned n_workers, const struct pxeline_config *cfg)
+{
+	char name[32];
+	unsigned i;
+
+	if (n_workers > LOG_MAX_WORKERS)
+		return -EINVAL;
+	level = cfg->log_level;
+	out = stderr;
+	if (cfg->log_file[0]) {
+		out = fopen(cfg->log_file, "a");
+		if (!out)
+			return -errno;
+	}
+	setvbuf(out, NULL, _IOLBF, 0);
+	for (i = 0; i < n_workers; i++) {
+		snprintf(name, sizeof(name), "pxl_log%u", i);
+		rings[i] = rte_ring_create_elem(name, sizeof(struct log_event),
+						LOG_RING_SIZE, SOCKET_ID_ANY,
+						RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (!rings[i])
+			return -rte_errno;
+	}
+	n_rings = n_workers;
+	return 0;
+}
+
+struct rte_ring *
+log_ring(unsigned worker)
+{
+	return worker < n_rings ? rings[worker] : NULL;
+}
+
+static void
+log_stamp(char *buf, size_t cap, uint64_t wall_ns)
+{
+	time_t sec = wall_ns / 1000000000ull;
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&sec, &tm);
+	n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, cap - n, ".%03uZ", (unsigned)(wall_ns / 1000000 % 1000));
+}
+
+static void
+log_options(char *buf, size_t cap, const struct log_event *ev)
+{
+	snprintf(buf, cap, "blksize=%u windowsize=%u%s%s%s", ev->blksize, ev->windowsize,
+		 ev->options & TFTP_OPT_TSIZE ? " tsize" : "",
+		 ev->options & TFTP_OPT_MSFTWINDOW ? " msftwindow" : "",
+		 ev->options & TFTP_OPT_ROLLOVER ? " rollover" : "");
+}
+
+/* One line per event: what an operator greps when a boot fails. */
+static void
+log_write_event(const struct log_event *ev)
+{
+	char stamp[40], ip[INET_ADDRSTRLEN], opts[96];
+	struct in_addr a = { .s_addr = htonl(ev->client_ip) };
+	double secs = ev->duration_us / 1e6;
+
+	log_stamp(stamp, sizeof(stamp), ev->wall_ns);
+	inet_ntop(AF_INET, &a, ip, sizeof(ip));
+	switch (ev->kind) {
+	case LOG_TFTP_END:
+		log_options(opts, sizeof(opts), ev);
+		fprintf(out, "%s tftp %s:%u file=\"%s\" %s bytes=%lu/%lu time=%.3fs "
+			"rate=%.2fMiB/s retransmits=%u timeouts=%u end=%s%s%s lcore=%u\n",
+			stamp, ip, ev->client_port, ev->file, opts,
+			(unsigned long)ev->bytes, (unsigned long)ev->file_size, secs,
+			secs > 0 ? ev->bytes / secs / 1048576.0 : 0.0,
+			ev->retransmits, ev->timeouts, tftp_end_strerror(ev->reason),
+			ev->detail[0] ? " detail=" : "", ev->detail, ev->lcore);
+		break;
+	case LOG_TFTP_REFUSED:
+		fprintf(out, "%s tftp %s:%u file=\"%s\" refused error=%u (%s) lcore=%u\n",
+			stamp, ip, ev->client_port, ev->file, ev->error_code, ev->detail,
+			ev->lcore);
+		break;
+	case LOG_DROP:
+		if (level >= CFG_LOG_INFO)
+			fprintf(out, "%s drop from %s:%u reason=%s (rate-limited) lcore=%u\n",
+				stamp, ip, ev->client_port, ev->detail, ev->lcore);
+		break;
+	default:
+		fprintf(out, "%s %s\n", stamp, ev->detail);
+		break;
+	}
+}
+
+unsigned
+log_drain(void)
+{
+	struct log_event ev[32];
+	unsigned i, j, n, total = 0;
+
+	for (i = 0; i < n_rings; i++) {
+		do {
+			n = rte_ring_sc_dequeue_burst_elem(rings[i], ev, sizeof(ev[0]),
+							   RTE_DIM(ev), NULL);
+			for (j = 0; j < n; j++)
+				log_write_event(&ev[j]);
+			total += n;
+		} while (n == RTE_DIM(ev));
+	}
+	return total;
+}
+
+void
+log_msg(enum cfg_log_level lvl, const char *fmt, ...)
+{
+	struct timespec ts;
+	char stamp[40];
+	va_list ap;
+	FILE *f = out ? out : stderr;
+
+	if (lvl > level)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	log_stamp(stamp, sizeof(stamp), ts.tv_sec * 1000000000ull + ts.tv_nsec);
+	fprintf(f, "%s %s: ", stamp, level_names[lvl]);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+}
+
+void
+log_fini(void)
+{
+	unsigned i;
+
+	log_drain();
+	for (i = 0; i < n_rings; i++)
+		rte_ring_free(rings[i]);
+	n_rings = 0;
+	if (out && out != stderr)
+		fclose(out);
+	out = NULL;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counters over rte_telemetry, so DPDK's dpdk-telemetry.py reads them
+ * unchanged: /pxeline/stats (sums over workers), /pxeline/drops (by
+ * reason), /pxeline/cache.
+ */
+#ifndef PXELINE_CONTROL_TELEMETRY_H
+#define PXELINE_CONTROL_TELEMETRY_H
+
+#include "dataplane/cache.h"
+#include "dataplane/stats.h"
+
+struct worker;
+
+int telemetry_init(struct worker *workers, unsigned n_workers, struct cache *c);
+
+/* Sums every worker's counters into ret. */
+void telemetry_sum(struct worker_stats *ret);
+
+#endif /* PXELINE_CONTROL_TELEMETRY_H */

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_bus_pci.h>
+
+#include "control/log.h"
+#include "dataplane/port.h"
+
+#define PORT_RX_DESC 1024
+#define PORT_TX_DESC 1024
+
+/* A PCI address such as 0000:03:00.0 or 03:00.0. */
+static bool
+port_is_pci(const char *dev)
+{
+	struct rte_pci_addr addr;
+
+	return rte_pci_addr_parse(dev, &addr) == 0;
+}
+
+/* The device name EAL gives a device string: the part before a comma. */
+static void
+port_dev_name(const char *dev, char *name, size_t cap)
+{
+	size_t n = strcspn(dev, ",");
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(name, dev, n);
+	name[n] = '\0';
+}
+
+/*
+ * net_af_packet's default frames hold 2048 bytes; a jumbo MTU needs bigger
+ * ones, or the PMD silently drops what does not fit.
+ */
+static void
+port_vdev_arg(const struct cfg_interface *ifc, char *buf, size_t cap)
+{
+	if (strncmp(ifc->device, "net_af_packet", 13) == 0 &&
+	    ifc->mtu > 1500 && !strstr(ifc->device, "framesz="))
+		snprintf(buf, cap, "--vdev=%s,framesz=16384,blocksz=16384", ifc->device);
+	else
+		snprintf(buf, cap, "--vdev=%s", ifc->device);
+}
+
+int
+port_eal_args(const struct pxeline_config *cfg, char **argv, int argc, int max)
+{
+	char buf[512];
+	int i;
+
+	for (i = 0; i < cfg->n_interfaces; i++) {
+		const struct cfg_interface *ifc = &cfg->interfaces[i];
+
+		if (argc + 2 > max)
+			return -1;
+		if (port_is_pci(ifc->device)) {
+			argv[argc++] = strdup("-a");
+			argv[argc++] = strdup(ifc->device);
+		} else {
+			port_vdev_arg(ifc, buf, sizeof(buf));
+			argv[argc++] = strdup(buf);
+		}
+	}
+	return argc;
+}
+
+static int
+port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
+	      struct rte_mempool *pool, struct port *p)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	struct rte_ether_addr mac;
+	uint16_t q, nb_rxd = PORT_RX_DESC, nb_txd = PORT_TX_DESC;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	port_dev_name(ifc->device, p->name, sizeof(p->name));
+	ret = rte_eth_dev_get_port_by_name(p->name, &p->port_id);
+	if (ret) {
+		log_msg(CFG_LOG_ERROR, "interface %s: no such DPDK device (%s)",
+			ifc->device, rte_strerror(-ret));
+		return ret;
+	}
+	ret = rte_eth_dev_info_get(p->port_id, &info);
+	if (ret)
+		return ret;
+	if (n_queues > info.max_rx_queues || n_queues > info.max_tx_queues) {
+		log_msg(CFG_LOG_ERROR, "interface %s: %u queues asked, the PMD has %u rx/%u tx",
+			p->name, n_queues, info.max_rx_queues, info.max_tx_queues);
+		return -EINVAL;
+	}
+	p->n_queues = n_queues;
+	p->tx_multi_seg = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	p->tx_ip_cksum = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	p->tx_udp_cksum = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	p->rx_cksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_CHECKSUM) ==
+		      RTE_ETH_RX_OFFLOAD_CHECKSUM;
+	if (p->tx_multi_seg)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if (p->tx_ip_cksum)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	if (p->tx_udp_cksum)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	if (p->rx_cksum)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_CHECKSUM;
+	if (n_queues > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_NONFRAG_IPV4_UDP)) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_NONFRAG_IPV4_UDP;
+	}
+	ret = rte_eth_dev_configure(p->port_id, n_queues, n_queues, &conf);
+	if (ret) {
+		log_msg(CFG_LOG_ERROR, "interface %s: configure: %s", p->name, rte_strerror(-ret));
+		return ret;
+	}
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
+	if (ret)
+		return ret;
+	for (q = 0; q < n_queues; q++) {
+		ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd,
+					     rte_eth_dev_socket_id(p->port_id), NULL, pool);
+		if (ret)
+			return ret;
+		ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd,
+					     rte_eth_dev_socket_id(p->port_id), NULL);
+		if (ret)
+			return ret;
+	}
+	/* Not every PMD can set its MTU (af_packet follows the kernel's);
+	 * the engine still sizes its datagrams to the configured one. */
+	ret = rte_eth_dev_set_mtu(p->port_id, ifc->mtu);
+	if (ret && ret != -ENOTSUP)
+		log_msg(CFG_LOG_WARN, "interface %s: cannot set MTU %u: %s", p->name,
+			ifc->mtu, rte_strerror(-ret));
+	ret = rte_eth_dev_start(p->port_id);
+	if (ret) {
+		log_msg(CFG_LOG_ERROR, "interface %s: start: %s", p->name, rte_strerror(-ret));
+		return ret;
+	}
+	rte_eth_promiscuous_enable(p->port_id);
+	rte_eth_macaddr_get(p->port_id, &mac);
+	memcpy(p->local.mac, mac.addr_bytes, 6);
+	p->local.ip = ifc->address;
+	p->local.netmask = ifc->prefix_len ? ~0u << (32 - ifc->prefix_len) : 0;
+	p->local.vlan = ifc->vlan;
+	p->mtu = ifc->mtu;
+	log_msg(CFG_LOG_INFO, "interface %s: port %u mac %02x:%02x:%02x:%02x:%02x:%02x "
+		"address %u.%u.%u.%u/%u mtu %u vlan %u queues %u offloads%s%s%s%s",
+		p->name, p->port_id, mac.addr_bytes[0], mac.addr_bytes[1], mac.addr_bytes[2],
+		mac.addr_bytes[3], mac.addr_bytes[4], mac.addr_bytes[5],
+		ifc->address >> 24, (ifc->address >> 16) & 0xff, (ifc->address >> 8) & 0xff,
+		ifc->address & 0xff, ifc->prefix_len, ifc->mtu, ifc->vlan, n_queues,
+		p->tx_multi_seg ? " multi-seg" : "", p->tx_ip_cksum ? " tx-ip-csum" : "",
+		p->tx_udp_cksum ? " tx-udp-csum" : "", p->rx_cksum ? " rx-csum" : "");
+	return 0;
+}
+
+int
+port_init_all(const struct pxeline_config *cfg, uint16_t n_queues,
+	      struct rte_mempool *pool, struct port *ret_ports)
+{
+	int i, ret;
+
+	for (i = 0; i < cfg->n_interfaces; i++) {
+		ret = port_init_one(&cfg->interfaces[i], n_queues, pool, &ret_ports[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void
+port_stop_all(struct port *ports, int n_ports)
+{
+	int i;
+
+	for (i = 0; i < n_ports; i++) {
+		rte_eth_dev_stop(ports[i].port_id);
+		rte_eth_dev_close(ports[i].port_id);
+	}
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports: turning each configured interface into an EAL device argument,
+ * then configuring it (queues, offloads, MTU) once EAL is up. Kept apart
+ * from the worker loop (DPDK's examples/l3fwd).
+ */
+#ifndef PXELINE_DATAPLANE_PORT_H
+#define PXELINE_DATAPLANE_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "config/config.h"
+#include "dataplane/proto/frame.h"
+
+struct port {
+	uint16_t port_id;
+	char name[64];			/* EAL device name */
+	struct frame_local local;	/* our MAC/IP/VLAN on it */
+	uint32_t mtu;			/* IP MTU */
+	uint16_t n_queues;		/* RX/TX queue pairs (one per worker) */
+	bool tx_multi_seg;		/* PMD sends mbuf chains */
+	bool tx_ip_cksum;		/* offloads the port offers */
+	bool tx_udp_cksum;
+	bool rx_cksum;
+};
+
+/*
+ * Appends the EAL argument that creates each interface's device (--vdev for
+ * a virtual device, -a for a PCI address) to argv. Returns the new argc or
+ * -1 when argv is full.
+ */
+int port_eal_args(const struct pxeline_config *cfg, char **argv, int argc, int max);
+
+/* Configures and starts every interface; n_queues per port. */
+int port_init_all(const struct pxeline_config *cfg, uint16_t n_queues,
+		  struct rte_mempool *pool, struct port *ret_ports);
+
+void port_stop_all(struct port *ports, int n_ports);
+
+#endif /* PXELINE_DATAPLANE_PORT_H */

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-lcore counters, counted by reason and summed by the reader
+ * (control/telemetry.c). Each worker writes only its own block, so there
+ * are no atomics on the packet path; readers may see a value one update old.
+ */
+#ifndef PXELINE_DATAPLANE_STATS_H
+#define PXELINE_DATAPLANE_STATS_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "dataplane/proto/frame.h"
+#include "dataplane/proto/tftp_packet.h"
+
+/* Every counter the workers keep, by name (the telemetry keys). */
+#define STATS_COUNTERS(X)						\
+	X(rx_packets)		/* frames received */			\
+	X(rx_bytes)							\
+	X(rx_dropped)		/* frames not for us or malformed */	\
+	X(tx_packets)		/* frames handed to the PMD */		\
+	X(tx_bytes)							\
+	X(tx_dropped)		/* the PMD did not take them */		\
+	X(tx_no_mbuf)		/* mbuf pool empty */			\
+	X(tx_fragments)		/* IP fragments of large DATA */	\
+	X(arp_replies)							\
+	X(icmp_echo_replies)						\
+	X(udp_no_service)	/* UDP to a port we do not serve */	\
+	X(tftp_rrq)		/* read requests received */		\
+	X(tftp_wrq_refused)						\
+	X(tftp_dup_rrq)		/* retransmitted RRQ for a live session */ \
+	X(tftp_bad_request)	/* RRQ that did not parse */		\
+	X(tftp_path_refused)	/* traversal, control chars ... */	\
+	X(tftp_not_found)						\
+	X(tftp_busy)		/* no free session or feeder ring full */ \
+	X(tftp_sessions_total)	/* sessions opened */			\
+	X(tftp_sessions_ended)	/* sessions closed, any reason */	\
+	X(tftp_completed)	/* final block acknowledged */		\
+	X(tftp_failed)		/* ended by error or timeout */		\
+	X(tftp_tsize_probes)	/* closed by the client after the OACK */ \
+	X(tftp_client_aborts)	/* client ERROR mid-transfer */		\
+	X(tftp_timeouts)	/* retransmission timer fired */	\
+	X(tftp_gave_up)		/* retries exhausted */			\
+	X(tftp_retransmits)	/* DATA/OACK sent again */		\
+	X(tftp_bytes_sent)	/* DATA payload bytes, retransmits included */ \
+	X(tftp_data_packets)						\
+	X(tftp_oacks_sent)						\
+	X(tftp_errors_sent)						\
+	X(tftp_errors_received)						\
+	X(tftp_acks)							\
+	X(tftp_acks_ignored)	/* duplicate or stale */		\
+	X(tftp_bad_tid)		/* packets for no session */		\
+	X(tftp_bad_packet)	/* unparseable on a session port */	\
+	X(tftp_chunk_waits)	/* session parked on a cache miss */	\
+	X(tftp_stale)		/* file changed during transfer */	\
+	X(log_dropped)		/* log ring full */
+
+struct worker_stats {
+#define STATS_FIELD(name) uint64_t name;
+	STATS_COUNTERS(STATS_FIELD)
+#undef STATS_FIELD
+	uint64_t frame_err[FRAME_ERR__MAX];	/* drops by frame_classify reason */
+	uint64_t tftp_err[TFTP_ERR__MAX];	/* unparseable TFTP by reason */
+} __rte_cache_aligned;
+
+#endif /* PXELINE_DATAPLANE_STATS_H */

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TFTP transfers of one worker: one struct per transfer, one way out
+ * (tftp_session_end), states changed in one setter. The protocol decisions
+ * are in proto/ (tftp_packet, tftp_window, path); this file is the glue
+ * between them, the cache and the wire.
+ */
+#ifndef PXELINE_DATAPLANE_TFTP_SESSION_H
+#define PXELINE_DATAPLANE_TFTP_SESSION_H
+
+#include <stdint.h>
+
+#include "dataplane/cache.h"
+#include "dataplane/proto/frame.h"
+
+struct worker;
+
+#define TFTP_PORT 69
+
+/* Creates the worker's session table; 0 or -errno. */
+int tftp_table_create(struct worker *w);
+void tftp_table_destroy(struct worker *w);
+
+/* A datagram to port 69: RRQ (or a refused WRQ). */
+void tftp_on_request(struct worker *w, int port_idx, const struct frame_info *fi);
+
+/* A datagram to any other port: a session's ACK or ERROR, or a stray. */
+void tftp_on_packet(struct worker *w, int port_idx, const struct frame_info *fi);
+
+/* An answer from the feeder (file opened, chunk present). */
+void tftp_on_cache_done(struct worker *w, const struct cache_done *d);
+
+/* Fires due retransmission timers, at most budget of them. */
+void tftp_run_timers(struct worker *w, unsigned budget);
+
+/* Ends every session (engine stopping). */
+void tftp_shutdown(struct worker *w);
+
+/* Sessions open now on this worker. */
+uint32_t tftp_active(const struct worker *w);
+
+#endif /* PXELINE_DATAPLANE_TFTP_SESSION_H */

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/tx.h"
+#include "dataplane/worker.h"
+
+/* A cursor over the datagram's pieces, to copy any byte range of it. */
+struct tx_stream {
+	const struct tx_piece *pieces;
+	int n, i;		/* current piece */
+	size_t off;		/* offset in the current piece */
+};
+
+static void
+tx_stream_copy(struct tx_stream *s, uint8_t *dst, size_t len)
+{
+	while (len && s->i < s->n) {
+		const struct tx_piece *pc = &s->pieces[s->i];
+		size_t n = pc->len - s->off;
+
+		if (n > len)
+			n = len;
+		memcpy(dst, pc->p + s->off, n);
+		dst += n;
+		len -= n;
+		s->off += n;
+		if (s->off == pc->len) {
+			s->i++;
+			s->off = 0;
+		}
+	}
+}
+
+/*
+ * The UDP checksum over pieces of any length: a piece that starts at an odd
+ * offset of the datagram contributes its sum byte-swapped (RFC 1071 2(B)).
+ */
+static uint16_t
+tx_udp_csum(const uint8_t *udp_hdr, const struct frame_udp_tx *t,
+	    const struct tx_piece *pieces, int n, size_t udp_len)
+{
+	uint32_t sum = frame_udp_pseudo_sum(t->src_ip, t->dst_ip, udp_len);
+	size_t at = FRAME_UDP_LEN;
+	uint32_t part;
+	int i;
+
+	sum = frame_csum_add(sum, udp_hdr, FRAME_UDP_LEN);
+	for (i = 0; i < n; i++) {
+		part = frame_csum_fold(frame_csum_add(0, pieces[i].p, pieces[i].len));
+		part = (uint16_t)~part;		/* back to the plain sum */
+		if (at & 1)
+			part = ((part & 0xff) << 8) | (part >> 8);
+		sum += part;
+		at += pieces[i].len;
+	}
+	part = frame_csum_fold(sum);
+	return part == 0 ? 0xffff : (uint16_t)part;	/* 0 means "none" */
+}
+
+static struct rte_mbuf *
+tx_alloc(struct worker *w, size_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+
+	if (!m) {
+		w->stats.tx_no_mbuf++;
+		return NULL;
+	}
+	if (!rte_pktmbuf_append(m, len)) {
+		rte_pktmbuf_free(m);
+		w->stats.tx_no_mbuf++;
+		return NULL;
+	}
+	return m;
+}
+
+int
+tx_frame(struct worker *w, int port_idx, const uint8_t *buf, size_t len)
+{
+	struct rte_mbuf *m = tx_alloc(w, len);
+
+	if (!m)
+		return -1;
+	memcpy(rte_pktmbuf_mtod(m, void *), buf, len);
+	worker_tx(w, port_idx, m);
+	return 1;
+}
+
+int
+tx_udp(struct worker *w, int port_idx, const struct frame_udp_tx *t,
+       const struct tx_piece *pieces, int n_pieces)
+{
+	struct rte_mbuf *frag[48];
+	uint8_t hdr[64];
+	struct rte_ipv4_hdr *ip;
+	struct tx_stream s = { pieces, n_pieces, 0, 0 };
+	size_t payload = 0, hlen, l2len, ip_payload, max_frag, off, flen;
+	uint32_t mtu = w->ports[port_idx].mtu;
+	uint16_t csum;
+	int i, n = 0;
+
+	for (i = 0; i < n_pieces; i++)
+		payload += pieces[i].len;
+	hlen = frame_build_udp_header(hdr, sizeof(hdr), t, payload, 0);
+	if (!hlen)
+		return -1;
+	l2len = hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
+	csum = tx_udp_csum(hdr + hlen - FRAME_UDP_LEN, t, pieces, n_pieces,
+			   FRAME_UDP_LEN + payload);
+	memcpy(hdr + hlen - 2, &(uint16_t){ rte_cpu_to_be_16(csum) }, 2);
+
+	ip_payload = FRAME_UDP_LEN + payload;
+	if (FRAME_IPV4_LEN + ip_payload <= mtu) {
+		struct rte_mbuf *m = tx_alloc(w, hlen + payload);
+		uint8_t *d;
+
+		if (!m)
+			return -1;
+		d = rte_pktmbuf_mtod(m, uint8_t *);
+		memcpy(d, hdr, hlen);
+		tx_stream_copy(&s, d + hlen, payload);
+		worker_tx(w, port_idx, m);
+		return 1;
+	}
+
+	/* Fragments: every one but the last carries a multiple of 8 bytes;
+	 * the UDP header travels in the first (it is just stream bytes). */
+	max_frag = (mtu - FRAME_IPV4_LEN) & ~(size_t)7;
+	if ((ip_payload + max_frag - 1) / max_frag > RTE_DIM(frag))
+		return -1;
+	for (off = 0; off < ip_payload; off += flen) {
+		struct rte_mbuf *m;
+		uint8_t *d;
+
+		flen = ip_payload - off < max_frag ? ip_payload - off : max_frag;
+		m = tx_alloc(w, l2len + FRAME_IPV4_LEN + flen);
+		if (!m)
+			goto fail;
+		frag[n++] = m;
+		d = rte_pktmbuf_mtod(m, uint8_t *);
+		memcpy(d, hdr, l2len + FRAME_IPV4_LEN);
+		ip = (struct rte_ipv4_hdr *)(d + l2len);
+		ip->total_length = rte_cpu_to_be_16(FRAME_IPV4_LEN + flen);
+		ip->fragment_offset = rte_cpu_to_be_16((off >> 3) |
+			(off + flen < ip_payload ? RTE_IPV4_HDR_MF_FLAG : 0));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		if (off == 0) {
+			memcpy(d + l2len + FRAME_IPV4_LEN, hdr + hlen - FRAME_UDP_LEN,
+			       FRAME_UDP_LEN);
+			tx_stream_copy(&s, d + hlen, flen - FRAME_UDP_LEN);
+		} else {
+			tx_stream_copy(&s, d + l2len + FRAME_IPV4_LEN, flen);
+		}
+	}
+	for (i = 0; i < n; i++)
+		worker_tx(w, port_idx, frag[i]);
+	w->stats.tx_fragments += n;
+	return n;
+fail:
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(frag[i]);
+	return -1;
+}
