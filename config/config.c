@@ -56,15 +56,13 @@ int
 cfg_parse_mac(const char *s, uint8_t ret_mac[6])
 {
 	uint8_t mac[6];
-	char sep;
+	char sep = '\0';
 	int i;
 
 	if (s == NULL || *s == '\0')
 		return CFG_ERR_EMPTY;
-	sep = s[2];
-	if (sep != ':' && sep != '-')
-		return CFG_ERR_SYNTAX;
 	for (i = 0; i < 6; i++) {
+		/* s[1] is read only when s[0] was a digit, never past the NUL. */
 		int hi = cfg_hex_digit(s[0]);
 		int lo = hi < 0 ? -1 : cfg_hex_digit(s[1]);
 
@@ -72,11 +70,14 @@ cfg_parse_mac(const char *s, uint8_t ret_mac[6])
 			return CFG_ERR_SYNTAX;
 		mac[i] = (uint8_t)(hi << 4 | lo);
 		s += 2;
-		if (i < 5) {
-			if (*s != sep)
-				return CFG_ERR_SYNTAX;
-			s++;
-		}
+		if (i == 5)
+			break;
+		/* The first separator sets the kind for the rest. */
+		if (sep == '\0' && (*s == ':' || *s == '-'))
+			sep = *s;
+		if (*s != sep || sep == '\0')
+			return CFG_ERR_SYNTAX;
+		s++;
 	}
 	if (*s != '\0')
 		return CFG_ERR_SYNTAX;
