@@ -546,7 +546,7 @@ cfg_group(struct cfg_ctx *c, const config_setting_t *grp, const char *path,
 	int k;
 
 	if (config_setting_type(grp) != CONFIG_TYPE_GROUP) {
-		cfg_err(c, grp, "%s must be a group: %s = { ... }", path, path);
+		cfg_err(c, grp, "%s must be a group { ... }", path);
 		return false;
 	}
 	for (k = 0; k < config_setting_length(grp); k++) {
