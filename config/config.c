@@ -266,20 +266,17 @@ cfg_err(struct cfg_ctx *c, const config_setting_t *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *cfg_sort_name;	/* c->name during qsort, which has no context argument */
-
+/* qsort_r order: the main file (name) first, then included files; by line. */
 static int
-cfg_msg_cmp(const void *a, const void *b)
+cfg_msg_cmp(const void *a, const void *b, void *name)
 {
 	const struct cfg_msg *x = a, *y = b;
-	const char *fx = x->file != NULL ? x->file : cfg_sort_name;
-	const char *fy = y->file != NULL ? y->file : cfg_sort_name;
+	const char *fx = x->file != NULL ? x->file : name;
+	const char *fy = y->file != NULL ? y->file : name;
 	int d = strcmp(fx, fy);
 
-	/* The main file first, included files after it. */
 	if (d != 0)
-		return strcmp(fx, cfg_sort_name) == 0 ? -1 :
-		       strcmp(fy, cfg_sort_name) == 0 ? 1 : d;
+		return strcmp(fx, name) == 0 ? -1 : strcmp(fy, name) == 0 ? 1 : d;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	return x->seq - y->seq;
@@ -291,8 +288,7 @@ cfg_flush(struct cfg_ctx *c)
 {
 	int i;
 
-	cfg_sort_name = c->name;
-	qsort(c->msgs, (size_t)c->n_msgs, sizeof(*c->msgs), cfg_msg_cmp);
+	qsort_r(c->msgs, (size_t)c->n_msgs, sizeof(*c->msgs), cfg_msg_cmp, (void *)c->name);
 	for (i = 0; i < c->n_msgs; i++) {
 		cfg_print_location(c, c->msgs[i].file, c->msgs[i].line);
 		fprintf(c->errs, "%s\n", c->msgs[i].text);
@@ -606,7 +602,8 @@ cfg_interface_address(struct cfg_ctx *c, const config_setting_t *s, const char *
 		cfg_err(c, s, "%s '%s': prefix length must be 1..32", key, v);
 		return;
 	}
-	if (ip == 0 || (ip >> 24) == 127 || (ip >> 28) >= 0xe) {
+	/* Not 0/8 ("this network"), loopback, multicast, class E or broadcast. */
+	if ((ip >> 24) == 0 || (ip >> 24) == 127 || (ip >> 28) >= 0xe) {
 		cfg_err(c, s, "%s '%s' is not a unicast address", key, v);
 		return;
 	}
