@@ -16,12 +16,12 @@ struct path_case {
 	const char *in;
 	size_t in_len;		/* 0: strlen(in) */
 	enum path_err err;
-	const char *out;	/* expected when err == PATH_OK */
+	const char *out;	/* expected when err == PATH_OK, else "" */
 };
 
 #define OK(n, i, o) { n, i, 0, PATH_OK, o }
-#define BAD(n, i, e) { n, i, 0, e, NULL }
-#define BADN(n, i, l, e) { n, i, l, e, NULL }
+#define BAD(n, i, e) { n, i, 0, e, "" }
+#define BADN(n, i, l, e) { n, i, l, e, "" }
 
 static const struct path_case path_cases[] = {
 	/* What Windows boot manager, WDS and ConfigMgr clients send. */
