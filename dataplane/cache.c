@@ -12,6 +12,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_memory.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
@@ -112,7 +113,7 @@ cache_create(const struct cfg_cache *cfg, unsigned n_workers)
 		struct cache_chunk *ch = &c->chunks[i];
 
 		ch->data = c->mem + (size_t)i * cfg->chunk_size;
-		ch->iova = rte_malloc_virt2iova(ch->data);
+		ch->iova = rte_mem_virt2iova(ch->data);
 		ch->shinfo.free_cb = cache_chunk_free_cb;
 		ch->shinfo.fcb_opaque = c;
 		rte_mbuf_ext_refcnt_set(&ch->shinfo, 0);

@@ -1,0 +1,846 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The chunk cache and its feeder against real files in a temporary root:
+ * contents byte for byte, path resolution (case, symlinks, odd files),
+ * versions, staleness, eviction, coalescing. Needs EAL (no hugepages):
+ * exits 77 (meson SKIP) when EAL cannot start.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/cache.h"
+#include "dataplane/cache_internal.h"
+
+#define CS (64u * 1024)		/* chunk size of most tests */
+#define WAIT_NS (5ull * 1000 * 1000 * 1000)
+
+static char root[256];		/* the served root, inside tmpdir */
+static char tmpdir[200];	/* root's parent: "outside the root" */
+static uint64_t next_token = 1;
+static struct rte_mempool *mbuf_pool;
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void
+fill_random(uint8_t *buf, size_t len, unsigned seed)
+{
+	size_t i;
+
+	srand(seed);
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)rand();
+}
+
+/* Writes rel under root (or an absolute path) with len bytes of buf. */
+static bool
+write_file(const char *rel, const uint8_t *buf, size_t len)
+{
+	char path[512];
+	bool ok;
+	FILE *fp;
+
+	if (rel[0] == '/')
+		snprintf(path, sizeof(path), "%s", rel);
+	else
+		snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fp = fopen(path, "wb");
+	if (fp == NULL)
+		return false;
+	ok = len == 0 || fwrite(buf, 1, len, fp) == len;
+	return fclose(fp) == 0 && ok;
+}
+
+static struct cache *
+make_cache(uint64_t size, uint32_t chunk, uint32_t readahead, unsigned n_workers, bool ci)
+{
+	struct cfg_cache cfg = {
+		.size = size, .chunk_size = chunk, .readahead = readahead, .queue_depth = 8,
+	};
+	struct cache *c = cache_create(&cfg, n_workers);
+
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT_FATAL(feeder_start(c, root, ci) == 0);
+	return c;
+}
+
+/* Waits (bounded) for the answer carrying token on worker's ring. */
+static bool
+wait_done(struct cache *c, unsigned worker, uint64_t token, struct cache_done *ret)
+{
+	uint64_t deadline = now_ns() + WAIT_NS;
+	struct cache_done d[16];
+
+	while (now_ns() < deadline) {
+		unsigned n = cache_poll(c, worker, d, RTE_DIM(d)), i;
+
+		for (i = 0; i < n; i++) {
+			if (d[i].token == token) {
+				*ret = d[i];
+				return true;
+			}
+		}
+		usleep(100);
+	}
+	return false;
+}
+
+static uint64_t
+token_new(void)
+{
+	return __atomic_fetch_add(&next_token, 1, __ATOMIC_RELAXED);
+}
+
+static enum cache_err
+open_wait(struct cache *c, unsigned worker, const char *path, struct cache_file **ret)
+{
+	uint64_t token = token_new();
+	struct cache_done d;
+	enum cache_err err;
+
+	*ret = NULL;
+	err = cache_open_async(c, worker, token, path);
+	if (err != CACHE_OK)
+		return err;
+	if (!wait_done(c, worker, token, &d))
+		return CACHE_ERR__MAX;	/* timed out: no enum value means that */
+	CU_ASSERT(d.kind == CACHE_DONE_OPEN);
+	CU_ASSERT((d.err == CACHE_OK) == (d.file != NULL));
+	*ret = d.file;
+	return d.err;
+}
+
+/* Copies chunk idx into out (get, else request and wait); returns the answer's error. */
+static enum cache_err
+read_chunk(struct cache *c, unsigned worker, struct cache_file *f, uint32_t idx, uint8_t *out)
+{
+	unsigned attempt;
+
+	for (attempt = 0; attempt < 50; attempt++) {
+		struct cache_chunk *ch = cache_chunk_get(f, idx);
+		struct cache_done d;
+		uint64_t token;
+		enum cache_err err;
+
+		if (ch != NULL) {
+			CU_ASSERT(ch->len == RTE_MIN((uint64_t)f->chunk_size,
+						     f->size - (uint64_t)idx * f->chunk_size));
+			memcpy(out, ch->data, ch->len);
+			cache_chunk_put(ch);
+			return CACHE_OK;
+		}
+		token = token_new();
+		err = cache_chunk_request(c, worker, token, f, idx);
+		if (err == CACHE_ERR_BUSY) {
+			usleep(1000);
+			continue;
+		}
+		if (err != CACHE_OK)
+			return err;
+		if (!wait_done(c, worker, token, &d))
+			return CACHE_ERR__MAX;
+		CU_ASSERT(d.kind == CACHE_DONE_CHUNK && d.chunk == idx && d.file == f);
+		if (d.err != CACHE_OK)
+			return d.err;
+		/* Present now, unless evicted again before we looked: try again. */
+	}
+	return CACHE_ERR_BUSY;
+}
+
+/* Reads the whole version and compares it with want. */
+static bool
+read_all_equals(struct cache *c, unsigned worker, struct cache_file *f, const uint8_t *want,
+		size_t len)
+{
+	uint8_t *buf = malloc(f->chunk_size);
+	bool ok = f->size == len;
+	uint32_t i;
+
+	CU_ASSERT_FATAL(buf != NULL);
+	for (i = 0; ok && i < f->n_chunks; i++) {
+		size_t n = RTE_MIN((size_t)f->chunk_size, len - (size_t)i * f->chunk_size);
+
+		ok = read_chunk(c, worker, f, i, buf) == CACHE_OK &&
+		     memcmp(buf, want + (size_t)i * f->chunk_size, n) == 0;
+	}
+	free(buf);
+	return ok;
+}
+
+/* ---- tests ---- */
+
+static void
+test_strerror(void)
+{
+	unsigned i, j;
+
+	for (i = 0; i < CACHE_ERR__MAX; i++) {
+		CU_ASSERT(strcmp(cache_strerror(i), "unknown cache error") != 0);
+		for (j = 0; j < i; j++)
+			CU_ASSERT(strcmp(cache_strerror(i), cache_strerror(j)) != 0);
+	}
+	CU_ASSERT_STRING_EQUAL(cache_strerror(CACHE_ERR__MAX), "unknown cache error");
+	CU_ASSERT_STRING_EQUAL(cache_strerror((enum cache_err)-1), "unknown cache error");
+}
+
+static void
+test_create_refuses(void)
+{
+	static const struct {
+		const char *name;
+		struct cfg_cache cfg;
+		unsigned workers;
+	} rows[] = {
+		{ "chunk size 0", { 1 << 20, 0, 4, 8 }, 1 },
+		{ "smaller than one chunk", { 1000, 4096, 4, 8 }, 1 },
+		{ "no workers", { 1 << 20, 4096, 4, 8 }, 0 },
+		{ "queue depth 0", { 1 << 20, 4096, 4, 0 }, 1 },
+	};
+	unsigned i;
+
+	for (i = 0; i < RTE_DIM(rows); i++) {
+		struct cache *c = cache_create(&rows[i].cfg, rows[i].workers);
+
+		if (c != NULL)
+			fprintf(stderr, "row '%s' accepted\n", rows[i].name);
+		CU_ASSERT(c == NULL);
+		cache_destroy(c);
+	}
+}
+
+static void
+test_sizes(void)
+{
+	static const struct {
+		const char *name;
+		size_t size;
+	} rows[] = {
+		{ "empty", 0 },
+		{ "one byte", 1 },
+		{ "chunk minus one", CS - 1 },
+		{ "exactly one chunk", CS },
+		{ "chunk plus one", CS + 1 },
+		{ "about 5 MiB, odd tail", (5u << 20) + 3 },
+	};
+	struct cache *c = make_cache(8u << 20, CS, 2, 1, true);
+	struct cache_stats st;
+	unsigned i;
+
+	for (i = 0; i < RTE_DIM(rows); i++) {
+		uint8_t *data = malloc(rows[i].size + 1);
+		struct cache_file *f;
+		char name[64];
+		bool ok;
+
+		CU_ASSERT_FATAL(data != NULL);
+		fill_random(data, rows[i].size, i + 1);
+		snprintf(name, sizeof(name), "size%u.bin", i);
+		CU_ASSERT_FATAL(write_file(name, data, rows[i].size));
+		CU_ASSERT_FATAL(open_wait(c, 0, name, &f) == CACHE_OK);
+		CU_ASSERT(f->size == rows[i].size);
+		CU_ASSERT(f->chunk_size == CS);
+		CU_ASSERT(f->n_chunks == (rows[i].size + CS - 1) / CS);
+		CU_ASSERT_STRING_EQUAL(f->path, name);
+		ok = read_all_equals(c, 0, f, data, rows[i].size);
+		if (!ok)
+			fprintf(stderr, "row '%s': contents differ\n", rows[i].name);
+		CU_ASSERT(ok);
+		/* One past the end: nothing there, and the feeder says no. */
+		CU_ASSERT(cache_chunk_get(f, f->n_chunks) == NULL);
+		CU_ASSERT(read_chunk(c, 0, f, f->n_chunks, data) == CACHE_ERR_IO);
+		cache_file_put(f);
+		free(data);
+	}
+	cache_get_stats(c, &st);
+	CU_ASSERT(st.opens == RTE_DIM(rows));
+	CU_ASSERT(st.chunks_total == (8u << 20) / CS);
+	CU_ASSERT(st.hits > 0 && st.misses > 0 && st.reads > 0);
+	CU_ASSERT(st.read_bytes >= 5u << 20);
+	CU_ASSERT(st.evictions == 0);
+	cache_destroy(c);
+}
+
+static void
+test_attach(void)
+{
+	struct cache *c = make_cache(1u << 20, CS, 0, 1, true);
+	uint8_t data[CS + 100];
+	struct cache_chunk *ch;
+	struct cache_file *f;
+	struct rte_mbuf *m;
+	uint8_t buf[CS];
+
+	fill_random(data, sizeof(data), 42);
+	CU_ASSERT_FATAL(write_file("attach.bin", data, sizeof(data)));
+	CU_ASSERT_FATAL(open_wait(c, 0, "attach.bin", &f) == CACHE_OK);
+	CU_ASSERT_FATAL(read_chunk(c, 0, f, 1, buf) == CACHE_OK);
+	ch = cache_chunk_get(f, 1);
+	CU_ASSERT_FATAL(ch != NULL);
+	CU_ASSERT(ch->len == 100);
+	CU_ASSERT(rte_mbuf_ext_refcnt_read(&ch->shinfo) == 2);	/* cache + us */
+
+	m = rte_pktmbuf_alloc(mbuf_pool);
+	CU_ASSERT_FATAL(m != NULL);
+	/* Hostile rows: past the end, and a range wrapping past it. */
+	CU_ASSERT(cache_chunk_attach(ch, m, 101, 0) == -ERANGE);
+	CU_ASSERT(cache_chunk_attach(ch, m, 50, 51) == -ERANGE);
+	CU_ASSERT(cache_chunk_attach(ch, m, 10, 90) == 0);
+	CU_ASSERT(RTE_MBUF_HAS_EXTBUF(m) != 0);
+	CU_ASSERT(m->data_len == 90 && m->pkt_len == 90);
+	CU_ASSERT(memcmp(rte_pktmbuf_mtod(m, uint8_t *), data + CS + 10, 90) == 0);
+	CU_ASSERT(rte_mbuf_ext_refcnt_read(&ch->shinfo) == 3);
+	cache_chunk_put(ch);
+	CU_ASSERT(rte_mbuf_ext_refcnt_read(&ch->shinfo) == 2);	/* the mbuf keeps it */
+	rte_pktmbuf_free(m);
+	CU_ASSERT(rte_mbuf_ext_refcnt_read(&ch->shinfo) == 1);	/* only the cache's own */
+	CU_ASSERT(cache_chunk_get(f, 1) == ch);
+	cache_chunk_put(ch);
+	cache_file_put(f);
+	cache_destroy(c);
+}
+
+/* The tree every resolution row runs against. */
+static bool
+make_tree(void)
+{
+	char path[512], outside[512];
+	uint8_t b = 'x';
+	bool ok = true;
+
+	snprintf(path, sizeof(path), "%s/Boot", root);
+	ok &= mkdir(path, 0755) == 0;
+	ok &= write_file("Boot/bcd", &b, 1);
+	snprintf(path, sizeof(path), "%s/dup", root);
+	ok &= mkdir(path, 0755) == 0;
+	ok &= write_file("dup/ABC", &b, 1);
+	ok &= write_file("dup/abc", &b, 1);
+	snprintf(outside, sizeof(outside), "%s/outside.txt", tmpdir);
+	ok &= write_file(outside, &b, 1);
+	snprintf(path, sizeof(path), "%s/escape_abs", root);
+	ok &= symlink(outside, path) == 0;
+	snprintf(path, sizeof(path), "%s/escape_rel", root);
+	ok &= symlink("../outside.txt", path) == 0;
+	snprintf(path, sizeof(path), "%s/escape_dir", root);
+	ok &= symlink("..", path) == 0;
+	snprintf(path, sizeof(path), "%s/proc_root", root);
+	ok &= symlink("/proc/self/root", path) == 0;
+	snprintf(path, sizeof(path), "%s/inlink", root);
+	ok &= symlink("Boot/bcd", path) == 0;
+	snprintf(path, sizeof(path), "%s/fifo", root);
+	ok &= mkfifo(path, 0644) == 0;
+	return ok;
+}
+
+static void
+test_resolve(void)
+{
+	/* want2: with openat2; want_nf: the O_NOFOLLOW fallback (no symlink at all). */
+	static const struct {
+		const char *name, *path;
+		bool ci;
+		enum cache_err want2, want_nf;
+		const char *found;
+	} rows[] = {
+		{ "exact", "Boot/bcd", true, CACHE_OK, CACHE_OK, "Boot/bcd" },
+		{ "other case", "boot/BCD", true, CACHE_OK, CACHE_OK, "Boot/bcd" },
+		{ "other case, case-sensitive", "boot/BCD", false,
+		  CACHE_ERR_NOT_FOUND, CACHE_ERR_NOT_FOUND, NULL },
+		{ "two matches: byte order", "dup/Abc", true, CACHE_OK, CACHE_OK, "dup/ABC" },
+		{ "two matches: exact wins", "dup/abc", true, CACHE_OK, CACHE_OK, "dup/abc" },
+		{ "leading slashes", "//Boot//bcd", true, CACHE_OK, CACHE_OK, "Boot/bcd" },
+		{ "symlink inside root", "inlink", true, CACHE_OK, CACHE_ERR_ACCESS, "inlink" },
+		{ "symlink inside root, other case", "INLINK", true,
+		  CACHE_OK, CACHE_ERR_ACCESS, "inlink" },
+		{ "absolute symlink out", "escape_abs", true,
+		  CACHE_ERR_ACCESS, CACHE_ERR_ACCESS, NULL },
+		{ "relative symlink out", "escape_rel", true,
+		  CACHE_ERR_ACCESS, CACHE_ERR_ACCESS, NULL },
+		{ "symlink to parent dir", "escape_dir/outside.txt", true,
+		  CACHE_ERR_ACCESS, CACHE_ERR_ACCESS, NULL },
+		{ "magic link", "proc_root/etc/passwd", true,
+		  CACHE_ERR_ACCESS, CACHE_ERR_ACCESS, NULL },
+		{ "dot dot", "../outside.txt", true, CACHE_ERR_ACCESS, CACHE_ERR_ACCESS, NULL },
+		{ "dot dot inside", "Boot/../Boot/bcd", true,
+		  CACHE_ERR_ACCESS, CACHE_ERR_ACCESS, NULL },
+		{ "a directory", "Boot", true, CACHE_ERR_ACCESS, CACHE_ERR_ACCESS, NULL },
+		{ "a fifo", "fifo", true, CACHE_ERR_ACCESS, CACHE_ERR_ACCESS, NULL },
+		{ "missing", "nothing.here", true,
+		  CACHE_ERR_NOT_FOUND, CACHE_ERR_NOT_FOUND, NULL },
+		{ "missing in a dir", "Boot/nothing", true,
+		  CACHE_ERR_NOT_FOUND, CACHE_ERR_NOT_FOUND, NULL },
+		{ "file used as dir", "Boot/bcd/x", true,
+		  CACHE_ERR_NOT_FOUND, CACHE_ERR_NOT_FOUND, NULL },
+		{ "empty", "", true, CACHE_ERR_NOT_FOUND, CACHE_ERR_NOT_FOUND, NULL },
+	};
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY);
+	unsigned i, mode;
+
+	CU_ASSERT_FATAL(rootfd >= 0);
+	for (mode = 0; mode < 2; mode++) {
+		for (i = 0; i < RTE_DIM(rows); i++) {
+			enum cache_err want = mode == 0 ? rows[i].want2 : rows[i].want_nf;
+			char found[256];
+			enum cache_err err;
+			int fd = -1;
+
+			err = feeder_resolve(rootfd, rows[i].path, rows[i].ci, mode == 0, &fd,
+					     found, sizeof(found));
+			if (err != want)
+				fprintf(stderr, "row '%s' (%s): got %s, want %s\n", rows[i].name,
+					mode == 0 ? "openat2" : "nofollow",
+					cache_strerror(err), cache_strerror(want));
+			CU_ASSERT(err == want);
+			if (err == CACHE_OK) {
+				struct stat st;
+
+				CU_ASSERT(fstat(fd, &st) == 0 && S_ISREG(st.st_mode));
+				if (rows[i].found != NULL && want == CACHE_OK)
+					CU_ASSERT_STRING_EQUAL(found, rows[i].found);
+				close(fd);
+			}
+		}
+	}
+	close(rootfd);
+}
+
+static void
+test_open_errors(void)
+{
+	static const struct {
+		const char *name, *path;
+		enum cache_err want;
+	} rows[] = {
+		{ "case-insensitive hit", "boot/BCD", CACHE_OK },
+		{ "symlink out of root", "escape_rel", CACHE_ERR_ACCESS },
+		{ "directory", "Boot", CACHE_ERR_ACCESS },
+		{ "missing", "no/such/file", CACHE_ERR_NOT_FOUND },
+	};
+	struct cache *c = make_cache(1u << 20, CS, 0, 1, true);
+	struct cache_stats st;
+	char long_path[300];
+	unsigned i, errors = 0;
+
+	for (i = 0; i < RTE_DIM(rows); i++) {
+		struct cache_file *f;
+		enum cache_err err = open_wait(c, 0, rows[i].path, &f);
+
+		if (err != rows[i].want)
+			fprintf(stderr, "row '%s': got %s\n", rows[i].name, cache_strerror(err));
+		CU_ASSERT(err == rows[i].want);
+		if (f != NULL) {
+			CU_ASSERT_STRING_EQUAL(f->path, "Boot/bcd");
+			cache_file_put(f);
+		} else {
+			errors++;
+		}
+	}
+	/* Refused before the ring: too long for a request, or empty. */
+	memset(long_path, 'a', sizeof(long_path) - 1);
+	long_path[sizeof(long_path) - 1] = '\0';
+	CU_ASSERT(cache_open_async(c, 0, 1, long_path) == CACHE_ERR_ACCESS);
+	CU_ASSERT(cache_open_async(c, 0, 1, "") == CACHE_ERR_ACCESS);
+	CU_ASSERT(cache_open_async(c, 1, 1, "Boot/bcd") == CACHE_ERR_ACCESS);	/* no worker 1 */
+	cache_get_stats(c, &st);
+	CU_ASSERT(st.open_errors == errors);
+	cache_destroy(c);
+}
+
+static void
+test_versions(void)
+{
+	size_t len = 3 * CS + 7;
+	uint8_t *a = malloc(len), *b = malloc(len), buf[CS];
+	struct cache *c = make_cache(1u << 20, CS, 0, 1, true);
+	struct cache_file *f1, *f2, *f3;
+	char p1[512], p2[512];
+
+	CU_ASSERT_FATAL(a != NULL && b != NULL);
+	fill_random(a, len, 7);
+	fill_random(b, len, 8);
+	CU_ASSERT_FATAL(write_file("ver.bin", a, len));
+
+	/* Two opens, two spellings: one version. */
+	CU_ASSERT_FATAL(open_wait(c, 0, "ver.bin", &f1) == CACHE_OK);
+	CU_ASSERT_FATAL(open_wait(c, 0, "VER.BIN", &f2) == CACHE_OK);
+	CU_ASSERT(f1 == f2);
+	cache_file_put(f2);
+	CU_ASSERT(read_chunk(c, 0, f1, 0, buf) == CACHE_OK);
+	CU_ASSERT(memcmp(buf, a, CS) == 0);
+
+	/* Replaced by rename (new inode) while f1 is held. */
+	CU_ASSERT_FATAL(write_file("ver.tmp", b, len));
+	snprintf(p1, sizeof(p1), "%s/ver.tmp", root);
+	snprintf(p2, sizeof(p2), "%s/ver.bin", root);
+	CU_ASSERT_FATAL(rename(p1, p2) == 0);
+	CU_ASSERT_FATAL(open_wait(c, 0, "ver.bin", &f3) == CACHE_OK);
+	CU_ASSERT(f3 != f1);
+	CU_ASSERT(read_all_equals(c, 0, f3, b, len));
+	/* The old version still reads the old bytes, also chunks never read before. */
+	CU_ASSERT(read_all_equals(c, 0, f1, a, len));
+	cache_file_put(f1);
+	cache_file_put(f3);
+	free(a);
+	free(b);
+	cache_destroy(c);
+}
+
+static void
+test_stale(void)
+{
+	size_t len = 3 * CS;
+	uint8_t *a = malloc(len), *b = malloc(len), buf[CS];
+	struct cache *c = make_cache(1u << 20, CS, 0, 1, true);
+	struct cache_file *f, *f2;
+	struct cache_stats st;
+	struct timespec ts[2];
+	char path[512];
+	int fd;
+
+	CU_ASSERT_FATAL(a != NULL && b != NULL);
+	fill_random(a, len, 9);
+	memcpy(b, a, len);
+	memset(b + CS, 0xee, CS);
+	CU_ASSERT_FATAL(write_file("inplace.bin", a, len));
+	CU_ASSERT_FATAL(open_wait(c, 0, "inplace.bin", &f) == CACHE_OK);
+	CU_ASSERT(read_chunk(c, 0, f, 0, buf) == CACHE_OK);
+
+	/* Same inode, new bytes; a later mtime, as any writer would leave. */
+	snprintf(path, sizeof(path), "%s/inplace.bin", root);
+	fd = open(path, O_WRONLY);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT(pwrite(fd, b + CS, CS, CS) == (ssize_t)CS);
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_sec = time(NULL) + 10;
+	ts[1].tv_nsec = 0;
+	CU_ASSERT(futimens(fd, ts) == 0);
+	close(fd);
+
+	CU_ASSERT(read_chunk(c, 0, f, 1, buf) == CACHE_ERR_STALE);
+	/* What was cached is withdrawn too: the transfer cannot mix versions. */
+	CU_ASSERT(cache_chunk_get(f, 0) == NULL);
+	CU_ASSERT(read_chunk(c, 0, f, 0, buf) == CACHE_ERR_STALE);
+	CU_ASSERT_FATAL(open_wait(c, 0, "inplace.bin", &f2) == CACHE_OK);
+	CU_ASSERT(f2 != f);
+	CU_ASSERT(read_all_equals(c, 0, f2, b, len));
+	cache_get_stats(c, &st);
+	CU_ASSERT(st.stale == 1);
+	cache_file_put(f);
+	cache_file_put(f2);
+	free(a);
+	free(b);
+	cache_destroy(c);
+}
+
+static void
+test_eviction(void)
+{
+	size_t len = 40 * CS + 1234;
+	uint8_t *a = malloc(len);
+	struct cache *c = make_cache(4 * CS, CS, 2, 1, true);
+	struct cache_file *f;
+	struct cache_stats st;
+
+	CU_ASSERT_FATAL(a != NULL);
+	fill_random(a, len, 11);
+	CU_ASSERT_FATAL(write_file("stream.bin", a, len));
+	CU_ASSERT_FATAL(open_wait(c, 0, "stream.bin", &f) == CACHE_OK);
+	CU_ASSERT(read_all_equals(c, 0, f, a, len));
+	/* Twice: the second pass finds the first one's leftovers evicted or reused. */
+	CU_ASSERT(read_all_equals(c, 0, f, a, len));
+	cache_get_stats(c, &st);
+	CU_ASSERT(st.evictions >= 2 * 41 - 4 - 4);
+	CU_ASSERT(st.chunks_total == 4);
+	CU_ASSERT(st.chunks_used <= 4);
+	cache_file_put(f);
+	free(a);
+	cache_destroy(c);
+}
+
+static void
+test_pool_exhausted(void)
+{
+	size_t len = 8 * CS;
+	uint8_t *a = malloc(len), buf[CS];
+	struct cache *c = make_cache(2 * CS, CS, 0, 1, true);
+	struct cache_chunk *held[2];
+	struct cache_file *f;
+	struct cache_done d;
+	uint64_t token, t0;
+
+	CU_ASSERT_FATAL(a != NULL);
+	fill_random(a, len, 12);
+	CU_ASSERT_FATAL(write_file("held.bin", a, len));
+	CU_ASSERT_FATAL(open_wait(c, 0, "held.bin", &f) == CACHE_OK);
+	CU_ASSERT(read_chunk(c, 0, f, 0, buf) == CACHE_OK);
+	CU_ASSERT(read_chunk(c, 0, f, 1, buf) == CACHE_OK);
+	held[0] = cache_chunk_get(f, 0);
+	held[1] = cache_chunk_get(f, 1);
+	CU_ASSERT_FATAL(held[0] != NULL && held[1] != NULL);
+
+	/* Nothing evictable: the request waits, then gives up with BUSY (~2 s). */
+	token = token_new();
+	t0 = now_ns();
+	CU_ASSERT(cache_chunk_request(c, 0, token, f, 5) == CACHE_OK);
+	CU_ASSERT_FATAL(wait_done(c, 0, token, &d));
+	CU_ASSERT(d.err == CACHE_ERR_BUSY);
+	CU_ASSERT(now_ns() - t0 >= CACHE_STARVE_NS / 2);
+
+	/* Waits while held; served as soon as one chunk is let go. */
+	token = token_new();
+	CU_ASSERT(cache_chunk_request(c, 0, token, f, 6) == CACHE_OK);
+	usleep(200 * 1000);
+	CU_ASSERT(cache_poll(c, 0, &d, 1) == 0);
+	cache_chunk_put(held[0]);
+	CU_ASSERT_FATAL(wait_done(c, 0, token, &d));
+	CU_ASSERT(d.err == CACHE_OK);
+	CU_ASSERT(read_chunk(c, 0, f, 6, buf) == CACHE_OK);
+	CU_ASSERT(memcmp(buf, a + 6 * CS, CS) == 0);
+	/* The held chunk was never reused under us. */
+	CU_ASSERT(held[1]->file == f && held[1]->index == 1);
+	CU_ASSERT(memcmp(held[1]->data, a + CS, CS) == 0);
+	cache_chunk_put(held[1]);
+	cache_file_put(f);
+	free(a);
+	cache_destroy(c);
+}
+
+static void
+test_coalesce_same_pass(void)
+{
+	size_t len = 8 * CS;
+	uint8_t *a = malloc(len);
+	struct cache *c = make_cache(1u << 20, CS, 0, 2, true);
+	struct cache_stats before, after;
+	struct cache_done d0, d1;
+	struct cache_file *f;
+	uint64_t t0 = token_new(), t1 = token_new();
+
+	CU_ASSERT_FATAL(a != NULL);
+	fill_random(a, len, 13);
+	CU_ASSERT_FATAL(write_file("coalesce.bin", a, len));
+	CU_ASSERT_FATAL(open_wait(c, 0, "coalesce.bin", &f) == CACHE_OK);
+	cache_get_stats(c, &before);
+	/* Both in the ring before the feeder looks: one read, two answers. */
+	CU_ASSERT(cache_chunk_request(c, 0, t0, f, 5) == CACHE_OK);
+	CU_ASSERT(cache_chunk_request(c, 1, t1, f, 5) == CACHE_OK);
+	CU_ASSERT_FATAL(wait_done(c, 0, t0, &d0));
+	CU_ASSERT_FATAL(wait_done(c, 1, t1, &d1));
+	CU_ASSERT(d0.err == CACHE_OK && d1.err == CACHE_OK);
+	cache_get_stats(c, &after);
+	CU_ASSERT(after.reads - before.reads == 1);
+	cache_file_put(f);
+	free(a);
+	cache_destroy(c);
+}
+
+struct reader_arg {
+	struct cache *c;
+	struct cache_file *f;
+	const uint8_t *want;
+	size_t len;
+	unsigned worker;
+	bool ok;
+	unsigned requests;
+};
+
+static void *
+reader(void *arg)
+{
+	struct reader_arg *r = arg;
+	uint8_t *buf = malloc(r->f->chunk_size);
+	uint32_t i;
+
+	r->ok = buf != NULL;
+	for (i = 0; r->ok && i < r->f->n_chunks; i++) {
+		uint64_t token = token_new();
+		struct cache_done d;
+		struct cache_chunk *ch;
+		size_t n = RTE_MIN((size_t)CS, r->len - (size_t)i * CS);
+
+		/* Always ask, even if present: the point is many requests. */
+		if (cache_chunk_request(r->c, r->worker, token, r->f, i) != CACHE_OK ||
+		    !wait_done(r->c, r->worker, token, &d) || d.err != CACHE_OK) {
+			r->ok = false;
+			break;
+		}
+		r->requests++;
+		ch = cache_chunk_get(r->f, i);
+		if (ch == NULL) {
+			r->ok = false;
+			break;
+		}
+		r->ok = ch->len == n && memcmp(ch->data, r->want + (size_t)i * CS, n) == 0;
+		cache_chunk_put(ch);
+	}
+	free(buf);
+	return NULL;
+}
+
+static void
+test_coalesce_threads(void)
+{
+	size_t len = (5u << 20) + 99;
+	uint8_t *a = malloc(len);
+	struct cache *c = make_cache(8u << 20, CS, 4, 2, true);
+	struct reader_arg r[2];
+	pthread_t th[2];
+	struct cache_file *f;
+	struct cache_stats st;
+	unsigned i;
+
+	CU_ASSERT_FATAL(a != NULL);
+	fill_random(a, len, 14);
+	CU_ASSERT_FATAL(write_file("shared.bin", a, len));
+	CU_ASSERT_FATAL(open_wait(c, 0, "shared.bin", &f) == CACHE_OK);
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct reader_arg){ .c = c, .f = f, .want = a, .len = len, .worker = i };
+		CU_ASSERT_FATAL(pthread_create(&th[i], NULL, reader, &r[i]) == 0);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		CU_ASSERT(r[i].ok);
+		CU_ASSERT(r[i].requests == f->n_chunks);
+	}
+	cache_get_stats(c, &st);
+	CU_ASSERT(st.reads == f->n_chunks);	/* each chunk read once, whoever asked */
+	CU_ASSERT(st.reads < r[0].requests + r[1].requests);
+	cache_file_put(f);
+	free(a);
+	cache_destroy(c);
+}
+
+static void
+test_thread_name(void)
+{
+	struct cache *c = make_cache(1u << 20, CS, 0, 1, true);
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir("/proc/self/task");
+
+	CU_ASSERT_FATAL(d != NULL);
+	while ((de = readdir(d)) != NULL && !found) {
+		char path[300], comm[32] = "";
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		fp = fopen(path, "r");
+		if (fp == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), fp) != NULL)
+			found = strcmp(comm, "pxl-feeder\n") == 0;
+		fclose(fp);
+	}
+	closedir(d);
+	CU_ASSERT(found);
+	/* A second feeder on the same cache is refused; stop is idempotent. */
+	CU_ASSERT(feeder_start(c, root, true) == -EBUSY);
+	feeder_stop(c);
+	feeder_stop(c);
+	cache_destroy(c);
+}
+
+/* ---- main ---- */
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int
+main(void)
+{
+	char prefix[64];
+	/* --no-huge implies legacy memory, which --in-memory refuses: no shared config instead. */
+	char *eal_argv[] = {
+		"test_cache", "--no-huge", "--no-pci", "-l", "0", "--no-shconf", prefix,
+		"--no-telemetry", "--log-level=error", "-m", "256", NULL,
+	};
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} tests[] = {
+		{ "strerror table", test_strerror },
+		{ "create refuses bad configs", test_create_refuses },
+		{ "file sizes around the chunk size", test_sizes },
+		{ "attach a chunk to an mbuf", test_attach },
+		{ "path resolution rows", test_resolve },
+		{ "open errors through the feeder", test_open_errors },
+		{ "versions: shared, replaced by rename", test_versions },
+		{ "in-place modification is stale", test_stale },
+		{ "eviction under a 4-chunk cache", test_eviction },
+		{ "pool exhausted: wait, then busy", test_pool_exhausted },
+		{ "two workers, one read", test_coalesce_same_pass },
+		{ "two threads coalesce", test_coalesce_threads },
+		{ "feeder thread name and restart", test_thread_name },
+	};
+	unsigned failures, i;
+	CU_pSuite suite;
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=pxl-test-cache-%d", (int)getpid());
+	if (rte_eal_init(RTE_DIM(eal_argv) - 1, eal_argv) < 0) {
+		fprintf(stderr, "SKIP: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return 77;
+	}
+	mbuf_pool = rte_pktmbuf_pool_create("test_cache_mb", 63, 0, 0,
+					    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/pxl-cache-XXXXXX");
+	if (mbuf_pool == NULL || mkdtemp(tmpdir) == NULL) {
+		fprintf(stderr, "setup failed\n");
+		return 1;
+	}
+	snprintf(root, sizeof(root), "%s/root", tmpdir);
+	if (mkdir(root, 0755) != 0 || !make_tree()) {
+		fprintf(stderr, "cannot build the test tree in %s\n", tmpdir);
+		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		return 1;
+	}
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	suite = CU_add_suite("cache", NULL, NULL);
+	if (suite == NULL)
+		goto err;
+	for (i = 0; i < RTE_DIM(tests); i++)
+		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
+			goto err;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	if (CU_basic_run_tests() != CUE_SUCCESS)
+		goto err;
+	failures = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	rte_mempool_free(mbuf_pool);
+	rte_eal_cleanup();
+	return failures > 0 ? 1 : 0;
+err:
+	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
+	CU_cleanup_registry();
+	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return 1;
+}
