@@ -19,7 +19,9 @@
  * half getting the odd one: a wrong "stale" only costs a timeout, a wrong
  * "never sent" ends the transfer. windowsize is kept below the wire period
  * (65535 with rollover 0, 65534 with rollover 1) so that the range in
- * flight is never ambiguous.
+ * flight is never ambiguous. The price of a window that wide: a stale ACK
+ * is only known as stale within half of what is not in flight, so
+ * negotiation should cap windowsize far lower (real clients ask 4..64).
  */
 #ifndef PXELINE_PROTO_TFTP_WINDOW_H
 #define PXELINE_PROTO_TFTP_WINDOW_H
