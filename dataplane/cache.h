@@ -52,6 +52,7 @@ struct cache_file {
 	struct feeder_op **pending;	/* n_chunks slots: read in progress (feeder only) */
 	struct cache_file *next;	/* feeder's version table or retired list */
 	struct cache *cache;		/* for hit/miss counters */
+	uint64_t last_open_ns;		/* feeder: idle versions are let go after a while */
 };
 
 /* A chunk: chunk_size bytes of one file version, or fewer at the end. */

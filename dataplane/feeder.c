@@ -36,6 +36,8 @@
 #define FEEDER_NAP_MAX_US 1000u
 #define FEEDER_MAINT_NS (10ull * 1000 * 1000)
 #define FEEDER_IDLE_CHECK_NS (1000ull * 1000 * 1000)
+/* A version nobody held or opened for this long gives back its fd and chunks. */
+#define FEEDER_IDLE_RETIRE_NS (600ull * 1000 * 1000 * 1000)
 
 struct feeder_waiter {
 	uint64_t token;
@@ -586,6 +588,7 @@ feeder_open(struct feeder *fd, const struct cache_open_req *req)
 		if (!file_changed(f, &st) && file_check(c, f)) {
 			close(filefd);
 			cache_file_get(f);
+			f->last_open_ns = now_ns();
 			stat_add(&c->opens, 1);
 			feeder_answer(fd, req->worker, CACHE_DONE_OPEN, req->token, CACHE_OK, f, 0);
 			return;
@@ -601,6 +604,7 @@ feeder_open(struct feeder *fd, const struct cache_open_req *req)
 		goto fail;
 	}
 	f->refcnt = 2;		/* the table's and the worker's */
+	f->last_open_ns = now_ns();
 	f->next = *head;
 	*head = f;
 	stat_add(&c->opens, 1);
@@ -881,7 +885,7 @@ feeder_maintain(struct feeder *fd, uint64_t now)
 	}
 
 	if (now >= fd->next_idle_check_ns) {
-		/* Versions nobody holds whose file is gone or changed: let them go. */
+		/* Versions nobody holds whose file is gone, changed or long unused: let them go. */
 		fd->next_idle_check_ns = now + FEEDER_IDLE_CHECK_NS;
 		for (i = 0; i < CACHE_FILE_BUCKETS; i++) {
 			for (f = c->table[i]; f != NULL;) {
@@ -889,7 +893,8 @@ feeder_maintain(struct feeder *fd, uint64_t now)
 				struct stat st;
 
 				if (__atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE) == 1 &&
-				    (fstat(f->fd, &st) != 0 || st.st_nlink == 0 ||
+				    (now - f->last_open_ns > FEEDER_IDLE_RETIRE_NS ||
+				     fstat(f->fd, &st) != 0 || st.st_nlink == 0 ||
 				     file_changed(f, &st)))
 					file_retire(c, f);
 				f = next;

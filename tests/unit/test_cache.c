@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -731,16 +732,40 @@ test_coalesce_threads(void)
 	cache_destroy(c);
 }
 
+/* utime + stime of thread tid, in clock ticks. */
+static unsigned long
+thread_ticks(const char *tid)
+{
+	char path[300], line[1024], *p;
+	unsigned long ut = 0, stt = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/stat", tid);
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return ULONG_MAX;
+	p = fgets(line, sizeof(line), fp);
+	fclose(fp);
+	if (p == NULL || (p = strrchr(line, ')')) == NULL)
+		return ULONG_MAX;
+	/* After "comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stt) != 2)
+		return ULONG_MAX;
+	return ut + stt;
+}
+
 static void
-test_thread_name(void)
+test_thread_idle(void)
 {
 	struct cache *c = make_cache(1u << 20, CS, 0, 1, true);
+	char tid[256] = "";
+	unsigned long t0, t1;
 	struct dirent *de;
-	bool found = false;
+	long hz = sysconf(_SC_CLK_TCK);
 	DIR *d = opendir("/proc/self/task");
 
 	CU_ASSERT_FATAL(d != NULL);
-	while ((de = readdir(d)) != NULL && !found) {
+	while ((de = readdir(d)) != NULL && tid[0] == '\0') {
 		char path[300], comm[32] = "";
 		FILE *fp;
 
@@ -748,16 +773,28 @@ test_thread_name(void)
 		fp = fopen(path, "r");
 		if (fp == NULL)
 			continue;
-		if (fgets(comm, sizeof(comm), fp) != NULL)
-			found = strcmp(comm, "pxl-feeder\n") == 0;
+		if (fgets(comm, sizeof(comm), fp) != NULL && strcmp(comm, "pxl-feeder\n") == 0)
+			snprintf(tid, sizeof(tid), "%s", de->d_name);
 		fclose(fp);
 	}
 	closedir(d);
-	CU_ASSERT(found);
-	/* A second feeder on the same cache is refused; stop is idempotent. */
+	CU_ASSERT_FATAL(tid[0] != '\0');
+
+	/* Idle for 1 s: a spinning feeder would burn ~hz ticks; allow a quarter. */
+	t0 = thread_ticks(tid);
+	usleep(1000 * 1000);
+	t1 = thread_ticks(tid);
+	CU_ASSERT(t0 != ULONG_MAX && t1 != ULONG_MAX);
+	if (t1 - t0 >= (unsigned long)hz / 4)
+		fprintf(stderr, "idle feeder used %lu ticks in 1 s\n", t1 - t0);
+	CU_ASSERT(t1 - t0 < (unsigned long)hz / 4);
+
+	/* A second feeder on the same cache is refused; stop is idempotent, start again works. */
 	CU_ASSERT(feeder_start(c, root, true) == -EBUSY);
 	feeder_stop(c);
 	feeder_stop(c);
+	CU_ASSERT(feeder_start(c, "/nonexistent-pxeline-root", true) == -ENOENT);
+	CU_ASSERT(feeder_start(c, root, true) == 0);
 	cache_destroy(c);
 }
 
@@ -797,7 +834,7 @@ main(void)
 		{ "pool exhausted: wait, then busy", test_pool_exhausted },
 		{ "two workers, one read", test_coalesce_same_pass },
 		{ "two threads coalesce", test_coalesce_threads },
-		{ "feeder thread name and restart", test_thread_name },
+		{ "feeder thread: named, idle, restart", test_thread_idle },
 	};
 	unsigned failures, i;
 	CU_pSuite suite;
