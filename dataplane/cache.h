@@ -87,7 +87,9 @@ struct cache;
 struct cache *cache_create(const struct cfg_cache *cfg, unsigned n_workers);
 void cache_destroy(struct cache *c);
 
-/* Starts/stops the feeder thread serving root. */
+/* Starts/stops the feeder thread ("pxl-feeder", an rte_ctrl_thread) serving
+ * root. feeder_start returns 0 or -errno; cache_destroy stops it too and frees
+ * every version, held or not (shutdown only). */
 int feeder_start(struct cache *c, const char *root, bool case_insensitive);
 void feeder_stop(struct cache *c);
 
@@ -118,18 +120,27 @@ void cache_chunk_put(struct cache_chunk *ch);
 int cache_chunk_attach(struct cache_chunk *ch, struct rte_mbuf *m, uint32_t off, uint16_t len);
 
 /*
- * Asks for chunk idx (and readahead chunks after it) to be read; the
- * feeder answers CACHE_DONE_CHUNK for idx to this worker with this token.
+ * Asks for chunk idx (and cfg readahead chunks after it) to be read; the
+ * feeder answers CACHE_DONE_CHUNK for idx to this worker with this token:
+ * CACHE_OK once it is present (a chunk can be evicted again before the
+ * worker looks: then get() misses and the worker asks again),
+ * CACHE_ERR_STALE if the file changed, CACHE_ERR_IO (also for idx >=
+ * n_chunks), CACHE_ERR_BUSY after ~2 s without a free or evictable chunk.
+ * Requests for a chunk already being read share that one read. Returns
+ * CACHE_ERR_BUSY at once if the request ring is full.
  */
 enum cache_err cache_chunk_request(struct cache *c, unsigned worker, uint64_t token,
 				   struct cache_file *f, uint32_t idx);
 
-/* Hint: a transfer will soon want chunk idx; no answer is sent. */
+/* Hint: a transfer will soon want chunk idx (only idx); no answer is sent. */
 void cache_readahead(struct cache *c, unsigned worker, struct cache_file *f, uint32_t idx);
 
-/* Collects up to n answers for this worker. */
+/* Collects up to n answers for this worker. A successful OPEN carries one
+ * reference on the version: the worker drops it with cache_file_put(). */
 unsigned cache_poll(struct cache *c, unsigned worker, struct cache_done *out, unsigned n);
 
+/* Workers never free a version: the feeder does, once it is out of its
+ * table (replaced, stale, unlinked or idle 10 min) and the last reference is gone. */
 void cache_file_get(struct cache_file *f);
 void cache_file_put(struct cache_file *f);
 
