@@ -46,6 +46,7 @@ double
 bench_percentile(double *v, size_t n, double p)
 {
 	size_t rank;
+	double x;
 
 	if (n == 0)
 		return 0;
@@ -53,7 +54,14 @@ bench_percentile(double *v, size_t n, double p)
 		p = 0;
 	if (p >= 100)
 		p = 100;
-	rank = (size_t)ceil(p / 100.0 * (double)n);
+	/* The smallest rank k with 100 k >= p n, checked in the same
+	 * arithmetic so that rounding of p n / 100 cannot move it. */
+	x = p * (double)n;
+	rank = (size_t)ceil(x / 100.0);
+	if ((double)rank * 100.0 < x)
+		rank++;
+	while (rank > 1 && (double)(rank - 1) * 100.0 >= x)
+		rank--;
 	if (rank < 1)
 		rank = 1;
 	if (rank > n)
