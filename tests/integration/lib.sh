@@ -35,9 +35,8 @@ PXL_T_OUT="$PXL_T_WORK/out"
 PXL_T_CACHE="$PXL_BUILD/testdata"
 PXL_T_LOG="$PXL_T_WORK/server.log"
 PXL_T_SERVER_PID=
-PXL_T_PASS=0
-PXL_T_FAIL=0
-PXL_T_INFO=0
+# One line per result, so clients run in background subshells count too.
+PXL_T_RESULTS="$PXL_T_WORK/results"
 PXL_T_START=$(date +%s)
 
 pxl_t_skip()
@@ -61,13 +60,13 @@ pxl_t_result()
 {
 	local ok=$1 label=$2 detail=${3:-}
 	if [ "$ok" = 1 ]; then
-		PXL_T_PASS=$((PXL_T_PASS + 1))
+		echo pass >>"$PXL_T_RESULTS"
 		pxl_t_log "ok   $label${detail:+ ($detail)}"
 	elif pxl_t_strict; then
-		PXL_T_FAIL=$((PXL_T_FAIL + 1))
+		echo fail >>"$PXL_T_RESULTS"
 		pxl_t_log "FAIL $label${detail:+ ($detail)}"
 	else
-		PXL_T_INFO=$((PXL_T_INFO + 1))
+		echo info >>"$PXL_T_RESULTS"
 		pxl_t_log "diff $label${detail:+ ($detail)} [stand-in $PXL_SERVER, informative]"
 	fi
 }
@@ -149,6 +148,7 @@ pxl_t_init()
 	trap 'exit 130' INT TERM
 	rm -rf "$PXL_T_ROOT" "$PXL_T_OUT"
 	mkdir -p "$PXL_T_ROOT" "$PXL_T_OUT" "$PXL_T_CACHE"
+	: >"$PXL_T_RESULTS"
 	chmod 755 "$PXL_T_WORK" "$PXL_T_ROOT"
 	printf 'pxeline ready\n' >"$PXL_T_ROOT/ready.txt"
 	chmod 644 "$PXL_T_ROOT/ready.txt"
@@ -178,6 +178,8 @@ pxl_t_file()
 
 # The engine's config: config/lab.cfg with this test's root, and per-test
 # paths for anything that would collide with the lab or another engine.
+# PXL_T_SERVER_TIMEOUT_MS replaces tftp timeout_ms (the retransmit timer
+# when the client asks none), so lossy tests pay less per lost packet.
 pxl_t_engine_cfg()
 {
 	local cfg=$PXL_T_WORK/engine.cfg
@@ -188,6 +190,7 @@ pxl_t_engine_cfg()
 		-e "s|^([[:space:]]*log_file[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"\"|" \
 		-e "s|--file-prefix[= ][A-Za-z0-9_.-]+|--file-prefix=pxl-t-$PXL_T_NAME|" \
 		-e "s|iface=[A-Za-z0-9_.-]+|iface=$PXL_SRV_IF|" \
+		${PXL_T_SERVER_TIMEOUT_MS:+-e "s|^([[:space:]]*timeout_ms[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_SERVER_TIMEOUT_MS|"} \
 		"$PXL_REPO/config/lab.cfg" >"$cfg"
 	printf '%s\n' "$cfg"
 }
@@ -207,13 +210,16 @@ pxl_t_server_start()
 		;;
 	tftpd-hpa)
 		pxl_ns_srv_kernel_addr "$PXL_T_SRV"
+		# shellcheck disable=SC2086
 		ip netns exec "$PXL_T_SRV" /usr/sbin/in.tftpd -L -s "$PXL_T_ROOT" \
+			${PXL_T_SERVER_TIMEOUT_MS:+-T $((PXL_T_SERVER_TIMEOUT_MS * 1000))} \
 			-a "$PXL_SRV_ADDR:69" >>"$PXL_T_LOG" 2>&1 &
 		;;
 	atftpd)
 		pxl_ns_srv_kernel_addr "$PXL_T_SRV"
 		ip netns exec "$PXL_T_SRV" "$PXL_PEERS/usr/sbin/atftpd" --daemon --no-fork \
 			--logfile - --user root --group root --maxthread 200 \
+			${PXL_T_SERVER_TIMEOUT_MS:+--retry-timeout $(((PXL_T_SERVER_TIMEOUT_MS + 999) / 1000))} \
 			--bind-address "$PXL_SRV_ADDR" --port 69 "$PXL_T_ROOT" >>"$PXL_T_LOG" 2>&1 &
 		;;
 	esac
@@ -364,12 +370,16 @@ pxl_t_finish()
 	if pxl_t_server_alive; then
 		pxl_t_server_stop
 	fi
-	pxl_t_log "$PXL_T_PASS passed, $PXL_T_FAIL failed${PXL_T_INFO:+, $PXL_T_INFO informative differences} against $PXL_SERVER"
-	if [ "$PXL_T_FAIL" -gt 0 ]; then
+	local pass fail info
+	pass=$(grep -c '^pass$' "$PXL_T_RESULTS" || true)
+	fail=$(grep -c '^fail$' "$PXL_T_RESULTS" || true)
+	info=$(grep -c '^info$' "$PXL_T_RESULTS" || true)
+	pxl_t_log "$pass passed, $fail failed, $info informative differences against $PXL_SERVER"
+	if [ "$fail" -gt 0 ]; then
 		pxl_t_log "server log (last 40 lines):"
 		tail -n 40 "$PXL_T_LOG" | sed 's/^/    /'
 		exit 1
 	fi
-	[ "$PXL_T_PASS" -gt 0 ] || pxl_t_fatal "no check ran"
+	[ $((pass + info)) -gt 0 ] || pxl_t_fatal "no check ran"
 	exit 0
 }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# 3 % random loss in both directions (nftables netdev hooks on the client's
+# veth; this kernel has no netem). Every client must still receive the
+# exact 4 MiB file, through retransmissions on either side.
+PXL_T_NAME=loss
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+pxl_t_init curl tftp atftp busybox
+
+pxl_t_file l4m.bin 4194304
+# Lock-step clients pay one server timeout per loss (about 170 losses at
+# blksize 1468): a short server timer keeps the test within minutes.
+PXL_T_SERVER_TIMEOUT_MS=${PXL_T_SERVER_TIMEOUT_MS:-200}
+pxl_t_server_start
+pxl_loss_set "$PXL_T_CLI" "${PXL_T_LOSS:-3}"
+pxl_t_log "dropping ${PXL_T_LOSS:-3} % of frames each way"
+
+# Clients run side by side, each bounded; their own timers are short too.
+PXL_T_CLIENT_TIMEOUT=300
+PXL_T_TFTPHPA_REXMT=1
+PXL_T_TFTPHPA_TIMEOUT=60
+pxl_t_get "atftp 4MiB blksize 1428 window 16, loss" l4m.bin atftp 1428 16 --tftp-timeout 1 &
+p1=$!
+pxl_t_get "curl 4MiB blksize 1468, loss" l4m.bin curl 1468 &
+p2=$!
+pxl_t_get "tftp-hpa 4MiB, loss" l4m.bin tftphpa &
+p3=$!
+pxl_t_get "busybox 4MiB blksize 1468, loss" l4m.bin busybox 1468 &
+p4=$!
+wait $p1 $p2 $p3 $p4 || true
+pxl_t_log "frames dropped (to client, from client): $(pxl_loss_counts "$PXL_T_CLI")"
+pxl_loss_clear "$PXL_T_CLI"
+PXL_T_CLIENT_TIMEOUT=60
+pxl_t_get "curl 4MiB after loss removed" l4m.bin curl 1468
+
+pxl_t_finish
