@@ -92,7 +92,7 @@ engine_send(struct engine *e, struct engine_slot *sl)
 		if (errno == ECONNREFUSED)
 			return;
 		snprintf(msg, sizeof(msg), "sendto: %s", strerror(errno));
-		bench_session_abort(s, engine_now(), BENCH_ERR_SOCKET, msg);
+		(void)bench_session_abort(s, engine_now(), BENCH_ERR_SOCKET, msg);
 		return;
 	}
 	e->st.tx_packets++;
@@ -185,7 +185,7 @@ engine_start(struct engine *e, uint32_t idx, uint64_t now)
 	if (fd < 0) {
 		sl->s.start_ns = now;
 		snprintf(msg, sizeof(msg), "socket: %s", strerror(-fd));
-		bench_session_abort(&sl->s, now, BENCH_ERR_SOCKET, msg);
+		(void)bench_session_abort(&sl->s, now, BENCH_ERR_SOCKET, msg);
 		return;
 	}
 	if (bench_session_start(&sl->s, now))
@@ -400,9 +400,10 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 			for (i = 0; i < cfg->clients; i++) {
 				if (!e->slots[i].busy)
 					continue;
-				bench_session_abort(&e->slots[i].s, now,
-						    BENCH_ERR_DURATION,
-						    "duration limit reached");
+				if (bench_session_abort(&e->slots[i].s, now,
+							BENCH_ERR_DURATION,
+							"duration limit reached"))
+					engine_send(e, &e->slots[i]);
 				engine_reap(e, i, now);
 			}
 			e->started = started;

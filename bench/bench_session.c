@@ -358,9 +358,15 @@ bench_session_on_timeout(struct bench_session *s, uint64_t now_ns)
 	return session_ack(s, now_ns);
 }
 
-void
+bool
 bench_session_abort(struct bench_session *s, uint64_t now_ns,
 		    enum bench_err err, const char *msg)
 {
+	bool running = !bench_session_finished(s);
+
+	/* Tell a server that already answered, so it stops resending. */
+	if (running && s->peer_port)
+		return session_fail_tell(s, now_ns, err, TFTP_EUNDEF, msg);
 	session_end(s, now_ns, err, msg);
+	return false;
 }

@@ -113,8 +113,11 @@ bool bench_session_on_packet(struct bench_session *s, uint64_t now_ns,
 /* The deadline passed: returns true when s->tx must be sent again. */
 bool bench_session_on_timeout(struct bench_session *s, uint64_t now_ns);
 
-/* Ends a running transfer from outside (duration limit, socket error). */
-void bench_session_abort(struct bench_session *s, uint64_t now_ns,
+/*
+ * Ends a running transfer from outside (duration limit, socket error).
+ * Returns true when s->tx holds an ERROR for the server (its TID is known).
+ */
+bool bench_session_abort(struct bench_session *s, uint64_t now_ns,
 			 enum bench_err err, const char *msg);
 
 static inline bool

@@ -582,6 +582,31 @@ test_rollover_old_block_is_dup(void)
 }
 
 static void
+test_abort(void)
+{
+	struct bench_request r;
+	struct bench_session s;
+
+	/* Before the server answered there is nobody to tell. */
+	req_init(&r, 512, 0, false);
+	bench_session_init(&s, &r);
+	bench_session_start(&s, 0);
+	CU_ASSERT_FALSE(bench_session_abort(&s, 7, BENCH_ERR_DURATION, "limit"));
+	CU_ASSERT_EQUAL(s.err, BENCH_ERR_DURATION);
+	CU_ASSERT_EQUAL(s.end_ns, 7);
+	/* Mid-transfer the server gets ERROR 0 on its TID. */
+	start_with_oack(&s, &r, 0);
+	CU_ASSERT_TRUE(bench_session_abort(&s, 8, BENCH_ERR_DURATION, "limit"));
+	CU_ASSERT_EQUAL(tx_error_code(&s), 0);
+	CU_ASSERT_EQUAL(bench_session_dest_port(&s), SRV_PORT);
+	CU_ASSERT_STRING_EQUAL(s.errmsg, "limit");
+	/* Ending twice keeps the first reason. */
+	CU_ASSERT_FALSE(bench_session_abort(&s, 9, BENCH_ERR_SOCKET, "x"));
+	CU_ASSERT_EQUAL(s.err, BENCH_ERR_DURATION);
+	CU_ASSERT_EQUAL(s.end_ns, 8);
+}
+
+static void
 test_timeouts(void)
 {
 	struct bench_request r;
@@ -1027,6 +1052,7 @@ main(void)
 		{ "rollover 65535 -> 0", test_rollover },
 		{ "old block after rollover", test_rollover_old_block_is_dup },
 		{ "timeouts and give-up", test_timeouts },
+		{ "abort from outside", test_abort },
 		{ "msftwindow adaptive window", test_msftwindow },
 		{ "msftwindow not granted", test_msftwindow_not_granted },
 		{ "garbage and wrong opcodes fail", test_garbage_fails },
