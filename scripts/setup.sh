@@ -17,8 +17,7 @@ PXL_TAG=setup
 REQUIRED=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk
 	liburing-dev libconfig-dev libcunit1-dev libsqlite3-dev sqlite3
 	clang libclang-rt-14-dev llvm python3 python3-pyelftools iproute2
-	nftables ethtool curl tftp-hpa atftp busybox dnsmasq-base gnuplot-nox
-	tftpd-hpa)
+	nftables ethtool curl tftp-hpa atftp busybox dnsmasq-base gnuplot-nox)
 # For the firmware and relay tests; a missing one is reported, not fatal.
 OPTIONAL=(qemu-system-x86 ipxe-qemu ovmf isc-dhcp-relay kea-admin)
 HUGEPAGES_MIN=${PXL_HUGEPAGES:-1024}
@@ -131,32 +130,49 @@ disable_tftpd_service()
 	fi
 }
 
-# atftpd conflicts with tftpd-hpa (both ship /usr/sbin/in.tftpd): unpack it
-# beside the system instead of installing it.
-install_atftpd()
+# tftpd-hpa and atftpd conflict as packages (both ship /usr/sbin/in.tftpd),
+# and a machine may have either installed: the tests run each from its own
+# unpacked copy, $PXL_PEERS/<package>/usr/sbin/..., whatever dpkg holds.
+unpack_peer()
 {
-	local tmp deb
-	if [ -x "$PXL_PEERS/usr/sbin/atftpd" ]; then
+	local pkg=$1 bin=$2 tmp deb
+	if [ -x "$PXL_PEERS/$pkg/usr/sbin/$bin" ] && ! ldd "$PXL_PEERS/$pkg/usr/sbin/$bin" | grep -q 'not found'; then
 		return 0
 	fi
-	pxl_say "unpacking atftpd into $PXL_PEERS"
+	pxl_say "unpacking $pkg into $PXL_PEERS/$pkg"
 	tmp=$(mktemp -d)
-	if ! (cd "$tmp" && apt-get download -q atftpd >/dev/null 2>&1); then
+	if ! (cd "$tmp" && apt-get download -q "$pkg" >/dev/null 2>&1); then
 		apt_update_once
-		(cd "$tmp" && apt-get download -q atftpd >/dev/null) || {
+		(cd "$tmp" && apt-get download -q "$pkg" >/dev/null) || {
 			rm -rf "$tmp"
-			pxl_die "apt-get download atftpd failed"
+			pxl_die "apt-get download $pkg failed"
 		}
 	fi
-	deb=$(ls "$tmp"/atftpd_*.deb)
-	mkdir -p "$PXL_PEERS"
-	dpkg -x "$deb" "$PXL_PEERS"
+	deb=$(ls "$tmp"/"$pkg"_*.deb)
+	rm -rf "${PXL_PEERS:?}/$pkg"
+	mkdir -p "$PXL_PEERS/$pkg"
+	dpkg -x "$deb" "$PXL_PEERS/$pkg"
 	rm -rf "$tmp"
-	[ -x "$PXL_PEERS/usr/sbin/atftpd" ] || pxl_die "atftpd binary missing after unpacking"
-	if ldd "$PXL_PEERS/usr/sbin/atftpd" | grep -q 'not found'; then
-		pxl_die "atftpd needs libraries that are not installed: $(ldd "$PXL_PEERS/usr/sbin/atftpd" | grep 'not found' | tr -s ' \t\n' ' ')"
+	[ -x "$PXL_PEERS/$pkg/usr/sbin/$bin" ] || pxl_die "$bin missing after unpacking $pkg"
+	if ldd "$PXL_PEERS/$pkg/usr/sbin/$bin" | grep -q 'not found'; then
+		pxl_die "$bin needs libraries that are not installed: $(ldd "$PXL_PEERS/$pkg/usr/sbin/$bin" | grep 'not found' | tr -s ' \t\n' ' ')"
 	fi
-	did+=("unpacked atftpd into $PXL_PEERS")
+	did+=("unpacked $pkg into $PXL_PEERS/$pkg")
+}
+
+install_peers()
+{
+	# The package brings tftpd-hpa's libraries (libwrap0); installed only
+	# when atftpd is not, so as not to remove it under someone's feet.
+	if ! installed tftpd-hpa && ! installed atftpd; then
+		policy_rc_on
+		install_one tftpd-hpa || pxl_warn "could not install tftpd-hpa"
+		policy_rc_off
+	fi
+	install_one libwrap0 || pxl_die "could not install libwrap0 (needed by the peer servers)"
+	disable_tftpd_service
+	unpack_peer tftpd-hpa in.tftpd
+	unpack_peer atftpd atftpd
 }
 
 setup_hugepages()
@@ -208,8 +224,7 @@ build()
 
 pxl_need_root
 install_packages
-disable_tftpd_service
-install_atftpd
+install_peers
 setup_hugepages
 if [ "${PXL_SETUP_NO_BUILD:-0}" != 1 ]; then
 	build

@@ -60,5 +60,7 @@ pxl_hugetlbfs_mounted()
 	awk '$3 == "hugetlbfs" { found = 1 } END { exit !found }' /proc/mounts
 }
 
-# Where atftpd was unpacked by setup.sh (it conflicts with tftpd-hpa as a package).
+# Peer TFTP servers, unpacked by setup.sh (as packages they conflict).
 PXL_PEERS=${PXL_PEERS:-/opt/pxeline-peers}
+PXL_TFTPD_HPA=${PXL_TFTPD_HPA:-$PXL_PEERS/tftpd-hpa/usr/sbin/in.tftpd}
+PXL_ATFTPD=${PXL_ATFTPD:-$PXL_PEERS/atftpd/usr/sbin/atftpd}

@@ -27,8 +27,10 @@ fi
 PXL_SERVER=${PXL_SERVER:-pxeline}
 PXL_T_NAME=${PXL_T_NAME:-$(basename "$0" .sh)}
 PXL_TAG="test-$PXL_T_NAME"
-PXL_T_SRV="pxl-t-$PXL_T_NAME-srv"
-PXL_T_CLI="pxl-t-$PXL_T_NAME-cli"
+# Unique per test and per build directory, so two trees can test at once.
+PXL_T_ID=$(printf '%s' "$PXL_BUILD" | sha256sum | cut -c1-4)
+PXL_T_SRV="pxl-t-$PXL_T_NAME-$PXL_T_ID-srv"
+PXL_T_CLI="pxl-t-$PXL_T_NAME-$PXL_T_ID-cli"
 PXL_T_WORK="$PXL_BUILD/tests-integration/$PXL_T_NAME"
 PXL_T_ROOT="$PXL_T_WORK/root"
 PXL_T_OUT="$PXL_T_WORK/out"
@@ -135,10 +137,10 @@ pxl_t_init()
 		pxl_hugetlbfs_mounted || pxl_t_skip "hugetlbfs not mounted (run scripts/setup.sh)"
 		;;
 	tftpd-hpa)
-		[ -x /usr/sbin/in.tftpd ] || pxl_t_skip "tftpd-hpa not installed"
+		[ -x "$PXL_TFTPD_HPA" ] || pxl_t_skip "tftpd-hpa not unpacked at $PXL_TFTPD_HPA (run scripts/setup.sh)"
 		;;
 	atftpd)
-		[ -x "$PXL_PEERS/usr/sbin/atftpd" ] || pxl_t_skip "atftpd not unpacked in $PXL_PEERS (run scripts/setup.sh)"
+		[ -x "$PXL_ATFTPD" ] || pxl_t_skip "atftpd not unpacked at $PXL_ATFTPD (run scripts/setup.sh)"
 		;;
 	*)
 		pxl_die "PXL_SERVER must be pxeline, tftpd-hpa or atftpd, not '$PXL_SERVER'"
@@ -185,13 +187,19 @@ pxl_t_engine_cfg()
 	local cfg=$PXL_T_WORK/engine.cfg
 	sed -E \
 		-e "s|^([[:space:]]*root[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"$PXL_T_ROOT\"|" \
-		-e "s|^([[:space:]]*control_socket[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"$PXL_T_WORK/ctl.sock\"|" \
-		-e "s|^([[:space:]]*state_db[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"$PXL_T_WORK/state.db\"|" \
-		-e "s|^([[:space:]]*log_file[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"\"|" \
+		-e "s|^([[:space:]]*(control_)?socket[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"$PXL_T_WORK/ctl.sock\"|" \
+		-e "s|^([[:space:]]*(state_)?db[[:space:]]*[=:][[:space:]]*)\"[^\"]*\"|\1\"$PXL_T_WORK/state.db\"|" \
 		-e "s|--file-prefix[= ][A-Za-z0-9_.-]+|--file-prefix=pxl-t-$PXL_T_NAME|" \
 		-e "s|iface=[A-Za-z0-9_.-]+|iface=$PXL_SRV_IF|" \
-		${PXL_T_SERVER_TIMEOUT_MS:+-e "s|^([[:space:]]*timeout_ms[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_SERVER_TIMEOUT_MS|"} \
 		"$PXL_REPO/config/lab.cfg" >"$cfg"
+	if [ -n "${PXL_T_SERVER_TIMEOUT_MS:-}" ]; then
+		if grep -Eq '^[[:space:]]*timeout_ms[[:space:]]*[=:]' "$cfg"; then
+			sed -Ei "s|^([[:space:]]*timeout_ms[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_SERVER_TIMEOUT_MS|" "$cfg"
+		else
+			# Beside root, inside the tftp group.
+			sed -Ei "s|^([[:space:]]*)(root[[:space:]]*[=:][[:space:]]*\"[^\"]*\";?)|\1\2\n\1timeout_ms = $PXL_T_SERVER_TIMEOUT_MS;|" "$cfg"
+		fi
+	fi
 	printf '%s\n' "$cfg"
 }
 
@@ -211,13 +219,13 @@ pxl_t_server_start()
 	tftpd-hpa)
 		pxl_ns_srv_kernel_addr "$PXL_T_SRV"
 		# shellcheck disable=SC2086
-		ip netns exec "$PXL_T_SRV" /usr/sbin/in.tftpd -L -s "$PXL_T_ROOT" \
+		ip netns exec "$PXL_T_SRV" "$PXL_TFTPD_HPA" -L -s "$PXL_T_ROOT" \
 			${PXL_T_SERVER_TIMEOUT_MS:+-T $((PXL_T_SERVER_TIMEOUT_MS * 1000))} \
 			-a "$PXL_SRV_ADDR:69" >>"$PXL_T_LOG" 2>&1 &
 		;;
 	atftpd)
 		pxl_ns_srv_kernel_addr "$PXL_T_SRV"
-		ip netns exec "$PXL_T_SRV" "$PXL_PEERS/usr/sbin/atftpd" --daemon --no-fork \
+		ip netns exec "$PXL_T_SRV" "$PXL_ATFTPD" --daemon --no-fork \
 			--logfile - --user root --group root --maxthread 200 \
 			${PXL_T_SERVER_TIMEOUT_MS:+--retry-timeout $(((PXL_T_SERVER_TIMEOUT_MS + 999) / 1000))} \
 			--bind-address "$PXL_SRV_ADDR" --port 69 "$PXL_T_ROOT" >>"$PXL_T_LOG" 2>&1 &
