@@ -35,9 +35,19 @@ tx_stream_copy(struct tx_stream *s, uint8_t *dst, size_t len)
 	}
 }
 
+/* Folds a 32-bit ones' complement sum to 16 bits (host value). */
+static uint16_t
+tx_fold16(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
 /*
- * The UDP checksum over pieces of any length: a piece that starts at an odd
- * offset of the datagram contributes its sum byte-swapped (RFC 1071 2(B)).
+ * The UDP checksum (network order, ready to store) over pieces of any
+ * length: a piece that starts at an odd offset of the datagram contributes
+ * its sum byte-swapped (RFC 1071 2(B)).
  */
 static uint16_t
 tx_udp_csum(const uint8_t *udp_hdr, const struct frame_udp_tx *t,
@@ -45,20 +55,19 @@ tx_udp_csum(const uint8_t *udp_hdr, const struct frame_udp_tx *t,
 {
 	uint32_t sum = frame_udp_pseudo_sum(t->src_ip, t->dst_ip, udp_len);
 	size_t at = FRAME_UDP_LEN;
-	uint32_t part;
+	uint16_t part, c;
 	int i;
 
 	sum = frame_csum_add(sum, udp_hdr, FRAME_UDP_LEN);
 	for (i = 0; i < n; i++) {
-		part = frame_csum_fold(frame_csum_add(0, pieces[i].p, pieces[i].len));
-		part = (uint16_t)~part;		/* back to the plain sum */
+		part = tx_fold16(frame_csum_add(0, pieces[i].p, pieces[i].len));
 		if (at & 1)
-			part = ((part & 0xff) << 8) | (part >> 8);
+			part = (uint16_t)(part << 8 | part >> 8);
 		sum += part;
 		at += pieces[i].len;
 	}
-	part = frame_csum_fold(sum);
-	return part == 0 ? 0xffff : (uint16_t)part;	/* 0 means "none" */
+	c = frame_csum_fold(sum);
+	return c == 0 ? 0xffff : c;	/* 0 on the wire means "none" */
 }
 
 static struct rte_mbuf *
@@ -111,7 +120,7 @@ tx_udp(struct worker *w, int port_idx, const struct frame_udp_tx *t,
 	l2len = hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
 	csum = tx_udp_csum(hdr + hlen - FRAME_UDP_LEN, t, pieces, n_pieces,
 			   FRAME_UDP_LEN + payload);
-	memcpy(hdr + hlen - 2, &(uint16_t){ rte_cpu_to_be_16(csum) }, 2);
+	memcpy(hdr + hlen - 2, &csum, 2);
 
 	ip_payload = FRAME_UDP_LEN + payload;
 	if (FRAME_IPV4_LEN + ip_payload <= mtu) {
