@@ -54,6 +54,12 @@
 	X(tftp_bad_packet)	/* unparseable on a session port */	\
 	X(tftp_chunk_waits)	/* session parked on a cache miss */	\
 	X(tftp_stale)		/* file changed during transfer */	\
+	X(dhcp_rx)		/* datagrams to 67/4011 */		\
+	X(dhcp_bad)		/* unparseable DHCP */			\
+	X(dhcp_not_pxe)		/* not a PXE client's request: ignored */ \
+	X(dhcp_to_control)	/* passed to the control thread */	\
+	X(dhcp_ring_full)	/* control ring full: dropped */	\
+	X(dhcp_replies_sent)						\
 	X(log_dropped)		/* log ring full */
 
 struct worker_stats {

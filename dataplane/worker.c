@@ -9,6 +9,7 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "dataplane/dhcp_worker.h"
 #include "dataplane/tftp_session.h"
 #include "dataplane/tx.h"
 #include "dataplane/worker.h"
@@ -137,6 +138,8 @@ worker_handle_frame(struct worker *w, int port_idx, struct rte_mbuf *m)
 	case FRAME_UDP:
 		if (fi.dst_port == TFTP_PORT)
 			tftp_on_request(w, port_idx, &fi);
+		else if (fi.dst_port == DHCP_SERVER_PORT || fi.dst_port == PXE_BINL_PORT)
+			dhcp_worker_on_request(w, port_idx, &fi);
 		else
 			tftp_on_packet(w, port_idx, &fi);
 		break;
@@ -191,6 +194,7 @@ worker_main(void *arg)
 			}
 		}
 		worker_poll_cache(w);
+		dhcp_worker_poll_replies(w);
 		tftp_run_timers(w, WORKER_TIMER_BUDGET);
 		worker_tx_flush(w);
 	}

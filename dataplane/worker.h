@@ -15,9 +15,11 @@
 #include <rte_mbuf.h>
 
 #include "config/config.h"
+#include "control/dhcp_ring.h"
 #include "control/log.h"
 #include "dataplane/cache.h"
 #include "dataplane/port.h"
+#include "dataplane/proto/dhcp.h"
 #include "dataplane/stats.h"
 #include "dataplane/proto/timer_wheel.h"
 
@@ -52,6 +54,10 @@ struct worker {
 	uint16_t ip_id;			/* next IPv4 id */
 	uint64_t drop_log_ms[FRAME_ERR__MAX];	/* rate limit per reason */
 	struct worker_txq txq[CFG_MAX_INTERFACES];
+	struct rte_ring *dhcp_req_ring;		/* PXE requests to control (MP), NULL = off */
+	struct rte_ring *dhcp_reply_ring;	/* replies from control (SC) */
+	struct dhcp_msg dhcp_msg_scratch;	/* parse space, off the stack */
+	struct dhcp_ring_req dhcp_req_scratch;
 	volatile bool *quit;
 };
 
