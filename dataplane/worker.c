@@ -35,7 +35,11 @@ worker_tx_flush(struct worker *w)
 
 	for (i = 0; i < w->n_ports; i++) {
 		struct worker_txq *q = &w->txq[i];
+		uint64_t bytes = 0;
 		uint16_t sent = 0, k;
+
+		for (k = 0; k < q->n; k++)
+			bytes += q->m[k]->pkt_len;
 
 		/* A few tries: af_packet's TX ring frees as the kernel sends. */
 		for (k = 0; k < 4 && sent < q->n; k++)
@@ -43,8 +47,10 @@ worker_tx_flush(struct worker *w)
 						 q->m + sent, q->n - sent);
 		for (k = sent; k < q->n; k++) {
 			w->stats.tx_dropped++;
+			bytes -= q->m[k]->pkt_len;
 			rte_pktmbuf_free(q->m[k]);
 		}
+		w->stats.tx_bytes += bytes;
 		w->stats.tx_packets += sent;
 		q->n = 0;
 	}
