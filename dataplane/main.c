@@ -18,6 +18,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "config/config.h"
 #include "control/log.h"
@@ -144,14 +145,32 @@ create_pool(const struct pxeline_config *cfg, unsigned n_workers)
 				       256, 0, room, rte_socket_id());
 }
 
+/* Each worker's inbox for frames of its sessions that others received. */
+static struct rte_ring **
+create_handoff_rings(unsigned n)
+{
+	struct rte_ring **rings = rte_zmalloc("handoff", sizeof(*rings) * n, 0);
+	char name[32];
+	unsigned i;
+
+	for (i = 0; rings && i < n; i++) {
+		snprintf(name, sizeof(name), "pxl_handoff%u", i);
+		rings[i] = rte_ring_create(name, 4096, rte_socket_id(), RING_F_SC_DEQ);
+		if (!rings[i])
+			return NULL;
+	}
+	return rings;
+}
+
 static struct worker *
 create_workers(const struct pxeline_config *cfg, unsigned n, struct port *ports,
 	       struct rte_mempool *pool, struct cache *c)
 {
 	struct worker *ws = rte_zmalloc("workers", sizeof(*ws) * n, RTE_CACHE_LINE_SIZE);
+	struct rte_ring **handoff = create_handoff_rings(n);
 	unsigned lcore, i = 0;
 
-	if (!ws)
+	if (!ws || !handoff)
 		return NULL;
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		struct worker *w = &ws[i];
@@ -169,6 +188,7 @@ create_workers(const struct pxeline_config *cfg, unsigned n, struct port *ports,
 		w->cache = c;
 		w->log_ring = log_ring(i);
 		w->quit = &quit;
+		w->handoff = handoff;
 		w->wheel = rte_zmalloc("wheel", sizeof(*w->wheel), RTE_CACHE_LINE_SIZE);
 		if (!w->wheel || tftp_table_create(w) != 0)
 			return NULL;
@@ -229,12 +249,13 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
-	n_workers = rte_lcore_count() - 1;
-	if (n_workers > cfg.workers)
-		n_workers = cfg.workers;
-	if (n_workers == 0) {
-		fprintf(stderr, "pxeline: no worker lcore: give EAL at least two lcores "
-			"(e.g. -l 0-1); the main one runs the control thread\n");
+	/* Ports were created with one queue per configured worker: every
+	 * queue needs its lcore, or the frames hashed to it are lost. */
+	n_workers = cfg.workers;
+	if (rte_lcore_count() < n_workers + 1) {
+		fprintf(stderr, "pxeline: workers = %u needs %u lcores (one more for the "
+			"control thread), EAL has %u: e.g. -l 0-%u\n", n_workers,
+			n_workers + 1, rte_lcore_count(), n_workers);
 		return 1;
 	}
 	if (log_init(n_workers, &cfg) != 0) {

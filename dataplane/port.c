@@ -38,13 +38,17 @@ port_dev_name(const char *dev, char *name, size_t cap)
  * ones, or the PMD silently drops what does not fit.
  */
 static void
-port_vdev_arg(const struct cfg_interface *ifc, char *buf, size_t cap)
+port_vdev_arg(const struct cfg_interface *ifc, unsigned n_queues, char *buf, size_t cap)
 {
-	if (strncmp(ifc->device, "net_af_packet", 13) == 0 &&
-	    ifc->mtu > 1500 && !strstr(ifc->device, "framesz="))
-		snprintf(buf, cap, "--vdev=%s,framesz=16384,blocksz=16384", ifc->device);
-	else
-		snprintf(buf, cap, "--vdev=%s", ifc->device);
+	bool af_packet = strncmp(ifc->device, "net_af_packet", 13) == 0;
+	int n = snprintf(buf, cap, "--vdev=%s", ifc->device);
+
+	if (af_packet && ifc->mtu > 1500 && !strstr(ifc->device, "framesz="))
+		n += snprintf(buf + n, cap - n, ",framesz=16384,blocksz=16384");
+	/* One queue pair per worker; af_packet spreads frames over them with
+	 * PACKET_FANOUT_HASH (the workers hand ACKs to a session's owner). */
+	if (af_packet && n_queues > 1 && !strstr(ifc->device, "qpairs="))
+		snprintf(buf + n, cap - n, ",qpairs=%u", n_queues);
 }
 
 int
@@ -62,7 +66,7 @@ port_eal_args(const struct pxeline_config *cfg, char **argv, int argc, int max)
 			argv[argc++] = strdup("-a");
 			argv[argc++] = strdup(ifc->device);
 		} else {
-			port_vdev_arg(ifc, buf, sizeof(buf));
+			port_vdev_arg(ifc, cfg->workers, buf, sizeof(buf));
 			argv[argc++] = strdup(buf);
 		}
 	}

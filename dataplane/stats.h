@@ -24,6 +24,9 @@
 	X(tx_dropped)		/* the PMD did not take them */		\
 	X(tx_no_mbuf)		/* mbuf pool empty */			\
 	X(tx_fragments)		/* IP fragments of large DATA */	\
+	X(handoff_out)		/* frames passed to the session's owner */ \
+	X(handoff_in)							\
+	X(handoff_full)		/* owner's inbox full: dropped */	\
 	X(arp_replies)							\
 	X(icmp_echo_replies)						\
 	X(udp_no_service)	/* UDP to a port we do not serve */	\

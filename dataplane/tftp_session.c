@@ -140,6 +140,16 @@ tftp_table_destroy(struct worker *w)
 	w->tftp = NULL;
 }
 
+int
+tftp_tid_owner(const struct worker *w, uint16_t port)
+{
+	uint32_t span = w->tftp->tid_count;
+
+	if (port < TFTP_TID_BASE || port >= TFTP_TID_BASE + span * w->n_workers)
+		return -1;
+	return (port - TFTP_TID_BASE) / span;
+}
+
 uint32_t
 tftp_active(const struct worker *w)
 {

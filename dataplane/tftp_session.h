@@ -36,6 +36,9 @@ void tftp_run_timers(struct worker *w, unsigned budget);
 /* Ends every session (engine stopping). */
 void tftp_shutdown(struct worker *w);
 
+/* The worker that owns server port `port`, or -1 if no session port. */
+int tftp_tid_owner(const struct worker *w, uint16_t port);
+
 /* Sessions open now on this worker. */
 uint32_t tftp_active(const struct worker *w);
 

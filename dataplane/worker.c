@@ -107,8 +107,35 @@ worker_csum_flags(const struct rte_mbuf *m)
 	return f;
 }
 
-static void
-worker_handle_frame(struct worker *w, int port_idx, struct rte_mbuf *m)
+/*
+ * A session's packets must reach the lcore that owns it. Where the port
+ * spreads frames by its own hash (af_packet's fanout, PMDs without RSS
+ * steering) the receiver passes the frame to the owner's inbox. Returns
+ * true when the mbuf was handed on.
+ */
+static bool
+worker_handoff(struct worker *w, const struct frame_info *fi, struct rte_mbuf *m,
+	       int port_idx)
+{
+	int owner;
+
+	if (w->n_workers < 2)
+		return false;
+	owner = tftp_tid_owner(w, fi->dst_port);
+	if (owner < 0 || owner == (int)w->id)
+		return false;
+	m->port = port_idx;	/* the owner needs to know the interface */
+	if (rte_ring_mp_enqueue(w->handoff[owner], m) != 0) {
+		w->stats.handoff_full++;
+		return false;	/* dropped by the caller: the client retries */
+	}
+	w->stats.handoff_out++;
+	return true;
+}
+
+/* Handles one frame; true when the mbuf was kept (handed to its owner). */
+static bool
+worker_handle_frame(struct worker *w, int port_idx, struct rte_mbuf *m, bool from_handoff)
 {
 	const struct frame_local *local = &w->ports[port_idx].local;
 	struct frame_info fi;
@@ -116,19 +143,21 @@ worker_handle_frame(struct worker *w, int port_idx, struct rte_mbuf *m)
 	enum frame_err e;
 	size_t len;
 
-	w->stats.rx_packets++;
-	w->stats.rx_bytes += m->pkt_len;
+	if (!from_handoff) {
+		w->stats.rx_packets++;
+		w->stats.rx_bytes += m->pkt_len;
+	}
 	if (m->nb_segs > 1) {
 		/* Nothing we serve arrives in a jumbo chain. */
 		memset(&fi, 0, sizeof(fi));
 		worker_drop(w, &fi, FRAME_ERR_SHORT);
-		return;
+		return false;
 	}
 	e = frame_classify(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, local,
 			   worker_csum_flags(m), &fi);
 	if (e != FRAME_OK) {
 		worker_drop(w, &fi, e);
-		return;
+		return false;
 	}
 	switch (fi.kind) {
 	case FRAME_ARP_REQUEST:
@@ -146,11 +175,31 @@ worker_handle_frame(struct worker *w, int port_idx, struct rte_mbuf *m)
 			tftp_on_request(w, port_idx, &fi);
 		else if (fi.dst_port == DHCP_SERVER_PORT || fi.dst_port == PXE_BINL_PORT)
 			dhcp_worker_on_request(w, port_idx, &fi);
+		else if (!from_handoff && worker_handoff(w, &fi, m, port_idx))
+			return true;
 		else
 			tftp_on_packet(w, port_idx, &fi);
 		break;
 	default:
 		break;
+	}
+	return false;
+}
+
+/* Frames other workers received for our sessions. */
+static void
+worker_poll_handoff(struct worker *w)
+{
+	struct rte_mbuf *pkts[WORKER_BURST];
+	unsigned i, n;
+
+	if (!w->handoff)
+		return;
+	n = rte_ring_sc_dequeue_burst(w->handoff[w->id], (void **)pkts, WORKER_BURST, NULL);
+	for (i = 0; i < n; i++) {
+		w->stats.handoff_in++;
+		worker_handle_frame(w, pkts[i]->port, pkts[i], true);
+		rte_pktmbuf_free(pkts[i]);
 	}
 }
 
@@ -194,11 +243,11 @@ worker_main(void *arg)
 		w->now_ms = rte_rdtsc() / ms_div;
 		for (p = 0; p < w->n_ports; p++) {
 			n = rte_eth_rx_burst(w->ports[p].port_id, w->queue, pkts, WORKER_BURST);
-			for (i = 0; i < n; i++) {
-				worker_handle_frame(w, p, pkts[i]);
-				rte_pktmbuf_free(pkts[i]);
-			}
+			for (i = 0; i < n; i++)
+				if (!worker_handle_frame(w, p, pkts[i], false))
+					rte_pktmbuf_free(pkts[i]);
 		}
+		worker_poll_handoff(w);
 		worker_poll_cache(w);
 		dhcp_worker_poll_replies(w);
 		tftp_run_timers(w, WORKER_TIMER_BUDGET);

@@ -54,6 +54,7 @@ struct worker {
 	uint16_t ip_id;			/* next IPv4 id */
 	uint64_t drop_log_ms[FRAME_ERR__MAX];	/* rate limit per reason */
 	struct worker_txq txq[CFG_MAX_INTERFACES];
+	struct rte_ring **handoff;		/* every worker's inbox, by id (MP/SC) */
 	struct rte_ring *dhcp_req_ring;		/* PXE requests to control (MP), NULL = off */
 	struct rte_ring *dhcp_reply_ring;	/* replies from control (SC) */
 	struct dhcp_msg dhcp_msg_scratch;	/* parse space, off the stack */
