@@ -59,7 +59,7 @@ dhcp_worker_poll_replies(struct worker *w)
 {
 	struct dhcp_ring_reply rep[DHCP_REPLY_BURST];
 	struct frame_udp_tx t;
-	struct tx_piece pc;
+	struct tx_piece pc = { 0 };
 	unsigned i, n;
 
 	if (!w->dhcp_reply_ring)

@@ -101,6 +101,9 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	}
 	p->n_queues = n_queues;
 	p->tx_multi_seg = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* af_packet copies every segment into its kernel ring anyway: there
+	 * an attached chunk only costs an extra mbuf per frame. */
+	p->tx_zero_copy = p->tx_multi_seg && strcmp(info.driver_name, "net_af_packet") != 0;
 	p->tx_ip_cksum = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 	p->tx_udp_cksum = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 	p->rx_cksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_CHECKSUM) ==
@@ -154,12 +157,13 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	p->local.vlan = ifc->vlan;
 	p->mtu = ifc->mtu;
 	log_msg(CFG_LOG_INFO, "interface %s: port %u mac %02x:%02x:%02x:%02x:%02x:%02x "
-		"address %u.%u.%u.%u/%u mtu %u vlan %u queues %u offloads%s%s%s%s",
+		"address %u.%u.%u.%u/%u mtu %u vlan %u queues %u offloads%s%s%s%s%s",
 		p->name, p->port_id, mac.addr_bytes[0], mac.addr_bytes[1], mac.addr_bytes[2],
 		mac.addr_bytes[3], mac.addr_bytes[4], mac.addr_bytes[5],
 		ifc->address >> 24, (ifc->address >> 16) & 0xff, (ifc->address >> 8) & 0xff,
 		ifc->address & 0xff, ifc->prefix_len, ifc->mtu, ifc->vlan, n_queues,
-		p->tx_multi_seg ? " multi-seg" : "", p->tx_ip_cksum ? " tx-ip-csum" : "",
+		p->tx_multi_seg ? " multi-seg" : "", p->tx_zero_copy ? " zero-copy" : "",
+		p->tx_ip_cksum ? " tx-ip-csum" : "",
 		p->tx_udp_cksum ? " tx-udp-csum" : "", p->rx_cksum ? " rx-csum" : "");
 	return 0;
 }

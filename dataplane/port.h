@@ -22,6 +22,7 @@ struct port {
 	uint32_t mtu;			/* IP MTU */
 	uint16_t n_queues;		/* RX/TX queue pairs (one per worker) */
 	bool tx_multi_seg;		/* PMD sends mbuf chains */
+	bool tx_zero_copy;		/* attach cache chunks to mbufs instead of copying */
 	bool tx_ip_cksum;		/* offloads the port offers */
 	bool tx_udp_cksum;
 	bool rx_cksum;

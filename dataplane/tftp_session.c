@@ -228,7 +228,7 @@ tftp_send_error_to(struct worker *w, int port_idx, const struct frame_info *fi,
 	const struct frame_local *l = &w->ports[port_idx].local;
 	struct frame_udp_tx t = { 0 };
 	uint8_t buf[160];
-	struct tx_piece pc = { buf, tftp_build_error(buf, sizeof(buf), code, msg) };
+	struct tx_piece pc = { buf, tftp_build_error(buf, sizeof(buf), code, msg), NULL };
 
 	memcpy(t.src_mac, l->mac, 6);
 	memcpy(t.dst_mac, fi->src_mac, 6);
@@ -558,7 +558,7 @@ tftp_send_oack(struct worker *w, struct tftp_session *s)
 {
 	struct frame_udp_tx t;
 	uint8_t buf[512];
-	struct tx_piece pc = { buf, tftp_build_oack(buf, sizeof(buf), &s->granted) };
+	struct tx_piece pc = { buf, tftp_build_oack(buf, sizeof(buf), &s->granted), NULL };
 
 	if (!pc.len)
 		return false;
@@ -588,6 +588,7 @@ tftp_send_block(struct worker *w, struct tftp_session *s, uint64_t n)
 	tftp_build_data_header(hdr, sizeof(hdr), tftp_window_wire_block(&s->win, n));
 	pc[0].p = hdr;
 	pc[0].len = 4;
+	pc[0].chunk = NULL;
 	if (len) {
 		idx = off / csz;
 		if (!tftp_hold_chunk(w, s, &s->chunk, idx))
@@ -596,11 +597,13 @@ tftp_send_block(struct worker *w, struct tftp_session *s, uint64_t n)
 		if (in_first > len)
 			in_first = len;
 		pc[np].p = s->chunk->data + (off - (uint64_t)idx * csz);
+		pc[np].chunk = s->chunk;
 		pc[np++].len = in_first;
 		if (in_first < len) {
 			if (!tftp_hold_chunk(w, s, &next, idx + 1))
 				return 0;
 			pc[np].p = next->data;
+			pc[np].chunk = next;
 			pc[np++].len = len - in_first;
 		}
 	}
@@ -829,7 +832,7 @@ tftp_session_end(struct worker *w, struct tftp_session *s, enum tftp_end_reason 
 	struct tftp_key k = tftp_key_of(s->client_ip, s->client_port);
 	struct frame_udp_tx tx;
 	uint8_t buf[160];
-	struct tx_piece pc;
+	struct tx_piece pc = { 0 };
 
 	if (wire_code >= 0) {
 		pc.p = buf;

@@ -5,6 +5,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "dataplane/cache.h"
 #include "dataplane/tx.h"
 #include "dataplane/worker.h"
 
@@ -99,16 +100,81 @@ tx_frame(struct worker *w, int port_idx, const uint8_t *buf, size_t len)
 	return 1;
 }
 
+/* A direct segment holding a copy of len stream bytes. */
+static struct rte_mbuf *
+tx_copy_seg(struct worker *w, struct tx_stream *s, size_t len)
+{
+	struct rte_mbuf *seg = tx_alloc(w, len);
+
+	if (seg)
+		tx_stream_copy(s, rte_pktmbuf_mtod(seg, uint8_t *), len);
+	return seg;
+}
+
+/*
+ * Appends len stream bytes to the frame whose head is m. Bytes of cache
+ * chunks are attached as extra segments when zc (no copy; the chunk stays
+ * referenced until the PMD frees the mbuf); everything else is copied.
+ */
+static int
+tx_put_stream(struct worker *w, struct rte_mbuf *head, struct tx_stream *s,
+	      size_t len, bool zc)
+{
+	while (len && s->i < s->n) {
+		const struct tx_piece *pc = &s->pieces[s->i];
+		size_t n = pc->len - s->off;
+		struct rte_mbuf *seg = NULL;
+
+		if (n > len)
+			n = len;
+		if (zc && pc->chunk) {
+			seg = rte_pktmbuf_alloc(w->pool);
+			if (seg && cache_chunk_attach(pc->chunk, seg,
+						      pc->p + s->off - pc->chunk->data, n) != 0) {
+				rte_pktmbuf_free(seg);	/* too many references: copy */
+				seg = NULL;
+			} else if (seg) {
+				s->off += n;
+				if (s->off == pc->len) {
+					s->i++;
+					s->off = 0;
+				}
+			}
+		}
+		if (!seg && head->nb_segs == 1) {
+			/* Still one direct segment: copy in place. */
+			uint8_t *d = (uint8_t *)rte_pktmbuf_append(head, n);
+
+			if (!d) {
+				w->stats.tx_no_mbuf++;
+				return -1;
+			}
+			tx_stream_copy(s, d, n);
+		} else {
+			if (!seg)
+				seg = tx_copy_seg(w, s, n);
+			if (!seg)
+				return -1;
+			if (rte_pktmbuf_chain(head, seg) != 0) {
+				rte_pktmbuf_free(seg);
+				return -1;
+			}
+		}
+		len -= n;
+	}
+	return 0;
+}
+
 int
 tx_udp(struct worker *w, int port_idx, const struct frame_udp_tx *t,
        const struct tx_piece *pieces, int n_pieces)
 {
+	const struct port *port = &w->ports[port_idx];
 	struct rte_mbuf *frag[48];
 	uint8_t hdr[64];
 	struct rte_ipv4_hdr *ip;
 	struct tx_stream s = { pieces, n_pieces, 0, 0 };
-	size_t payload = 0, hlen, l2len, ip_payload, max_frag, off, flen;
-	uint32_t mtu = w->ports[port_idx].mtu;
+	size_t payload = 0, hlen, l2len, ip_payload, max_frag, off, flen, first;
 	uint16_t csum;
 	int i, n = 0;
 
@@ -122,53 +188,42 @@ tx_udp(struct worker *w, int port_idx, const struct frame_udp_tx *t,
 			   FRAME_UDP_LEN + payload);
 	memcpy(hdr + hlen - 2, &csum, 2);
 
+	/*
+	 * One frame, or IP fragments when the datagram exceeds the MTU: every
+	 * fragment but the last carries a multiple of 8 bytes and the UDP
+	 * header travels in the first. Built straight from the chunks, so a
+	 * large block costs no intermediate datagram (which is what
+	 * rte_ipv4_fragment_packet would need).
+	 */
 	ip_payload = FRAME_UDP_LEN + payload;
-	if (FRAME_IPV4_LEN + ip_payload <= mtu) {
-		struct rte_mbuf *m = tx_alloc(w, hlen + payload);
-		uint8_t *d;
-
-		if (!m)
-			return -1;
-		d = rte_pktmbuf_mtod(m, uint8_t *);
-		memcpy(d, hdr, hlen);
-		tx_stream_copy(&s, d + hlen, payload);
-		worker_tx(w, port_idx, m);
-		return 1;
-	}
-
-	/* Fragments: every one but the last carries a multiple of 8 bytes;
-	 * the UDP header travels in the first (it is just stream bytes). */
-	max_frag = (mtu - FRAME_IPV4_LEN) & ~(size_t)7;
+	max_frag = (port->mtu - FRAME_IPV4_LEN) & ~(size_t)7;
 	if ((ip_payload + max_frag - 1) / max_frag > RTE_DIM(frag))
 		return -1;
 	for (off = 0; off < ip_payload; off += flen) {
 		struct rte_mbuf *m;
-		uint8_t *d;
 
-		flen = ip_payload - off < max_frag ? ip_payload - off : max_frag;
-		m = tx_alloc(w, l2len + FRAME_IPV4_LEN + flen);
+		flen = ip_payload - off <= port->mtu - FRAME_IPV4_LEN ?
+		       ip_payload - off : max_frag;
+		first = off == 0 ? hlen : l2len + FRAME_IPV4_LEN;
+		m = tx_alloc(w, first);
 		if (!m)
 			goto fail;
 		frag[n++] = m;
-		d = rte_pktmbuf_mtod(m, uint8_t *);
-		memcpy(d, hdr, l2len + FRAME_IPV4_LEN);
-		ip = (struct rte_ipv4_hdr *)(d + l2len);
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), hdr, first);
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2len);
 		ip->total_length = rte_cpu_to_be_16(FRAME_IPV4_LEN + flen);
 		ip->fragment_offset = rte_cpu_to_be_16((off >> 3) |
 			(off + flen < ip_payload ? RTE_IPV4_HDR_MF_FLAG : 0));
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		if (off == 0) {
-			memcpy(d + l2len + FRAME_IPV4_LEN, hdr + hlen - FRAME_UDP_LEN,
-			       FRAME_UDP_LEN);
-			tx_stream_copy(&s, d + hlen, flen - FRAME_UDP_LEN);
-		} else {
-			tx_stream_copy(&s, d + l2len + FRAME_IPV4_LEN, flen);
-		}
+		if (tx_put_stream(w, m, &s, off == 0 ? flen - FRAME_UDP_LEN : flen,
+				  port->tx_zero_copy) != 0)
+			goto fail;
 	}
 	for (i = 0; i < n; i++)
 		worker_tx(w, port_idx, frag[i]);
-	w->stats.tx_fragments += n;
+	if (n > 1)
+		w->stats.tx_fragments += n;
 	return n;
 fail:
 	for (i = 0; i < n; i++)

@@ -13,6 +13,7 @@
 
 #include "dataplane/proto/frame.h"
 
+struct cache_chunk;
 struct worker;
 
 /* A piece of payload: up to three (TFTP header, then file bytes across
@@ -20,6 +21,7 @@ struct worker;
 struct tx_piece {
 	const uint8_t *p;
 	size_t len;
+	struct cache_chunk *chunk;	/* p lies in this chunk: may be attached, not copied */
 };
 
 #define TX_MAX_PIECES 4
