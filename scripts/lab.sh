@@ -171,6 +171,8 @@ if [ $once -eq 1 ]; then
 	exit 0
 fi
 pxl_say "serving until Ctrl-C"
+# Ctrl-C is the normal way out now: clean up and report success.
+trap 'exit 0' INT TERM
 rc=0
 wait "$server_pid" || rc=$?
 server_pid=
