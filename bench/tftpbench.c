@@ -17,7 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench/bench_clients.h"
 #include "bench/bench_engine.h"
+#include "bench/bench_engine_dpdk.h"
 #include "bench/bench_session.h"
 #include "bench/bench_stats.h"
 #include "dataplane/proto/tftp_packet.h"
@@ -40,6 +42,11 @@ struct opts {
 	struct list losses;
 	struct list delays;
 	bool sweep;
+	bool dpdk;			/* --engine dpdk */
+	struct bench_dpdk_config dc;
+	const char *client_net;
+	const char *client_first;
+	struct bench_dpdk *engine;	/* open while the runs last */
 };
 
 static void
@@ -51,9 +58,15 @@ usage(FILE *f)
 "         [--rto-ms MS] [--port 69] [--verify LOCALFILE] [--csv FILE]\n"
 "         [--loss PCT] [--loss-dir rx|tx|both] [--seed N] [--delay-ms D]\n"
 "         [--duration-limit S] [--quiet]\n"
+"         [--engine socket|dpdk --dpdk-dev VDEV --client-net A.B.C.D/LEN\n"
+"          --client-first A.B.C.D [--eal \"-l 0 --no-pci --in-memory\"]]\n"
 "       tftpbench sweep --server IP --file NAME --blksizes 512,1456,8192\n"
 "         --windowsizes 1,4,16,64 [--losses 0,1] [--delays 0,10]\n"
 "         [--clients N] [--transfers M] --out DIR [options above]\n"
+"The dpdk engine emulates --clients hosts, each with its own address from\n"
+"--client-first on and MAC 02:62:<address>, on a DPDK port such as\n"
+"net_af_packet0,iface=veth0 or net_memif0,role=client,socket=/run/pxl.memif;\n"
+"the server must be on --client-net.\n"
 "Options are sent only when given, so no options emulates a lock-step ROM.\n"
 "The last line holds goodput_mbps= (megabits/s of verified payload over\n"
 "wall time) and failed=; the exit status is 1 when a transfer failed.\n");
@@ -109,7 +122,8 @@ enum {
 	OPT_WINDOWSIZE, OPT_MSFT, OPT_TSIZE, OPT_TIMEOUT, OPT_RTO, OPT_PORT,
 	OPT_VERIFY, OPT_CSV, OPT_LOSS, OPT_LOSS_DIR, OPT_SEED, OPT_DELAY,
 	OPT_DURATION, OPT_QUIET, OPT_HELP, OPT_BLKSIZES, OPT_WINDOWSIZES,
-	OPT_LOSSES, OPT_DELAYS, OPT_OUT,
+	OPT_LOSSES, OPT_DELAYS, OPT_OUT, OPT_ENGINE, OPT_DPDK_DEV, OPT_EAL,
+	OPT_CLIENT_NET, OPT_CLIENT_FIRST,
 };
 
 static const struct option long_opts[] = {
@@ -138,6 +152,11 @@ static const struct option long_opts[] = {
 	{ "losses", required_argument, NULL, OPT_LOSSES },
 	{ "delays", required_argument, NULL, OPT_DELAYS },
 	{ "out", required_argument, NULL, OPT_OUT },
+	{ "engine", required_argument, NULL, OPT_ENGINE },
+	{ "dpdk-dev", required_argument, NULL, OPT_DPDK_DEV },
+	{ "eal", required_argument, NULL, OPT_EAL },
+	{ "client-net", required_argument, NULL, OPT_CLIENT_NET },
+	{ "client-first", required_argument, NULL, OPT_CLIENT_FIRST },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -262,6 +281,28 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_OUT:
 			o->out = a;
 			break;
+		case OPT_ENGINE:
+			if (strcmp(a, "dpdk") == 0)
+				o->dpdk = true;
+			else if (strcmp(a, "socket") != 0)
+				bad = fprintf(stderr, "tftpbench: --engine is socket or dpdk\n");
+			break;
+		case OPT_DPDK_DEV:
+			o->dc.dev = a;
+			break;
+		case OPT_EAL:
+			o->dc.eal = a;
+			break;
+		case OPT_CLIENT_NET:
+			o->client_net = a;
+			if (bench_clients_parse_net(a, &o->dc.net, &o->dc.netmask))
+				bad = fprintf(stderr, "tftpbench: --client-net is A.B.C.D/LEN (1..30)\n");
+			break;
+		case OPT_CLIENT_FIRST:
+			o->client_first = a;
+			if (bench_clients_parse_addr(a, &o->dc.first))
+				bad = fprintf(stderr, "tftpbench: --client-first needs an IPv4 address\n");
+			break;
 		default:
 			bad = 1;
 			break;
@@ -277,6 +318,12 @@ parse_args(int argc, char **argv, struct opts *o)
 			  o->losses.n || o->delays.n))
 		bad = fprintf(stderr, "tftpbench: --blksizes/--windowsizes/--losses/"
 			      "--delays/--out belong to sweep\n");
+	if (o->dpdk && (!o->dc.dev || !o->client_net || !o->client_first))
+		bad = fprintf(stderr, "tftpbench: --engine dpdk needs --dpdk-dev, "
+			      "--client-net and --client-first\n");
+	if (!o->dpdk && (o->dc.dev || o->dc.eal || o->client_net || o->client_first))
+		bad = fprintf(stderr, "tftpbench: --dpdk-dev/--eal/--client-net/"
+			      "--client-first belong to --engine dpdk\n");
 	if (o->cfg.file && strlen(o->cfg.file) > TFTP_NAME_MAX)
 		bad = fprintf(stderr, "tftpbench: --file is too long\n");
 	if (bad) {
@@ -286,6 +333,8 @@ parse_args(int argc, char **argv, struct opts *o)
 	o->cfg.transfers = transfers ? transfers : o->cfg.clients;
 	if (o->cfg.clients > o->cfg.transfers)
 		o->cfg.clients = o->cfg.transfers;
+	o->dc.count = o->cfg.clients;
+	o->dc.server = ntohl(o->cfg.server_addr.s_addr);
 	/* The client RTO: --rto-ms, else the timeout we ask for, else 1 s. */
 	o->req.rto_ns = rto_ms ? rto_ms * 1000000ull :
 		(o->req.timeout_s ? o->req.timeout_s : 1) * 1000000000ull;
@@ -369,12 +418,12 @@ run_once(const struct opts *o, const struct bench_config *cfg,
 	uint32_t i, shown = 0;
 	int rc;
 
-	(void)o;
 	if (!res) {
 		fprintf(stderr, "tftpbench: out of memory\n");
 		return -1;
 	}
-	rc = bench_engine_run(cfg, req, res, ret_st);
+	rc = o->engine ? bench_dpdk_run(o->engine, cfg, req, res, ret_st) :
+		bench_engine_run(cfg, req, res, ret_st);
 	if (rc < 0) {
 		fprintf(stderr, "tftpbench: engine: %s\n", strerror(-rc));
 		free(res);
@@ -411,6 +460,8 @@ run_single(struct opts *o)
 	       (unsigned long long)st.rx_packets, (unsigned long long)st.tx_packets,
 	       (unsigned long long)st.dropped_rx, (unsigned long long)st.dropped_tx,
 	       (unsigned long long)st.foreign, (unsigned long long)st.wrong_tid);
+	if (o->engine)
+		bench_dpdk_print_stats(o->engine, stdout);
 	bench_print_summary(stdout, &sum);
 	return sum.failed ? 1 : 0;
 }
@@ -625,7 +676,10 @@ main(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (o.verify && map_reference(o.verify, &o.req, &maplen) < 0)
 		return 2;
+	if (o.dpdk && bench_dpdk_open(&o.dc, argv[0], &o.engine) < 0)
+		return 2;
 	rc = o.sweep ? run_sweep(&o) : run_single(&o);
+	bench_dpdk_close(o.engine);
 	if (maplen)
 		munmap((void *)(uintptr_t)o.req.ref, maplen);
 	return rc;
