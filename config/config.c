@@ -337,6 +337,7 @@ static const struct cfg_field cfg_root_fields[] = {
 	F_CUSTOM("tftp", CFG_FF_REQUIRED),
 	F_CUSTOM("cache", 0),
 	F_CUSTOM("dhcp", 0),
+	F_CUSTOM("multicast", 0),
 	F_CUSTOM("profiles", 0),
 	F_CUSTOM("unknown", 0),
 	F_CUSTOM("control", 0),
@@ -383,6 +384,17 @@ static const struct cfg_field cfg_dhcp_fields[] = {
 	/* PXE ROMs give up on the first DISCOVER round after 4 s. */
 	F_U32(cfg_dhcp, delay_ms, 0, 30000),
 	F_CUSTOM("ignore", 0),
+};
+
+static const struct cfg_field cfg_multicast_fields[] = {
+	F_BOOL(cfg_multicast, enabled),
+	F_STR(cfg_multicast, groups, CFG_FF_NONEMPTY),
+	F_U16(cfg_multicast, port, 1, 65535),
+	/* 1 keeps the stream on the link; routers need more. */
+	F_U32(cfg_multicast, ttl, 1, 255),
+	F_U32(cfg_multicast, pace_pps, 0, 10000000),
+	F_U32(cfg_multicast, max_receivers, 1, 4096),
+	F_U32(cfg_multicast, repair_max, 0, 1u << 30),
 };
 
 static const struct cfg_field cfg_profile_fields[] = {
@@ -724,6 +736,32 @@ cfg_cache(struct cfg_ctx *c, const config_setting_t *grp)
 			cache->chunk_size / 1024);
 }
 
+/* The group range must be multicast: 224.0.0.0/4. */
+static void
+cfg_multicast(struct cfg_ctx *c, const config_setting_t *grp)
+{
+	struct cfg_multicast *m = &c->cfg->multicast;
+	uint32_t ip, mask;
+	uint8_t len;
+	int err;
+
+	if (!cfg_group(c, grp, "multicast", cfg_multicast_fields, N(cfg_multicast_fields), m))
+		return;
+	err = cfg_parse_ipv4_prefix(m->groups, &ip, &len);
+	if (err != CFG_OK) {
+		cfg_err(c, grp, "multicast.groups '%s' is not A.B.C.D/len: %s", m->groups,
+			cfg_strerror(err));
+		return;
+	}
+	mask = len ? 0xffffffffu << (32 - len) : 0;
+	if (len < 4 || (ip & 0xf0000000u) != 0xe0000000u) {
+		cfg_err(c, grp, "multicast.groups '%s' is not inside 224.0.0.0/4", m->groups);
+		return;
+	}
+	m->group_base = ip & mask;
+	m->group_prefix = len;
+}
+
 /* Strings of MACs, "[ ... ]" or "( ... )". */
 static void
 cfg_dhcp_ignore(struct cfg_ctx *c, const config_setting_t *seq)
@@ -947,6 +985,7 @@ cfg_validate(struct cfg_ctx *c, const config_setting_t *root)
 	} groups[] = {
 		{ "interfaces", cfg_interfaces },
 		{ "cache", cfg_cache },
+		{ "multicast", cfg_multicast },
 		{ "profiles", cfg_profiles },
 		{ "unknown", cfg_unknown },
 		{ "log", cfg_log },
@@ -1002,6 +1041,15 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->cache.queue_depth = 64;
 	cfg->dhcp.enabled = true;
 	cfg->dhcp.port67 = true;
+	cfg->multicast.enabled = false;
+	snprintf(cfg->multicast.groups, sizeof(cfg->multicast.groups), "239.255.1.0/24");
+	cfg->multicast.group_base = 0xefff0100u;
+	cfg->multicast.group_prefix = 24;
+	cfg->multicast.port = 1758;
+	cfg->multicast.ttl = 1;
+	cfg->multicast.pace_pps = 0;
+	cfg->multicast.max_receivers = 64;
+	cfg->multicast.repair_max = 65536;
 	cfg->unknown_action = CFG_UNKNOWN_BOOT;
 	snprintf(cfg->unknown_profile, sizeof(cfg->unknown_profile), "default");
 	snprintf(cfg->control_socket, sizeof(cfg->control_socket), "/run/pxeline.sock");

@@ -71,6 +71,19 @@ struct cfg_dhcp {
 	uint8_t ignore_macs[CFG_MAX_IGNORE_MACS][6];
 };
 
+/* RFC 2090 multicast TFTP: clients that ask "multicast" share one stream. */
+struct cfg_multicast {
+	bool enabled;			/* default false */
+	char groups[32];		/* "A.B.C.D/len" inside 224.0.0.0/4; default 239.255.1.0/24 */
+	uint32_t group_base;		/* parsed groups, host order, masked */
+	uint8_t group_prefix;
+	uint16_t port;			/* UDP port receivers listen on; default 1758 */
+	uint32_t ttl;			/* IP TTL of group DATA; default 1 (the link) */
+	uint32_t pace_pps;		/* blocks per second per group, 0 = as ACKed; default 0 */
+	uint32_t max_receivers;		/* per group; default 64 */
+	uint32_t repair_max;		/* blocks a receiver may lose before it is dropped; default 65536 */
+};
+
 struct pxeline_config {
 	char file[CFG_PATH_MAX];	/* where it was loaded from */
 	int n_interfaces;
@@ -81,6 +94,7 @@ struct pxeline_config {
 	struct cfg_tftp tftp;
 	struct cfg_cache cache;
 	struct cfg_dhcp dhcp;
+	struct cfg_multicast multicast;
 	int n_profiles;
 	struct cfg_profile profiles[CFG_MAX_PROFILES];
 	enum cfg_unknown_action unknown_action;
