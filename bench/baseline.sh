@@ -1,0 +1,376 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Kernel-bypass ceilings on this machine, and pxeline against them:
+#  1. dpdk-testpmd --forward-mode=txonly, one forwarding core, on net_null
+#     (no copy: the cost of the testpmd loop and mbufs) and on net_memif
+#     (a copy into shared memory, a second testpmd in rxonly on the other
+#     end), for the frame sizes of a blksize 1456 DATA packet (1502 bytes)
+#     and of blksize 8192 at MTU 1500 (IP fragments of 1514 bytes, plus a
+#     single 8234-byte frame for a jumbo MTU);
+#  2. pxeline on net_memif served to tftpbench's DPDK engine on the other
+#     end (blksize 1456 and 8192, windowsize 64): DATA packets/s and frames/s
+#     per worker core, as a ratio of the testpmd memif ceiling;
+#  3. callgrind instructions per DATA packet of pxeline's worker (the same
+#     memif setup under valgrind; the veth lab when tftpbench has no DPDK
+#     engine).
+#
+#   sudo bench/baseline.sh [--skip-testpmd] [--skip-memif] [--skip-callgrind]
+#
+# Environment (defaults in brackets):
+#   PXL_BUILD_DIR [build]   PXB_SECONDS [10] testpmd run time
+#   PXB_FRAMES ["1502 1514 8234"]   PXB_BASE_BLKSIZES ["1456 8192"]
+#   PXB_BASE_SIZE [67108864] file served over memif
+#   PXB_CG_SIZE [8388608]  file served under callgrind
+# Output: bench/results/baseline-DATE/{baseline.csv,baseline.md,...}.
+set -euo pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+do_testpmd=1
+do_memif=1
+do_cg=1
+for a in "$@"; do
+	case $a in
+	--skip-testpmd) do_testpmd=0 ;;
+	--skip-memif) do_memif=0 ;;
+	--skip-callgrind) do_cg=0 ;;
+	-h | --help)
+		sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*) pxl_die "unknown argument '$a' (try --help)" ;;
+	esac
+done
+
+PXB_SECONDS=${PXB_SECONDS:-10}
+PXB_FRAMES=${PXB_FRAMES:-1502 1514 8234}
+PXB_BASE_BLKSIZES=${PXB_BASE_BLKSIZES:-1456 8192}
+PXB_BASE_SIZE=${PXB_BASE_SIZE:-67108864}
+PXB_CG_SIZE=${PXB_CG_SIZE:-8388608}
+TESTPMD=${PXB_TESTPMD:-$(command -v dpdk-testpmd 2>/dev/null || echo /usr/bin/dpdk-testpmd)}
+# Enough mbufs for the rings, few enough to stay well inside the
+# hugepages others use; --huge-unlink so a killed run keeps none.
+TP_EAL=(--no-pci --huge-unlink -m 256)
+TP_APP=(--total-num-mbufs=16384 --nb-cores=1 --burst=32 --txq=1 --rxq=1 --stats-period 1)
+
+pxl_need_root
+pxb_need_tools
+pxb_run_dir baseline
+chmod 755 "$PXB_RUN"
+CSV=$PXB_RUN/baseline.csv
+echo "what,pmd,frame_or_blksize,windowsize,mpps,data_pps,ratio,ir_per_data,load1" >"$CSV"
+echo "# baseline.sh $(date -Is); load at start: $(pxb_load)" >"$PXB_RUN/load.txt"
+pids=()
+
+cleanup()
+{
+	local p
+	trap - EXIT INT TERM
+	set +e
+	for p in "${pids[@]}"; do
+		kill -INT "$p" 2>/dev/null
+	done
+	sleep 1
+	for p in "${pids[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	pxb_lab_down
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+load1()
+{
+	cut -d' ' -f1 /proc/loadavg
+}
+
+# Median of testpmd's per-second Tx-pps (or Rx-pps) lines, first two
+# (start-up) left out, in Mpps.
+tp_rate()
+{
+	local log=$1 key=${2:-Tx-pps}
+	grep -a "$key:" "$log" | awk '{ print $2 }' | tail -n +3 | pxb_median |
+		awk '{ if ($1 == "NA") print "NA"; else printf "%.3f\n", $1 / 1e6 }'
+}
+
+# Stops a background process after its run time with SIGINT (testpmd
+# prints its totals and frees its ports), SIGKILL 5 s later.
+stop_pid()
+{
+	local p=$1 i
+	kill -INT "$p" 2>/dev/null || true
+	for i in $(seq 1 50); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$p" 2>/dev/null || true
+	wait "$p" 2>/dev/null || true
+}
+
+testpmd_null()
+{
+	local frame=$1 log=$PXB_RUN/testpmd-null-$frame.log r
+	timeout -s INT $((PXB_SECONDS + 5)) "$TESTPMD" -l 0-1 --main-lcore 0 "${TP_EAL[@]}" \
+		--file-prefix pxb-tp --vdev net_null0 -- --forward-mode=txonly \
+		--txpkts="$frame" "${TP_APP[@]}" >"$log" 2>&1 </dev/null &
+	pids+=($!)
+	sleep "$PXB_SECONDS"
+	stop_pid "${pids[-1]}"
+	r=$(tp_rate "$log")
+	echo "testpmd-txonly,net_null,$frame,,$r,,,,$(load1)" >>"$CSV"
+	pxl_say "testpmd txonly net_null frame $frame: $r Mpps"
+}
+
+# The memif ceiling needs a receiver: a second testpmd in rxonly on the
+# other core. Both busy-poll, so on 2 cores nothing else may run well.
+testpmd_memif()
+{
+	local frame=$1 sock=$PXB_RUN/tp-memif.sock rlog=$PXB_RUN/testpmd-memif-rx-$frame.log
+	local log=$PXB_RUN/testpmd-memif-$frame.log r rx
+	rm -f "$sock"
+	"$TESTPMD" -l 1,0 --main-lcore 1 "${TP_EAL[@]}" --file-prefix pxb-tpr \
+		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- \
+		--forward-mode=rxonly "${TP_APP[@]}" >"$rlog" 2>&1 </dev/null &
+	pids+=($!)
+	local rx_pid=$!
+	sleep 2
+	"$TESTPMD" -l 0,1 --main-lcore 0 "${TP_EAL[@]}" --file-prefix pxb-tp \
+		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" -- \
+		--forward-mode=txonly --txpkts="$frame" "${TP_APP[@]}" >"$log" 2>&1 </dev/null &
+	pids+=($!)
+	sleep "$PXB_SECONDS"
+	stop_pid "${pids[-1]}"
+	stop_pid "$rx_pid"
+	r=$(tp_rate "$log")
+	rx=$(tp_rate "$rlog" Rx-pps)
+	# What the receiver took is the ceiling; the rest the sender dropped
+	# on a full ring.
+	echo "testpmd-txonly,net_memif,$frame,,$rx,,,,$(load1)" >>"$CSV"
+	pxl_say "testpmd txonly net_memif frame $frame: sent $r Mpps, received $rx Mpps"
+}
+
+# pxeline's config for a memif port (the server end of the socket).
+memif_cfg()
+{
+	local root=$1 sock=$2 out=$3 eal=$4
+	cat >"$out" <<EOF
+# generated by bench/baseline.sh
+interfaces = (
+	{
+		device = "net_memif0,role=server,socket=$sock,socket-abstract=no";
+		address = "192.0.2.2/24";
+		mtu = 1500;
+	}
+);
+workers = 1;
+tftp = {
+	root = "$root";
+	msftwindow = false;
+};
+cache = {
+	size_mb = 128;
+};
+dhcp = {
+	enabled = false;
+};
+control = {
+	socket = "$PXB_RUN/pxb-ctl.sock";
+};
+state = {
+	db = "$PXB_RUN/pxb-state.db";
+};
+dpdk = {
+	eal = [ $eal ];
+};
+EOF
+}
+
+tftpbench_has_dpdk()
+{
+	"$PXB_TFTPBENCH" --help 2>&1 | grep -q -- '--engine'
+}
+
+# tftpbench's DPDK engine as the client end of the memif socket.
+bench_memif()
+{
+	local sock=$1 out=$2
+	shift 2
+	timeout 300 "$PXB_TFTPBENCH" --engine dpdk \
+		--dpdk-dev "net_memif0,role=client,socket=$sock,socket-abstract=no" \
+		--client-net 192.0.2.0/24 --client-first 192.0.2.100 \
+		--eal "-l 0 --no-pci --file-prefix pxb-cli --huge-unlink -m 256" \
+		--server 192.0.2.2 --quiet "$@" >"$out" 2>&1 || true
+}
+
+telemetry_get()
+{
+	local prefix=$1 key=$2
+	echo /pxeline/stats | dpdk-telemetry.py -f "$prefix" 2>/dev/null |
+		tr ',{}' '\n\n\n' | awk -F: -v k="\"$key\"" '$1 ~ k { gsub(/ /, "", $2); print $2; exit }'
+}
+
+# Starts pxeline (optionally under a wrapper such as valgrind) and waits
+# for its telemetry socket; sets ENGINE_PID.
+ENGINE_PID=
+engine_start()
+{
+	local cfg=$1 log=$2 prefix=$3 wait_s=$4 i
+	shift 4
+	(cd "$PXB_RUN" && exec "$@" "$(pxl_engine_path)" -c "$cfg") >"$log" 2>&1 &
+	ENGINE_PID=$!
+	pids+=("$ENGINE_PID")
+	for i in $(seq 1 $((wait_s * 10))); do
+		grep -q "pxeline serving" "$log" 2>/dev/null && return 0
+		kill -0 "$ENGINE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	pxl_warn "pxeline did not start; see $log"
+	return 1
+}
+
+engine_stop()
+{
+	local i
+	[ -n "$ENGINE_PID" ] || return 0
+	kill -TERM "$ENGINE_PID" 2>/dev/null || true
+	for i in $(seq 1 600); do
+		kill -0 "$ENGINE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$ENGINE_PID" 2>/dev/null || true
+	wait "$ENGINE_PID" 2>/dev/null || true
+	ENGINE_PID=
+}
+
+# Frames on the wire for one DATA block at MTU 1500 (IP fragments).
+frames_per_block()
+{
+	local b=$1 udp=$(($1 + 12))
+	if [ $((udp + 20)) -le 1500 ]; then echo 1; else echo $(((udp + 1479) / 1480)); fi
+}
+
+pxeline_memif()
+{
+	local root=$PXB_RUN/root sock=$PXB_RUN/pxl-memif.sock cfg=$PXB_RUN/memif.cfg
+	local file=r$PXB_BASE_SIZE.bin b out d0 d1 secs dpps fpps ceil frame ratio
+	mkdir -p "$root"
+	chmod 755 "$root"
+	pxb_file "$root" "$file" "$PXB_BASE_SIZE"
+	rm -f "$sock"
+	# Worker on lcore 1; tftpbench polls lcore 0 beside the control thread.
+	memif_cfg "$root" "$sock" "$cfg" \
+		'"-l", "0-1", "--main-lcore", "0", "--no-pci", "--file-prefix", "pxb-srv", "--huge-unlink"'
+	engine_start "$cfg" "$PXB_RUN/pxeline-memif.log" pxb-srv 20 || return 0
+	for b in $PXB_BASE_BLKSIZES; do
+		out=$PXB_RUN/pxeline-memif-b$b.txt
+		d0=$(telemetry_get pxb-srv tftp_data_packets)
+		bench_memif "$sock" "$out" --file "$file" --clients 4 --transfers 8 \
+			--blksize "$b" --windowsize 64 --verify "$root/$file" --duration-limit 120
+		d1=$(telemetry_get pxb-srv tftp_data_packets)
+		secs=$(awk '/^transfers:/ { for (i = 1; i <= NF; i++) if ($i == "in") print $(i + 1) }' "$out")
+		if [ -z "$secs" ] || [ -z "$d0" ] || [ -z "$d1" ] || grep -q 'failed=[1-9]' "$out"; then
+			pxl_warn "pxeline over memif, blksize $b: no result (see $out)"
+			echo "pxeline-memif,net_memif,$b,64,NA,NA,NA,,$(load1)" >>"$CSV"
+			continue
+		fi
+		dpps=$(awk -v a="$d0" -v b="$d1" -v s="$secs" 'BEGIN { printf "%.0f", (b - a) / s }')
+		fpps=$(awk -v d="$dpps" -v f="$(frames_per_block "$b")" 'BEGIN { printf "%.3f", d * f / 1e6 }')
+		frame=$([ "$(frames_per_block "$b")" -eq 1 ] && echo $((b + 46)) || echo 1514)
+		ceil=$(awk -F, -v f="$frame" '$1 == "testpmd-txonly" && $2 == "net_memif" && $3 == f { print $5 }' "$CSV")
+		ratio=$(awk -v a="$fpps" -v c="${ceil:-NA}" 'BEGIN { if (c == "NA" || c == "" || c == 0) print "NA"; else printf "%.2f", a / c }')
+		echo "pxeline-memif,net_memif,$b,64,$fpps,$dpps,$ratio,,$(load1)" >>"$CSV"
+		pxl_say "pxeline over memif blksize $b window 64: $dpps DATA/s, $fpps Mframes/s, ${ratio}x testpmd ($frame-byte frames)"
+	done
+	engine_stop
+}
+
+# Inclusive Ir of the functions a DATA packet goes through, from
+# callgrind_annotate: the ACK handler (which sends the window), the
+# timers, frame classification, the TX flush into the PMD.
+cg_sum()
+{
+	local out=$1
+	callgrind_annotate --inclusive=yes --threshold=100 "$out" 2>/dev/null |
+		awk '{ gsub(/,/, "", $1) }
+		     /[: ]tftp_on_packet[ ']|[: ]tftp_run_timers[ ']|[: ]frame_classify[ ']|[: ]worker_tx_flush[ ']/ {
+			n = $1 + 0; if (n > 0) { s += n; printf "%s %s\n", $1, $NF > "/dev/stderr" } }
+		     END { printf "%.0f\n", s }'
+}
+
+callgrind_run()
+{
+	local root=$PXB_RUN/root sock=$PXB_RUN/cg-memif.sock b out cgo cfg ir d eng
+	local file=r$PXB_CG_SIZE.bin
+	command -v valgrind >/dev/null || { pxl_warn "no valgrind"; return 0; }
+	mkdir -p "$root"
+	chmod 755 "$root"
+	pxb_file "$root" "$file" "$PXB_CG_SIZE"
+	for b in $PXB_BASE_BLKSIZES; do
+		cgo=$PXB_RUN/callgrind-b$b.out
+		cfg=$PXB_RUN/cg-b$b.cfg
+		out=$PXB_RUN/callgrind-b$b.txt
+		rm -f "$sock"
+		# valgrind does not map hugepages: plain memory (--no-huge).
+		memif_cfg "$root" "$sock" "$cfg" \
+			'"-l", "0-1", "--main-lcore", "0", "--no-pci", "--file-prefix", "pxb-cg", "--no-huge", "-m", "512"'
+		if tftpbench_has_dpdk; then
+			eng=memif
+			engine_start "$cfg" "$PXB_RUN/callgrind-b$b.log" pxb-cg 120 \
+				valgrind --tool=callgrind --callgrind-out-file="$cgo" || continue
+			# Under valgrind the server runs ~50x slower: a long client timer.
+			bench_memif "$sock" "$out" --file "$file" --clients 1 --transfers 1 \
+				--blksize "$b" --windowsize 64 --rto-ms 10000 --verify "$root/$file" \
+				--duration-limit 600
+		else
+			eng=veth
+			pxb_lab_up
+			sed -E -e "s|^([[:space:]]*device[[:space:]]*=[[:space:]]*)\"[^\"]*\"|\1\"net_af_packet0,iface=$PXL_SRV_IF\"|" "$cfg" >"$cfg.veth"
+			mv "$cfg.veth" "$cfg"
+			engine_start "$cfg" "$PXB_RUN/callgrind-b$b.log" pxb-cg 120 \
+				ip netns exec "$PXB_SRV_NS" valgrind --tool=callgrind --callgrind-out-file="$cgo" || continue
+			pxb_bench "$out" --file "$file" --clients 1 --blksize "$b" --windowsize 64 \
+				--rto-ms 10000 --verify "$root/$file" --duration-limit 600 >/dev/null
+		fi
+		d=$(telemetry_get pxb-cg tftp_data_packets)
+		engine_stop
+		ir=$(cg_sum "$cgo" 2>"$PXB_RUN/callgrind-b$b.funcs")
+		if [ -z "$d" ] || [ "$d" = 0 ] || ! grep -q 'failed=0' "$out"; then
+			pxl_warn "callgrind blksize $b: no complete transfer (see $out)"
+			echo "callgrind-$eng,$eng,$b,64,,${d:-NA},,NA,$(load1)" >>"$CSV"
+			continue
+		fi
+		echo "callgrind-$eng,$eng,$b,64,,$d,,$((ir / d)),$(load1)" >>"$CSV"
+		pxl_say "callgrind ($eng) blksize $b: $ir Ir over $d DATA packets = $((ir / d)) Ir/DATA"
+	done
+}
+
+if [ $do_testpmd -eq 1 ]; then
+	[ -x "$TESTPMD" ] || pxl_die "no dpdk-testpmd at $TESTPMD (package dpdk)"
+	for f in $PXB_FRAMES; do
+		testpmd_null "$f"
+	done
+	for f in $PXB_FRAMES; do
+		testpmd_memif "$f"
+	done
+fi
+if [ $do_memif -eq 1 ]; then
+	if tftpbench_has_dpdk; then
+		pxeline_memif
+	else
+		pxl_warn "tftpbench has no DPDK engine: no pxeline-over-memif numbers"
+	fi
+fi
+[ $do_cg -eq 1 ] && callgrind_run
+echo "# load at end: $(pxb_load)" >>"$PXB_RUN/load.txt"
+
+{
+	echo "| what | PMD | frame / blksize | window | Mpps (frames) | DATA/s | ratio to testpmd | Ir per DATA | load1 |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	tail -n +2 "$CSV" | awk -F, '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+	echo
+	sed 's/^# /    /' "$PXB_RUN/load.txt"
+} >"$PXB_RUN/baseline.md"
+cat "$PXB_RUN/baseline.md"
+pxl_say "done: $PXB_RUN/baseline.md"

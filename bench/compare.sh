@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# pxeline side by side with tftpd-hpa, atftpd and dnsmasq in one run, in
+# the bench lab (namespaces pxb-srv / pxb-cli, see bench/lib.sh): the same
+# random file, the same tftpbench clients, blksize 1456, windowsize 1 and
+# 16, 1 / 8 / 32 concurrent transfers, with and without 1 % loss, median
+# of PXB_REPS runs per cell. Servers run one after another.
+#
+#   sudo bench/compare.sh                     the full grid (about 30 min)
+#   sudo PXB_QUICK=1 bench/compare.sh         one rep, 16 MiB, to prove it
+#
+# Environment (defaults in brackets):
+#   PXL_BUILD_DIR [build]          build with pxeline and tftpbench
+#   PXB_SERVERS ["pxeline tftpd-hpa atftpd dnsmasq"]
+#   PXB_CLIENTS ["1 8 32"]  PXB_WINDOWS ["1 16"]  PXB_LOSSES ["0 1"]
+#   PXB_BLKSIZE [1456]  PXB_SIZE [67108864]  PXB_REPS [3]
+#   PXB_LOSS_SIZE [8388608]        file of the lossy cells: each loss costs
+#                                  a timer (lock-step: ~2 per 100 blocks)
+#   PXB_MIN_TRANSFERS [3]          transfers per lossless cell: max(clients, this)
+#   PXB_LIMIT [120]                --duration-limit of a cell, seconds
+#   PXB_LOSS_RTO_MS [300]          tftpbench --rto-ms in lossy cells (it gives
+#                                  up after 5 in a row: dnsmasq needs > 1 s)
+#   PXB_SERVER_RTO_MS [200]        server retransmit timer where settable
+#   PXB_TABLE_ONLY=1 PXB_RUN=DIR   only rebuild the tables from DIR/raw.csv
+# Output: bench/results/compare-DATE/{raw.csv,compare.csv,compare.md} and
+# every tftpbench output and per-transfer CSV.
+set -euo pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [ "${PXB_QUICK:-0}" = 1 ]; then
+	: "${PXB_SIZE:=16777216}" "${PXB_LOSS_SIZE:=4194304}" "${PXB_REPS:=1}"
+	: "${PXB_LIMIT:=30}" "${PXB_MIN_TRANSFERS:=1}"
+fi
+PXB_SERVERS=${PXB_SERVERS:-pxeline tftpd-hpa atftpd dnsmasq}
+PXB_CLIENTS=${PXB_CLIENTS:-1 8 32}
+PXB_WINDOWS=${PXB_WINDOWS:-1 16}
+PXB_LOSSES=${PXB_LOSSES:-0 1}
+PXB_BLKSIZE=${PXB_BLKSIZE:-1456}
+PXB_SIZE=${PXB_SIZE:-67108864}
+PXB_LOSS_SIZE=${PXB_LOSS_SIZE:-8388608}
+PXB_REPS=${PXB_REPS:-3}
+PXB_MIN_TRANSFERS=${PXB_MIN_TRANSFERS:-3}
+PXB_LIMIT=${PXB_LIMIT:-120}
+PXB_LOSS_RTO_MS=${PXB_LOSS_RTO_MS:-300}
+
+case ${1:-} in
+-h | --help)
+	sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'
+	exit 0
+	;;
+esac
+
+pxl_need_root
+if [ "${PXB_TABLE_ONLY:-0}" = 1 ]; then
+	# Rebuilds compare.csv and compare.md from an earlier run's raw.csv.
+	[ -n "$PXB_RUN" ] && [ -f "$PXB_RUN/raw.csv" ] || pxl_die "PXB_TABLE_ONLY needs PXB_RUN=DIR with raw.csv"
+	RAW=$PXB_RUN/raw.csv
+	SUM=$PXB_RUN/compare.csv
+	MD=$PXB_RUN/compare.md
+else
+pxb_need_tools
+pxb_run_dir compare
+ROOT=$PXB_RUN/root
+mkdir -p "$ROOT"
+chmod 755 "$PXB_RUN" "$ROOT"
+FILE=r$PXB_SIZE.bin
+LFILE=r$PXB_LOSS_SIZE.bin
+pxb_file "$ROOT" "$FILE" "$PXB_SIZE"
+pxb_file "$ROOT" "$LFILE" "$PXB_LOSS_SIZE"
+RAW=$PXB_RUN/raw.csv
+SUM=$PXB_RUN/compare.csv
+MD=$PXB_RUN/compare.md
+
+trap 'pxb_lab_down' EXIT
+trap 'exit 130' INT TERM
+pxb_lab_up
+
+{
+	echo "# compare.sh $(date -Is) on $(uname -n), kernel $(uname -r)"
+	echo "# file $PXB_SIZE bytes (lossy cells $PXB_LOSS_SIZE), blksize $PXB_BLKSIZE, reps $PXB_REPS, limit $PXB_LIMIT s"
+	echo "# load at start: $(pxb_load)"
+} >"$PXB_RUN/load.txt"
+echo "server,clients,transfers,windowsize,granted_ws,loss_pct,rep,mibps,failed,load1" >"$RAW"
+
+# The windowsize a server granted, from the per-transfer CSV (column 5).
+granted_ws()
+{
+	awk -F, 'NR == 2 { print $5; exit }' "$1" 2>/dev/null
+}
+
+for srv in $PXB_SERVERS; do
+	log=$PXB_RUN/$srv.log
+	if ! pxb_server_start "$srv" "$ROOT" "$log"; then
+		pxl_warn "$srv did not start; its cells are reported as not run"
+		continue
+	fi
+	echo "# $srv start: $(pxb_load)" >>"$PXB_RUN/load.txt"
+	for loss in $PXB_LOSSES; do
+		for ws in $PXB_WINDOWS; do
+			for n in $PXB_CLIENTS; do
+				xfers=$((n > PXB_MIN_TRANSFERS ? n : PXB_MIN_TRANSFERS))
+				f=$FILE
+				extra=()
+				[ "$ws" -gt 1 ] && extra+=(--windowsize "$ws")
+				if [ "$loss" != 0 ]; then
+					extra+=(--loss "$loss" --rto-ms "$PXB_LOSS_RTO_MS")
+					xfers=$n
+					f=$LFILE
+				fi
+				for rep in $(seq 1 "$PXB_REPS"); do
+					tag=$srv-c$n-w$ws-l$loss-r$rep
+					# A server with a window of 1 gets no windowsize option
+					# at all: what a lock-step ROM sends.
+					read -r mibps failed < <(pxb_bench "$PXB_RUN/$tag.txt" \
+						--file "$f" --clients "$n" --transfers "$xfers" \
+						--blksize "$PXB_BLKSIZE" "${extra[@]}" \
+						--verify "$ROOT/$f" --duration-limit "$PXB_LIMIT" \
+						--csv "$PXB_RUN/$tag.csv")
+					g=$(granted_ws "$PXB_RUN/$tag.csv")
+					l1=$(cut -d' ' -f1 /proc/loadavg)
+					echo "$srv,$n,$xfers,$ws,${g:-NA},$loss,$rep,$mibps,$failed,$l1" >>"$RAW"
+					pxl_say "$srv clients $n window $ws (granted ${g:-?}) loss $loss rep $rep: $mibps MiB/s, failed $failed, load $l1"
+					# A cell that did not finish is not repeated.
+					if [ "$failed" != 0 ]; then
+						break
+					fi
+				done
+			done
+		done
+	done
+	pxb_server_stop
+done
+echo "# load at end: $(pxb_load)" >>"$PXB_RUN/load.txt"
+
+fi
+
+# Medians; a cell with any failed rep is "DNF" (did not finish in time or
+# did not verify), a server that never started "NR".
+summarize()
+{
+	local srv n ws loss rows med st g
+	echo "server,clients,windowsize,granted_ws,loss_pct,median_mibps,reps,status"
+	for srv in $PXB_SERVERS; do
+		for loss in $PXB_LOSSES; do
+			for ws in $PXB_WINDOWS; do
+				for n in $PXB_CLIENTS; do
+					rows=$(awk -F, -v s="$srv" -v n="$n" -v w="$ws" -v l="$loss" \
+						'$1 == s && $2 == n && $4 == w && $6 == l' "$RAW")
+					if [ -z "$rows" ]; then
+						echo "$srv,$n,$ws,NA,$loss,NA,0,NR"
+						continue
+					fi
+					g=$(echo "$rows" | awk -F, '{ print $5 }' | sort -u | paste -sd/ -)
+					if echo "$rows" | awk -F, '$9 != 0 { bad = 1 } END { exit !bad }'; then
+						med=$(echo "$rows" | awk -F, '{ print $8 }' | pxb_median)
+						st=DNF
+					else
+						med=$(echo "$rows" | awk -F, '{ print $8 }' | pxb_median)
+						st=ok
+					fi
+					echo "$srv,$n,$ws,$g,$loss,$med,$(echo "$rows" | wc -l),$st"
+				done
+			done
+		done
+	done
+}
+summarize >"$SUM"
+
+# The markdown table: one row per (loss, window, clients), MiB/s per
+# server (granted window when it differs), and pxeline's ratios.
+{
+	echo "Median aggregate goodput, MiB/s of verified payload (file $((PXB_SIZE / 1048576)) MiB, lossy cells $((PXB_LOSS_SIZE / 1048576)) MiB with client RTO $PXB_LOSS_RTO_MS ms; blksize $PXB_BLKSIZE; $PXB_REPS reps)."
+	echo "\`(wN)\`: the server granted window N instead; DNF: did not finish in ${PXB_LIMIT} s or did not verify; NR: not run."
+	echo
+	printf '| loss %% | window | clients |'
+	for srv in $PXB_SERVERS; do printf ' %s |' "$srv"; done
+	printf ' pxeline / best peer | pxeline / atftpd |\n'
+	printf '|---|---|---|'
+	for srv in $PXB_SERVERS; do printf -- '---|'; done
+	printf -- '---|---|\n'
+	for loss in $PXB_LOSSES; do
+		for ws in $PXB_WINDOWS; do
+			for n in $PXB_CLIENTS; do
+				awk -F, -v n="$n" -v w="$ws" -v l="$loss" -v servers="$PXB_SERVERS" '
+					NR > 1 && $2 == n && $3 == w && $5 == l {
+						med[$1] = $6; st[$1] = $8; g[$1] = $4 }
+					END {
+						ns = split(servers, S, " ")
+						printf "| %s | %s | %s |", l, w, n
+						best = 0
+						for (i = 1; i <= ns; i++) {
+							s = S[i]
+							if (st[s] == "ok") {
+								cell = sprintf("%.1f", med[s])
+								if (g[s] != "" && g[s] != w && !(w == 1 && g[s] == 0))
+									cell = cell " (w" g[s] ")"
+								if (s != "pxeline" && med[s] > best) best = med[s]
+							} else
+								cell = (st[s] == "" ? "NR" : st[s])
+							printf " %s |", cell
+						}
+						p = (st["pxeline"] == "ok") ? med["pxeline"] : 0
+						r1 = (p > 0 && best > 0) ? sprintf("%.2fx", p / best) : "-"
+						r2 = "-"
+						if (p > 0 && st["atftpd"] == "ok" && med["atftpd"] > 0)
+							r2 = sprintf("%.2fx", p / med["atftpd"])
+						printf " %s | %s |\n", r1, r2
+					}' "$SUM"
+			done
+		done
+	done
+	echo
+	sed 's/^# /    /' "$PXB_RUN/load.txt"
+} >"$MD"
+cat "$MD"
+pxl_say "raw $RAW, medians $SUM, table $MD"
