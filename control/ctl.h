@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control socket: a unix stream socket at control.socket, polled from
+ * the control loop (no thread, never blocks). One request line per
+ * connection, answered by lines ending with "OK" or "ERR message"; the
+ * server then closes. pxectl is the client.
+ *
+ * Commands (arguments may be double-quoted, with \" and \\ escapes):
+ *   host add --mac M [--uuid U] --action A [--profile P] [--name N]
+ *   host set (--mac M | --uuid U | --id N) [--uuid U] [--mac M] [--action A]
+ *            [--profile P] [--name N]      (the first key selects the host)
+ *   host del|show|arm (--mac M | --uuid U | --id N)
+ *   host list
+ *   status
+ *   sessions
+ *   help
+ * Changes go to the same database the DHCP path reads: the next request
+ * sees them.
+ */
+#ifndef PXELINE_CONTROL_CTL_H
+#define PXELINE_CONTROL_CTL_H
+
+#include <stdio.h>
+
+#include "config/config.h"
+
+struct hostdb;
+
+#define CTL_DEFAULT_SOCKET "/run/pxeline.sock"
+#define CTL_LINE_MAX 4096	/* longest request line */
+
+/* Writes text lines (each ending in '\n') for `status` / `sessions`. */
+typedef void (*ctl_status_fn)(void *arg, FILE *out);
+typedef void (*ctl_sessions_fn)(void *arg, FILE *out);
+
+struct ctl_callbacks {
+	ctl_status_fn status;		/* NULL: status shows only the control's own counters */
+	ctl_sessions_fn sessions;	/* NULL: `sessions` answers ERR */
+	void *arg;
+};
+
+/*
+ * Listens on cfg->control_socket (a stale socket file is replaced; a live
+ * one - another engine - is an error). Returns 0 or -errno. cfg, db and cb
+ * must outlive the server.
+ */
+int ctl_init(const struct pxeline_config *cfg, struct hostdb *db,
+	     const struct ctl_callbacks *cb);
+
+/* Accepts, reads, answers what is ready; returns work done. Never blocks. */
+unsigned ctl_poll(void);
+
+/* Closes every connection and removes the socket file. */
+void ctl_fini(void);
+
+/*
+ * Executes one request line, writing the answer (ending "OK\n" or
+ * "ERR ...\n") to out. Returns 0 on OK, -1 on ERR. What ctl_poll does per
+ * connection; exposed for tests.
+ */
+int ctl_execute(const struct pxeline_config *cfg, struct hostdb *db,
+		const struct ctl_callbacks *cb, const char *line, FILE *out);
+
+/*
+ * Splits a request line into at most max words (quotes and escapes as
+ * above), in place. Returns the count, or -1 on an unterminated quote or
+ * too many words. pxectl quotes with ctl_quote for this parser.
+ */
+int ctl_split(char *line, char **ret_words, int max);
+
+/* Appends word to buf (cap bytes, NUL-terminated), quoted. -1 if it does not fit. */
+int ctl_quote(char *buf, size_t cap, const char *word);
+
+#endif /* PXELINE_CONTROL_CTL_H */

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * proxyDHCP on the control thread. See dhcp_control.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "control/bootaction.h"
+#include "control/dhcp_control.h"
+#include "control/hostdb.h"
+#include "control/log.h"
+#include "dataplane/proto/dhcp.h"
+
+/* The trace of one request: every line starts "dhcp MAC". */
+struct trace_ctx {
+	struct dhcp_handler *hd;
+	char mac[HOSTDB_MAC_STRLEN];
+};
+
+static void __attribute__((format(printf, 2, 3)))
+trace(const struct trace_ctx *t, const char *fmt, ...)
+{
+	char line[768];
+	va_list ap;
+	int n;
+
+	if (!t->hd->trace)
+		return;
+	n = snprintf(line, sizeof(line), "dhcp %s ", t->mac);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+	t->hd->trace(t->hd->trace_arg, line);
+}
+
+static const char *
+msg_type_name(uint8_t t)
+{
+	static const char *const names[] = {
+		"BOOTP", "DISCOVER", "OFFER", "REQUEST", "DECLINE", "ACK", "NAK",
+		"RELEASE", "INFORM",
+	};
+
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "type?";
+}
+
+static const char *
+ip_str(uint32_t ip, char *buf)
+{
+	struct in_addr a = { .s_addr = htonl(ip) };
+
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static bool
+mac_ignored(const struct pxeline_config *cfg, const uint8_t mac[6])
+{
+	uint32_t i;
+
+	for (i = 0; i < cfg->dhcp.n_ignore && i < CFG_MAX_IGNORE_MACS; i++)
+		if (memcmp(cfg->dhcp.ignore_macs[i], mac, 6) == 0)
+			return true;
+	return false;
+}
+
+/* The first line of a client's story: who, what, from where. */
+static void
+trace_request(const struct trace_ctx *t, const struct dhcp_ring_req *req,
+	const struct dhcp_msg *m)
+{
+	char uuid[HOSTDB_UUID_STRLEN] = "none", arch[40], relay[INET_ADDRSTRLEN + 8] = "none";
+	char src[INET_ADDRSTRLEN];
+
+	if (dhcp_has(m, DHCP_OPT_CLIENT_UUID))
+		hostdb_uuid_str(m->uuid, uuid);
+	if (dhcp_has(m, DHCP_OPT_CLIENT_ARCH))
+		snprintf(arch, sizeof(arch), "%s(%u)", dhcp_arch_name(dhcp_msg_arch(m)),
+			 m->arch_code);
+	else
+		snprintf(arch, sizeof(arch), "%s(no option 93)",
+			 dhcp_arch_name(dhcp_msg_arch(m)));
+	if (m->giaddr)
+		ip_str(m->giaddr, relay);
+	trace(t, "%s via %u from %s:%u xid=0x%08x uuid=%s arch=%s relay=%s%s class=\"%s\"",
+	      msg_type_name(m->msg_type), req->dst_port, ip_str(req->src_ip, src),
+	      req->src_port, m->xid, uuid, arch, relay, m->is_ipxe ? " ipxe" : "",
+	      m->vendor_class);
+}
+
+/*
+ * Where the reply goes (PXE 2.1 and what firmware accepts):
+ *  - to 4011: back to the source address and port, from 4011 (iPXE takes a
+ *    proxy ACK only from 4011);
+ *  - relayed (giaddr): to the relay on 67, through the MAC it came from;
+ *  - on 67 from a client with an address (ciaddr): unicast to it on 68;
+ *  - on 67 from a client without one: broadcast to 68.
+ * false when there is no address to answer to.
+ */
+static bool
+reply_address(const struct dhcp_ring_req *req, const struct dhcp_msg *m,
+	struct dhcp_ring_reply *r)
+{
+	if (req->dst_port == DHCP_PORT_PXE) {
+		if (!req->src_ip || !req->src_port)
+			return false;
+		r->dst_ip = req->src_ip;
+		r->dst_port = req->src_port;
+		r->src_port = DHCP_PORT_PXE;
+		memcpy(r->dst_mac, req->src_mac, 6);
+		return true;
+	}
+	r->src_port = DHCP_PORT_SERVER;
+	if (m->giaddr) {
+		r->dst_ip = m->giaddr;
+		r->dst_port = DHCP_PORT_SERVER;
+		memcpy(r->dst_mac, req->src_mac, 6);
+	} else if (m->ciaddr) {
+		r->dst_ip = m->ciaddr;
+		r->dst_port = DHCP_PORT_CLIENT;
+		memcpy(r->dst_mac, req->src_mac, 6);
+	} else {
+		r->dst_ip = 0xffffffffu;
+		r->dst_port = DHCP_PORT_CLIENT;
+		memset(r->dst_mac, 0xff, 6);
+	}
+	return true;
+}
+
+static struct dhcp_once_grace *
+grace_find(struct dhcp_handler *hd, int64_t id, uint64_t now_ns)
+{
+	int i;
+
+	for (i = 0; i < DHCP_ONCE_GRACE_SLOTS; i++)
+		if (hd->grace[i].host_id == id && hd->grace[i].until_ns > now_ns)
+			return &hd->grace[i];
+	return NULL;
+}
+
+static void
+grace_add(struct dhcp_handler *hd, int64_t id, uint64_t now_ns)
+{
+	struct dhcp_once_grace *g = &hd->grace[0];
+	int i;
+
+	/* A free or expired slot, else the one closest to expiry. */
+	for (i = 0; i < DHCP_ONCE_GRACE_SLOTS; i++) {
+		if (hd->grace[i].host_id == 0 || hd->grace[i].until_ns <= now_ns) {
+			g = &hd->grace[i];
+			break;
+		}
+		if (hd->grace[i].until_ns < g->until_ns)
+			g = &hd->grace[i];
+	}
+	g->host_id = id;
+	g->until_ns = now_ns + DHCP_ONCE_GRACE_NS;
+}
+
+/*
+ * A once record the database says is taken, but taken by this very boot
+ * (within the grace): decided as still armed, not consumed again. A record
+ * the operator re-armed meanwhile is armed in the database: taken for real.
+ */
+static bool
+in_grace(struct dhcp_handler *hd, struct hostdb_host *h, uint64_t now_ns)
+{
+	if (!h->h.id || h->h.action != BOOT_ACTION_ONCE || h->h.once_armed ||
+	    !grace_find(hd, h->h.id, now_ns))
+		return false;
+	h->h.once_armed = true;
+	return true;
+}
+
+/* Looks a key up; false (and a trace line) when the database failed. */
+static bool
+find_host(const struct trace_ctx *t, enum hostdb_err e, const char *by)
+{
+	if (e == HOSTDB_OK || e == HOSTDB_ERR_NOT_FOUND)
+		return true;
+	t->hd->stats.db_errors++;
+	trace(t, "host lookup by %s failed: %s (%s): staying silent", by,
+	      hostdb_strerror(e), hostdb_sqlite_msg(t->hd->db));
+	return false;
+}
+
+/*
+ * Takes the one shot before the reply leaves. Returns false when nothing may
+ * be sent; may turn d into the "consumed" answer.
+ */
+static bool
+take_once(const struct trace_ctx *t, struct dhcp_handler *hd, const struct boot_request *br,
+	const struct boot_policy *pol, struct hostdb_host *mac_h, struct hostdb_host *uuid_h,
+	struct boot_lookup *found, uint64_t now_ns, struct boot_decision *d)
+{
+	int64_t id = d->host->id;
+	bool consumed;
+	enum hostdb_err e;
+
+	e = hostdb_consume_once(hd->db, id, &consumed);
+	if (e) {
+		hd->stats.db_errors++;
+		trace(t, "one-shot could not be committed: %s (%s): staying silent so it is "
+		      "never served twice", hostdb_strerror(e), hostdb_sqlite_msg(hd->db));
+		return false;
+	}
+	if (consumed) {
+		hd->stats.once_consumed++;
+		grace_add(hd, id, now_ns);
+		trace(t, "one-shot consumed and committed (host id %lld)", (long long)id);
+		return true;
+	}
+	/* Taken by an earlier boot, or before a restart: answer as consumed. */
+	trace(t, "one-shot already consumed (earlier boot or before a restart): "
+	      "deciding again as consumed");
+	mac_h->h.once_armed = false;
+	uuid_h->h.once_armed = false;
+	boot_decide(br, found, pol, d);
+	return true;
+}
+
+/* What the record remembers as its last answer. */
+static const char *
+answer_name(const struct boot_decision *d)
+{
+	if (d->verdict != BOOT_REPLY)
+		return "silent";
+	if (d->profile && d->file == d->profile->abort)
+		return "abort";
+	if (d->host && d->host->action == BOOT_ACTION_ONCE)
+		return "once";
+	return "boot";
+}
+
+bool
+dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
+	uint64_t now_ns, struct dhcp_ring_reply *ret_reply)
+{
+	struct trace_ctx t = { .hd = hd };
+	struct hostdb_host mac_h, uuid_h;
+	struct dhcp_reply_params p;
+	struct boot_lookup found = { NULL, NULL };
+	struct boot_decision d;
+	struct boot_request br;
+	struct boot_policy pol;
+	struct dhcp_msg m;
+	char ip[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	bool graced, mac_graced, uuid_graced;
+	enum dhcp_msg_type type;
+	enum dhcp_err de = DHCP_OK;
+	uint32_t our_ip;
+	size_t len;
+
+	hd->stats.requests++;
+	hostdb_mac_str(req->src_mac, t.mac);
+	if (req->msg_len > sizeof(req->msg) ||
+	    (de = dhcp_parse(req->msg, req->msg_len, &m)) != DHCP_OK) {
+		hd->stats.bad++;
+		trace(&t, "dropped: unparsable request from this MAC (%s)",
+		      req->msg_len > sizeof(req->msg) ? "too long" : dhcp_strerror(de));
+		return false;
+	}
+	/* The client is chaddr: a relayed request's source MAC is the relay's. */
+	hostdb_mac_str(m.chaddr, t.mac);
+	if (!dhcp_is_pxe_request(&m)) {
+		hd->stats.not_pxe++;
+		return false;
+	}
+	trace_request(&t, req, &m);
+	type = dhcp_reply_type(&m);
+	if (type == DHCP_NONE) {
+		hd->stats.not_pxe++;
+		trace(&t, "no proxy reply owed to a %s", msg_type_name(m.msg_type));
+		return false;
+	}
+	if (mac_ignored(hd->cfg, m.chaddr)) {
+		hd->stats.ignored_mac++;
+		trace(&t, "ignored: MAC on ignore list (dhcp.ignore_macs)");
+		return false;
+	}
+	if (req->dst_port == DHCP_PORT_SERVER && !hd->cfg->dhcp.port67) {
+		hd->stats.ignored_port67++;
+		trace(&t, "ignored: request on port 67 and dhcp.port67 = false "
+		      "(the site DHCP server answers it; we answer on 4011)");
+		return false;
+	}
+	if (req->port_idx >= hd->n_ports) {
+		hd->stats.bad++;
+		trace(&t, "dropped: arrived on unknown interface %u", req->port_idx);
+		return false;
+	}
+	our_ip = hd->server_ip[req->port_idx];
+	if (req->dst_port == DHCP_PORT_SERVER && m.msg_type == DHCP_REQUEST &&
+	    dhcp_has(&m, DHCP_OPT_SERVER_ID) && m.server_id != our_ip) {
+		hd->stats.ignored_other_server++;
+		trace(&t, "ignored: REQUEST for DHCP server %s, not us",
+		      ip_str(m.server_id, ip));
+		return false;
+	}
+
+	memset(&br, 0, sizeof(br));
+	memcpy(br.mac, m.chaddr, 6);
+	br.has_uuid = dhcp_has(&m, DHCP_OPT_CLIENT_UUID);
+	memcpy(br.uuid, m.uuid, 16);
+	br.arch = dhcp_msg_arch(&m);
+	br.is_ipxe = m.is_ipxe;
+	memset(&mac_h, 0, sizeof(mac_h));
+	if (!find_host(&t, hostdb_lookup_mac(hd->db, m.chaddr, &mac_h), "MAC"))
+		return false;
+	if (mac_h.h.id)
+		found.by_mac = &mac_h.h;
+	memset(&uuid_h, 0, sizeof(uuid_h));
+	if (br.has_uuid) {
+		if (!find_host(&t, hostdb_lookup_uuid(hd->db, m.uuid, &uuid_h), "UUID"))
+			return false;
+		if (uuid_h.h.id)
+			found.by_uuid = &uuid_h.h;
+	}
+	/* Within a taken one-shot's grace the boot goes on as if still armed. */
+	mac_graced = in_grace(hd, &mac_h, now_ns);
+	uuid_graced = in_grace(hd, &uuid_h, now_ns);
+	pol = boot_policy_from_config(hd->cfg);
+	boot_decide(&br, &found, &pol, &d);
+	graced = (d.host == &mac_h.h && mac_graced) || (d.host == &uuid_h.h && uuid_graced);
+	if (d.consume_once && graced) {
+		hd->stats.once_grace++;
+		trace(&t, "one-shot taken earlier in this boot (within %llu s): same answer",
+		      (unsigned long long)(DHCP_ONCE_GRACE_NS / 1000000000ull));
+	} else if (d.consume_once &&
+		   !take_once(&t, hd, &br, &pol, &mac_h, &uuid_h, &found, now_ns, &d)) {
+		return false;
+	}
+	if (d.host)
+		hostdb_record_seen(hd->db, d.host->id, dhcp_arch_name(br.arch),
+				   answer_name(&d), d.file);
+
+	if (d.verdict != BOOT_REPLY) {
+		hd->stats.silent++;
+		trace(&t, "%s -> no answer", d.reason);
+		return false;
+	}
+
+	memset(ret_reply, 0, sizeof(*ret_reply));
+	ret_reply->port_idx = req->port_idx;
+	if (!reply_address(req, &m, ret_reply)) {
+		hd->stats.bad++;
+		trace(&t, "%s -> cannot answer: request to %u without a source address "
+		      "(client will show PXE-E55: no reply on port 4011)", d.reason, req->dst_port);
+		return false;
+	}
+	memset(&p, 0, sizeof(p));
+	p.req = &m;
+	p.msg_type = type;
+	p.server_addr = our_ip;
+	p.boot_file = d.file;
+	de = dhcp_build_proxy_reply(ret_reply->payload, sizeof(ret_reply->payload), &p, &len);
+	if (de != DHCP_OK) {
+		hd->stats.build_errors++;
+		trace(&t, "%s -> reply not built: %s (client will show PXE-E53: no boot "
+		      "filename received)", d.reason, dhcp_strerror(de));
+		return false;
+	}
+	ret_reply->len = (uint16_t)len;
+	hd->stats.replies++;
+	trace(&t, "%s -> %s file=%s next-server=%s to %s:%u from port %u", d.reason,
+	      msg_type_name(type), d.file, ip_str(our_ip, ip), ip_str(ret_reply->dst_ip, dst),
+	      ret_reply->dst_port, ret_reply->src_port);
+	return true;
+}
+
+/* The ring wrapper ------------------------------------------------------ */
+
+#define DHCP_BURST 32
+#define DHCP_DELAY_SLOTS 256
+
+struct pending_reply {
+	uint64_t due_ns;
+	uint16_t worker;
+	struct dhcp_ring_reply r;
+};
+
+static struct {
+	struct dhcp_handler hd;
+	uint32_t server_ip[CFG_MAX_INTERFACES];
+	struct rte_ring *req_ring;
+	struct rte_ring **reply_rings;
+	unsigned n_workers;
+	uint64_t delay_ns;
+	/* FIFO: one delay for all, so due times come in order. */
+	struct pending_reply pending[DHCP_DELAY_SLOTS];
+	unsigned head, count;
+} dc;
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void
+trace_to_log(void *arg, const char *line)
+{
+	(void)arg;
+	log_msg(CFG_LOG_INFO, "%s", line);
+}
+
+int
+dhcp_control_init(const struct pxeline_config *cfg, struct hostdb *db,
+		  struct rte_ring *req_ring, struct rte_ring **reply_rings,
+		  unsigned n_workers, const struct port *ports, int n_ports)
+{
+	int i;
+
+	if (!cfg || !db || !req_ring || !reply_rings || n_ports < 0 ||
+	    n_ports > CFG_MAX_INTERFACES)
+		return -EINVAL;
+	memset(&dc, 0, sizeof(dc));
+	for (i = 0; i < n_ports; i++)
+		dc.server_ip[i] = ports[i].local.ip;
+	dc.hd.cfg = cfg;
+	dc.hd.db = db;
+	dc.hd.server_ip = dc.server_ip;
+	dc.hd.n_ports = n_ports;
+	dc.hd.trace = trace_to_log;
+	dc.req_ring = req_ring;
+	dc.reply_rings = reply_rings;
+	dc.n_workers = n_workers;
+	dc.delay_ns = (uint64_t)cfg->dhcp.delay_ms * 1000000ull;
+	return 0;
+}
+
+static void
+send_reply(uint16_t worker, struct dhcp_ring_reply *r)
+{
+	if (worker >= dc.n_workers || !dc.reply_rings[worker] ||
+	    rte_ring_sp_enqueue_elem(dc.reply_rings[worker], r, sizeof(*r)) != 0) {
+		dc.hd.stats.ring_full++;
+		log_msg(CFG_LOG_WARN, "dhcp reply dropped: ring of worker %u full", worker);
+	}
+}
+
+/* Sends the delayed replies that are due; returns how many. */
+static unsigned
+flush_due(uint64_t now)
+{
+	unsigned n = 0;
+
+	while (dc.count && dc.pending[dc.head].due_ns <= now) {
+		send_reply(dc.pending[dc.head].worker, &dc.pending[dc.head].r);
+		dc.head = (dc.head + 1) % DHCP_DELAY_SLOTS;
+		dc.count--;
+		n++;
+	}
+	return n;
+}
+
+unsigned
+dhcp_control_poll(void)
+{
+	static struct dhcp_ring_req reqs[DHCP_BURST];
+	struct dhcp_ring_reply rep;
+	struct pending_reply *pr;
+	unsigned i, n, work;
+	uint64_t now;
+
+	if (!dc.req_ring)
+		return 0;
+	now = mono_ns();
+	n = rte_ring_sc_dequeue_burst_elem(dc.req_ring, reqs, sizeof(reqs[0]), DHCP_BURST,
+					   NULL);
+	work = n;
+	if (n)
+		hostdb_batch_begin(dc.hd.db);
+	for (i = 0; i < n; i++) {
+		if (!dhcp_control_handle(&dc.hd, &reqs[i], now, &rep))
+			continue;
+		if (!dc.delay_ns) {
+			send_reply(reqs[i].worker, &rep);
+			continue;
+		}
+		if (dc.count == DHCP_DELAY_SLOTS) {
+			/* Late is worse than early: the client may give up on us. */
+			dc.hd.stats.delay_full++;
+			send_reply(reqs[i].worker, &rep);
+			continue;
+		}
+		pr = &dc.pending[(dc.head + dc.count) % DHCP_DELAY_SLOTS];
+		pr->due_ns = now + dc.delay_ns;
+		pr->worker = reqs[i].worker;
+		pr->r = rep;
+		dc.count++;
+	}
+	if (n && hostdb_batch_end(dc.hd.db) != HOSTDB_OK)
+		log_msg(CFG_LOG_WARN, "dhcp: last-seen update not committed: %s",
+			hostdb_sqlite_msg(dc.hd.db));
+	return work + flush_due(now);
+}
+
+void
+dhcp_control_get_stats(struct dhcp_control_stats *ret_stats)
+{
+	*ret_stats = dc.hd.stats;
+}
+
+void
+dhcp_control_fini(void)
+{
+	/* Replies still waiting for their delay are sent: the clients asked. */
+	flush_due(UINT64_MAX);
+	memset(&dc, 0, sizeof(dc));
+}
