@@ -63,6 +63,24 @@
 	X(dhcp_to_control)	/* passed to the control thread */	\
 	X(dhcp_ring_full)	/* control ring full: dropped */	\
 	X(dhcp_replies_sent)						\
+	X(mcast_requests)	/* RRQs asking "multicast" (RFC 2090) */ \
+	X(mcast_declined)	/* served unicast: blksize, full, off */ \
+	X(mcast_groups_opened)						\
+	X(mcast_groups_closed)						\
+	X(mcast_joined)		/* receivers that joined a group */	\
+	X(mcast_completed)	/* receivers that ACKed the last block */ \
+	X(mcast_dropped)	/* silent masters and laggards */	\
+	X(mcast_aborted)	/* receivers gone by ERROR or shutdown */ \
+	X(mcast_handovers)	/* a new master after one left */	\
+	X(mcast_oacks_sent)						\
+	X(mcast_acks)							\
+	X(mcast_acks_ignored)	/* listeners', repeated or stale */	\
+	X(mcast_timeouts)	/* group timer fired without an ACK */	\
+	X(mcast_paced)		/* a block waited for the pace */	\
+	X(mcast_chunk_waits)						\
+	X(mcast_data_packets)	/* DATA to group addresses */		\
+	X(mcast_bytes_sent)	/* their payload: one copy per stream */ \
+	X(mcast_bytes_delivered) /* file size x receivers completed */	\
 	X(log_dropped)		/* log ring full */
 
 struct worker_stats {

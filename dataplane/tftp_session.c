@@ -11,6 +11,7 @@
 #include "dataplane/proto/path.h"
 #include "dataplane/proto/tftp_packet.h"
 #include "dataplane/proto/tftp_window.h"
+#include "dataplane/tftp_mcast_glue.h"
 #include "dataplane/tftp_session.h"
 #include "dataplane/tx.h"
 #include "dataplane/worker.h"
@@ -145,6 +146,8 @@ tftp_tid_owner(const struct worker *w, uint16_t port)
 {
 	uint32_t span = w->tftp->tid_count;
 
+	if (port >= TFTP_MCAST_TID_BASE)
+		return tftp_mcast_tid_owner(w, port);
 	if (port < TFTP_TID_BASE || port >= TFTP_TID_BASE + span * w->n_workers)
 		return -1;
 	return (port - TFTP_TID_BASE) / span;
@@ -394,6 +397,8 @@ tftp_on_request(struct worker *w, int port_idx, const struct frame_info *fi)
 			    TFTP_EACCESS, path_strerror(pe));
 		return;
 	}
+	if (tftp_mcast_on_request(w, port_idx, fi, &pkt, path))
+		return;		/* joined (or joining) a multicast group */
 	s = tftp_session_alloc(w, fi, port_idx);
 	if (!s) {
 		w->stats.tftp_busy++;
@@ -468,8 +473,13 @@ tftp_on_opened(struct worker *w, struct tftp_session *s, struct cache_file *f)
 void
 tftp_on_cache_done(struct worker *w, const struct cache_done *d)
 {
-	struct tftp_session *s = tftp_from_token(w, d->token);
+	struct tftp_session *s;
 
+	if (d->token & TFTP_MCAST_TOKEN_BIT) {
+		tftp_mcast_on_cache_done(w, d);
+		return;
+	}
+	s = tftp_from_token(w, d->token);
 	if (!s) {
 		/* The session ended meanwhile: give back what was opened. */
 		if (d->kind == CACHE_DONE_OPEN && d->err == CACHE_OK && d->file)
@@ -719,6 +729,8 @@ tftp_on_packet(struct worker *w, int port_idx, const struct frame_info *fi)
 	}
 	s = tftp_lookup(w, fi->src_ip, fi->src_port);
 	if (!s || s->server_port != fi->dst_port) {
+		if (tftp_mcast_on_packet(w, port_idx, fi))
+			return;
 		if (fi->dst_port >= TFTP_TID_BASE &&
 		    fi->dst_port < TFTP_TID_BASE + TFTP_TID_COUNT) {
 			/* RFC 1350: a packet with a wrong TID gets ERROR 5 and

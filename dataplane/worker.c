@@ -10,6 +10,7 @@
 #include <rte_ring_elem.h>
 
 #include "dataplane/dhcp_worker.h"
+#include "dataplane/tftp_mcast_glue.h"
 #include "dataplane/tftp_session.h"
 #include "dataplane/tx.h"
 #include "dataplane/worker.h"
@@ -251,9 +252,11 @@ worker_main(void *arg)
 		worker_poll_cache(w);
 		dhcp_worker_poll_replies(w);
 		tftp_run_timers(w, WORKER_TIMER_BUDGET);
+		tftp_mcast_run_timers(w, WORKER_TIMER_BUDGET);
 		worker_tx_flush(w);
 	}
 	tftp_shutdown(w);
+	tftp_mcast_shutdown(w);
 	worker_tx_flush(w);
 	return 0;
 }

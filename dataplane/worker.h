@@ -27,6 +27,7 @@
 #define WORKER_TX_BUF 256
 
 struct tftp_table;
+struct tftp_mcast_table;
 
 /* Frames waiting for tx_burst, per port. */
 struct worker_txq {
@@ -47,6 +48,7 @@ struct worker {
 	struct cache *cache;
 	struct rte_ring *log_ring;	/* events to the control thread */
 	struct tftp_table *tftp;	/* its sessions */
+	struct tftp_mcast_table *mcast;	/* its multicast groups, NULL until asked */
 	struct timer_wheel *wheel;	/* its timers, in milliseconds */
 	uint64_t tsc_hz;
 	uint64_t now_ms;		/* refreshed once per pass */
