@@ -32,6 +32,8 @@
 #define DPDK_RX_DESC 1024
 #define DPDK_TX_DESC 1024
 #define DPDK_MBUFS 16383
+#define DPDK_POOL_BYTES (128u << 20)	/* hugepages are shared with the server */
+#define DPDK_AF_PACKET_FRAMESZ 16384
 #define DPDK_MBUF_CACHE 256
 #define DPDK_EAL_ARGS 64
 #define DPDK_LINK_WAIT_MS 10000	/* memif: the server end may start late */
@@ -48,6 +50,7 @@ struct dpdk_counters {
 	uint64_t arp_requests;	/* sent, resolving the server */
 	uint64_t arp_replies;	/* sent, for our clients */
 	uint64_t drops[BENCH_DROP__MAX];
+	uint64_t malformed[FRAME_ERR__MAX];	/* BENCH_DROP_MALFORMED by codec verdict */
 	uint64_t stale_port;	/* a client address, but not its current port */
 	uint64_t no_mbuf;
 	uint64_t tx_full;	/* the PMD refused a frame: loss, the RTO repairs */
@@ -310,6 +313,14 @@ dpdk_on_udp(struct bench_dpdk *d, const struct bench_rx *rx, uint64_t now)
 }
 
 static void
+dpdk_count_drop(struct bench_dpdk *d, const struct bench_rx *rx)
+{
+	d->c.drops[rx->drop]++;
+	if (rx->drop == BENCH_DROP_MALFORMED && (unsigned int)rx->err < FRAME_ERR__MAX)
+		d->c.malformed[rx->err]++;
+}
+
+static void
 dpdk_on_verdict(struct bench_dpdk *d, struct bench_rx *rx, const uint8_t *frame,
 		size_t len, uint64_t now)
 {
@@ -344,10 +355,10 @@ dpdk_on_verdict(struct bench_dpdk *d, struct bench_rx *rx, const uint8_t *frame,
 		if (bench_clients_rx(&d->cl, whole, wlen, 0, rx) == BENCH_RX_UDP)
 			dpdk_on_udp(d, rx, now);
 		else
-			d->c.drops[rx->drop]++;
+			dpdk_count_drop(d, rx);
 		return;
 	case BENCH_RX_DROP:
-		d->c.drops[rx->drop]++;
+		dpdk_count_drop(d, rx);
 		return;
 	}
 }
@@ -574,7 +585,39 @@ bench_dpdk_print_stats(const struct bench_dpdk *d, FILE *f)
 	for (i = 1; i < BENCH_DROP__MAX; i++)
 		fprintf(f, " %s %llu%s", bench_rx_drop_str((enum bench_rx_drop)i),
 			(unsigned long long)d->c.drops[i], i + 1 < BENCH_DROP__MAX ? "," : "");
+	for (i = 1; i < FRAME_ERR__MAX; i++)
+		if (d->c.malformed[i])
+			fprintf(f, "; %s: %llu", frame_strerror((enum frame_err)i),
+				(unsigned long long)d->c.malformed[i]);
 	fprintf(f, "\n");
+}
+
+static bool
+dpdk_is_af_packet(const char *dev)
+{
+	return strncmp(dev, "net_af_packet", 13) == 0;
+}
+
+/*
+ * net_af_packet joins a fanout group with PACKET_FANOUT_FLAG_DEFRAG: the
+ * kernel hands it whole datagrams, not fragments, and the PMD copies each
+ * frame into one mbuf without checking its size. So the mbufs must hold
+ * framesz bytes (16384 unless the device string says otherwise, enough
+ * for blksize 16K); memif and ring deliver fragments, which we reassemble.
+ */
+static uint16_t
+dpdk_mbuf_room(const char *dev)
+{
+	const char *f = strstr(dev, "framesz=");
+	unsigned long fs = DPDK_AF_PACKET_FRAMESZ;
+
+	if (!dpdk_is_af_packet(dev))
+		return RTE_MBUF_DEFAULT_BUF_SIZE;
+	if (f)
+		fs = strtoul(f + 8, NULL, 0);
+	if (fs + RTE_PKTMBUF_HEADROOM > UINT16_MAX)
+		return UINT16_MAX;
+	return fs < 2048 ? RTE_MBUF_DEFAULT_BUF_SIZE : (uint16_t)(fs + RTE_PKTMBUF_HEADROOM);
 }
 
 /* argv for rte_eal_init: the program, the user's words (or defaults), the vdev. */
@@ -594,7 +637,9 @@ dpdk_eal_argv(const struct bench_dpdk_config *dc, const char *argv0, char *words
 			return -1;
 		argv[argc++] = tok;
 	}
-	if (snprintf(vdev, sizeof(vdev), "--vdev=%s", dc->dev) >= (int)sizeof(vdev))
+	if (snprintf(vdev, sizeof(vdev), "--vdev=%s%s", dc->dev,
+		     dpdk_is_af_packet(dc->dev) && !strstr(dc->dev, "framesz=") ?
+		     ",framesz=16384,blocksz=16384" : "") >= (int)sizeof(vdev))
 		return -1;
 	argv[argc++] = vdev;
 	argv[argc] = NULL;
@@ -658,6 +703,8 @@ bench_dpdk_open(const struct bench_dpdk_config *dc, const char *argv0,
 	char *argv[DPDK_EAL_ARGS], *words = NULL;
 	struct bench_dpdk *d;
 	enum bench_clients_err ce;
+	unsigned int nb;
+	uint16_t room;
 	int argc, ret;
 
 	d = calloc(1, sizeof(*d));
@@ -689,8 +736,11 @@ bench_dpdk_open(const struct bench_dpdk_config *dc, const char *argv0,
 		return -rte_errno ? -rte_errno : -EINVAL;
 	}
 	d->eal_up = true;
-	d->pool = rte_pktmbuf_pool_create("bench_pool", DPDK_MBUFS, DPDK_MBUF_CACHE, 0,
-					  RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	room = dpdk_mbuf_room(dc->dev);
+	nb = DPDK_POOL_BYTES / room;
+	nb = nb > DPDK_MBUFS ? DPDK_MBUFS : nb < 2047 ? 2047 : nb;
+	d->pool = rte_pktmbuf_pool_create("bench_pool", nb, DPDK_MBUF_CACHE, 0, room,
+					  rte_socket_id());
 	d->reasm = bench_reasm_create(dc->count < DPDK_REASM_MAX ? dc->count :
 				      DPDK_REASM_MAX, DPDK_REASM_TIMEOUT_NS);
 	if (!d->pool || !d->reasm) {
