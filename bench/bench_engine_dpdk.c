@@ -89,6 +89,7 @@ struct bench_dpdk {
 	uint32_t active;
 	uint64_t next_sweep;
 	uint64_t rx_bytes;
+	uint32_t port_salt;	/* per run: a rerun must not reuse a live TID */
 	struct bench_impair im;
 	struct bench_delay_queue dq;
 	struct bench_engine_stats st;
@@ -242,7 +243,7 @@ dpdk_start(struct bench_dpdk *d, uint32_t idx, uint64_t now)
 		return;
 	sl->id = d->started++;
 	sl->gen++;
-	sl->port = bench_clients_port(sl->gen + idx * 7919u);
+	sl->port = bench_clients_port(d->port_salt + sl->gen);
 	sl->busy = true;
 	d->active++;
 	bench_session_init(&sl->s, d->req);
@@ -492,6 +493,9 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 	d->results = results;
 	d->started = d->finished = d->failed = d->active = 0;
 	d->rx_bytes = 0;
+	/* The server may still hold the last run's sessions (same client
+	 * addresses): start each run's ports somewhere else. */
+	d->port_salt = (uint32_t)(dpdk_now() / 1000000);
 	memset(&d->st, 0, sizeof(d->st));
 	memset(results, 0, cfg->transfers * sizeof(*results));
 	bench_impair_init(&d->im, cfg->seed, cfg->loss_pct, cfg->loss_rx,
