@@ -21,6 +21,10 @@
 #include <rte_ring.h>
 
 #include "config/config.h"
+#include "control/ctl.h"
+#include "control/dhcp_control.h"
+#include "control/dhcp_ring.h"
+#include "control/hostdb.h"
 #include "control/log.h"
 #include "control/telemetry.h"
 #include "dataplane/cache.h"
@@ -30,7 +34,7 @@
 
 #define MAX_EAL_ARGV 128
 #define MBUFS_PER_WORKER 16384
-#define CONTROL_POLL_US 2000
+#define CONTROL_POLL_US 500
 
 static volatile bool quit;
 
@@ -197,6 +201,56 @@ create_workers(const struct pxeline_config *cfg, unsigned n, struct port *ports,
 	return ws;
 }
 
+/* proxyDHCP rings: requests from all workers, replies to each. */
+static int
+create_dhcp_rings(struct worker *ws, unsigned n, struct rte_ring **ret_req,
+		  struct rte_ring **reply)
+{
+	char name[32];
+	unsigned i;
+
+	*ret_req = rte_ring_create_elem("pxl_dhcp_req", sizeof(struct dhcp_ring_req), 1024,
+					rte_socket_id(), RING_F_SC_DEQ);
+	if (!*ret_req)
+		return -1;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "pxl_dhcp_rep%u", i);
+		reply[i] = rte_ring_create_elem(name, sizeof(struct dhcp_ring_reply), 1024,
+						rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (!reply[i])
+			return -1;
+		ws[i].dhcp_req_ring = *ret_req;
+		ws[i].dhcp_reply_ring = reply[i];
+	}
+	return 0;
+}
+
+/* `pxectl status`: the counters an operator looks at first. */
+static void
+ctl_status(void *arg, FILE *out)
+{
+	struct worker *ws = arg;
+	struct worker_stats s;
+
+	telemetry_sum(&s);
+	fprintf(out, "workers %u\n", ws[0].n_workers);
+	fprintf(out, "tftp_sessions_active %lu\n",
+		(unsigned long)(s.tftp_sessions_total - s.tftp_sessions_ended));
+#define CTL_STAT(name) fprintf(out, #name " %lu\n", (unsigned long)s.name);
+	STATS_COUNTERS(CTL_STAT)
+#undef CTL_STAT
+}
+
+static void
+ctl_sessions(void *arg, FILE *out)
+{
+	struct worker *ws = arg;
+	unsigned i;
+
+	for (i = 0; i < ws[0].n_workers; i++)
+		tftp_sessions_dump(&ws[i], out);
+}
+
 static void
 print_summary(void)
 {
@@ -221,6 +275,9 @@ main(int argc, char **argv)
 	struct rte_mempool *pool;
 	struct worker *workers;
 	struct cache *cache;
+	struct hostdb *db = NULL;
+	struct rte_ring *dhcp_req = NULL, *dhcp_reply[RTE_MAX_LCORE];
+	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, NULL };
 	unsigned n_workers;
 	int eal_argc, app_idx, n, ret;
 
@@ -286,20 +343,48 @@ main(int argc, char **argv)
 		return 1;
 	}
 	telemetry_init(workers, n_workers, cache);
+	if (hostdb_open(cfg.state_db, &db) != HOSTDB_OK) {
+		log_msg(CFG_LOG_ERROR, "state database %s: %s", cfg.state_db,
+			db ? hostdb_sqlite_msg(db) : "cannot open");
+		return 1;
+	}
+	if (cfg.dhcp.enabled) {
+		if (create_dhcp_rings(workers, n_workers, &dhcp_req, dhcp_reply) != 0 ||
+		    dhcp_control_init(&cfg, db, dhcp_req, dhcp_reply, n_workers, ports,
+				      cfg.n_interfaces) != 0) {
+			log_msg(CFG_LOG_ERROR, "proxyDHCP: cannot set up");
+			return 1;
+		}
+	}
+	ctl_cb.arg = workers;
+	if (ctl_init(&cfg, db, &ctl_cb) != 0) {
+		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", cfg.control_socket);
+		return 1;
+	}
 	for (unsigned i = 0; i < n_workers; i++)
 		rte_eal_remote_launch(worker_main, &workers[i], workers[i].lcore);
 	log_msg(CFG_LOG_INFO, "pxeline serving %s on %d interface(s) with %u worker(s)",
 		cfg.tftp.root, cfg.n_interfaces, n_workers);
 
-	/* The control thread: drain logs (and, later, DHCP decisions). */
+	/* The control thread: DHCP decisions, the control socket, logs. It
+	 * naps only when a pass found nothing to do. */
 	while (!quit) {
-		log_drain();
-		usleep(CONTROL_POLL_US);
+		unsigned work = log_drain();
+
+		if (cfg.dhcp.enabled)
+			work += dhcp_control_poll();
+		work += ctl_poll();
+		if (!work)
+			usleep(CONTROL_POLL_US);
 	}
 	log_msg(CFG_LOG_INFO, "stopping");
 	rte_eal_mp_wait_lcore();
 	log_drain();
 	print_summary();
+	ctl_fini();
+	if (cfg.dhcp.enabled)
+		dhcp_control_fini();
+	hostdb_close(db);
 	feeder_stop(cache);
 	port_stop_all(ports, cfg.n_interfaces);
 	for (unsigned i = 0; i < n_workers; i++) {

@@ -153,6 +153,29 @@ tftp_tid_owner(const struct worker *w, uint16_t port)
 	return (port - TFTP_TID_BASE) / span;
 }
 
+void
+tftp_sessions_dump(const struct worker *w, FILE *out)
+{
+	static const char *const state_names[] = { "free", "opening", "sending", "wait-ack" };
+	const struct tftp_table *t = w->tftp;
+	uint32_t i;
+
+	for (i = 0; t && i < t->max; i++) {
+		const struct tftp_session *s = &t->s[i];
+		uint8_t st = s->state;
+
+		if (st == TS_FREE || st >= RTE_DIM(state_names))
+			continue;
+		fprintf(out, "lcore=%u client=%u.%u.%u.%u:%u file=\"%.*s\" state=%s "
+			"blksize=%u windowsize=%u acked=%lu/%lu retransmits=%u\n",
+			w->lcore, s->client_ip >> 24, (s->client_ip >> 16) & 0xff,
+			(s->client_ip >> 8) & 0xff, s->client_ip & 0xff, s->client_port,
+			(int)sizeof(s->name), s->name, state_names[st], s->win.blksize,
+			s->win.windowsize, (unsigned long)s->win.acked,
+			(unsigned long)s->win.last, s->retransmits);
+	}
+}
+
 uint32_t
 tftp_active(const struct worker *w)
 {

@@ -9,6 +9,7 @@
 #define PXELINE_DATAPLANE_TFTP_SESSION_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dataplane/cache.h"
 #include "dataplane/proto/frame.h"
@@ -38,6 +39,13 @@ void tftp_shutdown(struct worker *w);
 
 /* The worker that owns server port `port`, or -1 if no session port. */
 int tftp_tid_owner(const struct worker *w, uint16_t port);
+
+/*
+ * One line per open session, for `pxectl sessions`. Called from the control
+ * thread without locks: a snapshot, where a line may be a transfer that
+ * ended a moment ago.
+ */
+void tftp_sessions_dump(const struct worker *w, FILE *out);
 
 /* Sessions open now on this worker. */
 uint32_t tftp_active(const struct worker *w);
