@@ -57,6 +57,9 @@ struct tftp_session {
 	char name[128];			/* canonical path (truncated), for the log */
 };
 
+/* 100k sessions per lcore must stay cheap (issue: <= 512 bytes each). */
+_Static_assert(sizeof(struct tftp_session) <= 512, "tftp_session grew past 512 bytes");
+
 struct tftp_key {
 	uint32_t ip;
 	uint16_t port;
