@@ -73,6 +73,38 @@ port_eal_args(const struct pxeline_config *cfg, char **argv, int argc, int max)
 	return argc;
 }
 
+/*
+ * Reads back the RSS key and redirection table so sessions can pick server
+ * ports that steer to their own queue. PMDs that hash some other way
+ * (af_packet's fanout) or cannot say leave rss_steer false.
+ */
+static void
+port_read_rss(struct port *p, const struct rte_eth_dev_info *info)
+{
+	struct rte_eth_rss_reta_entry64 reta[512 / RTE_ETH_RETA_GROUP_SIZE];
+	struct rte_eth_rss_conf conf = { 0 };
+	unsigned i;
+
+	if (p->n_queues < 2 || info->reta_size == 0 || info->reta_size > RTE_DIM(p->reta) ||
+	    info->hash_key_size == 0 || info->hash_key_size > sizeof(p->rss_key))
+		return;
+	conf.rss_key = p->rss_key;
+	conf.rss_key_len = info->hash_key_size;
+	if (rte_eth_dev_rss_hash_conf_get(p->port_id, &conf) != 0 ||
+	    !(conf.rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_UDP))
+		return;
+	memset(reta, 0, sizeof(reta));
+	for (i = 0; i < info->reta_size / RTE_ETH_RETA_GROUP_SIZE; i++)
+		reta[i].mask = ~0ull;
+	if (rte_eth_dev_rss_reta_query(p->port_id, reta, info->reta_size) != 0)
+		return;
+	for (i = 0; i < info->reta_size; i++)
+		p->reta[i] = reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE];
+	p->rss_key_len = conf.rss_key_len;
+	p->reta_size = info->reta_size;
+	p->rss_steer = true;
+}
+
 static int
 port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	      struct rte_mempool *pool, struct port *p)
@@ -150,6 +182,7 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 		return ret;
 	}
 	rte_eth_promiscuous_enable(p->port_id);
+	port_read_rss(p, &info);
 	rte_eth_macaddr_get(p->port_id, &mac);
 	memcpy(p->local.mac, mac.addr_bytes, 6);
 	p->local.ip = ifc->address;
@@ -157,11 +190,12 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	p->local.vlan = ifc->vlan;
 	p->mtu = ifc->mtu;
 	log_msg(CFG_LOG_INFO, "interface %s: port %u mac %02x:%02x:%02x:%02x:%02x:%02x "
-		"address %u.%u.%u.%u/%u mtu %u vlan %u queues %u offloads%s%s%s%s%s",
+		"address %u.%u.%u.%u/%u mtu %u vlan %u queues %u%s offloads%s%s%s%s%s",
 		p->name, p->port_id, mac.addr_bytes[0], mac.addr_bytes[1], mac.addr_bytes[2],
 		mac.addr_bytes[3], mac.addr_bytes[4], mac.addr_bytes[5],
 		ifc->address >> 24, (ifc->address >> 16) & 0xff, (ifc->address >> 8) & 0xff,
 		ifc->address & 0xff, ifc->prefix_len, ifc->mtu, ifc->vlan, n_queues,
+		n_queues < 2 ? "" : p->rss_steer ? " (rss steering)" : " (handoff rings)",
 		p->tx_multi_seg ? " multi-seg" : "", p->tx_zero_copy ? " zero-copy" : "",
 		p->tx_ip_cksum ? " tx-ip-csum" : "",
 		p->tx_udp_cksum ? " tx-udp-csum" : "", p->rx_cksum ? " rx-csum" : "");

@@ -26,6 +26,13 @@ struct port {
 	bool tx_ip_cksum;		/* offloads the port offers */
 	bool tx_udp_cksum;
 	bool rx_cksum;
+	/* RSS as the port hashes it, to choose server ports whose ACKs land
+	 * on the session owner's queue (rss_steer false: handoff rings do it). */
+	bool rss_steer;
+	uint8_t rss_key_len;
+	uint8_t rss_key[64];
+	uint16_t reta_size;
+	uint16_t reta[512];
 };
 
 /*

@@ -9,6 +9,7 @@
 
 #include "control/log.h"
 #include "dataplane/proto/path.h"
+#include "dataplane/proto/rss.h"
 #include "dataplane/proto/tftp_packet.h"
 #include "dataplane/proto/tftp_window.h"
 #include "dataplane/tftp_mcast_glue.h"
@@ -317,6 +318,30 @@ tftp_request_error_code(enum tftp_err e, uint16_t *ret_code)
 	return e;
 }
 
+/*
+ * The server port (TID) of a new session: from this worker's slice, and
+ * where the port hashes with RSS, one whose ACKs the NIC steers to this
+ * worker's own queue. Others land elsewhere and are handed over.
+ */
+static uint16_t
+tftp_pick_tid(const struct worker *w, const struct port *p, uint32_t slot, uint32_t client_ip,
+	      uint16_t client_port)
+{
+	const struct tftp_table *t = w->tftp;
+	uint32_t i, cand, h;
+
+	if (!p->rss_steer)
+		return t->tid_base + slot % t->tid_count;
+	for (i = 0; i < 64; i++) {
+		cand = t->tid_base + (slot + i * 7919) % t->tid_count;
+		h = rss_ipv4_udp(p->rss_key, p->rss_key_len, client_ip, p->local.ip,
+				 client_port, cand);
+		if (p->reta[h % p->reta_size] == w->queue)
+			return cand;
+	}
+	return t->tid_base + slot % t->tid_count;
+}
+
 static struct tftp_session *
 tftp_session_alloc(struct worker *w, const struct frame_info *fi, int port_idx)
 {
@@ -338,7 +363,7 @@ tftp_session_alloc(struct worker *w, const struct frame_info *fi, int port_idx)
 	s->client_ip = fi->src_ip;
 	s->client_port = fi->src_port;
 	memcpy(s->client_mac, fi->src_mac, 6);
-	s->server_port = t->tid_base + slot % t->tid_count;
+	s->server_port = tftp_pick_tid(w, &w->ports[port_idx], slot, fi->src_ip, fi->src_port);
 	s->retries = 0;
 	s->send_oack = 0;
 	s->last_error = 0;
