@@ -395,6 +395,13 @@ static const struct cfg_field cfg_multicast_fields[] = {
 	F_U32(cfg_multicast, pace_pps, 0, 10000000),
 	F_U32(cfg_multicast, max_receivers, 1, 4096),
 	F_U32(cfg_multicast, repair_max, 0, 1u << 30),
+	F_BOOL(cfg_multicast, mtftp),
+	F_STR(cfg_multicast, mtftp_groups, CFG_FF_NONEMPTY),
+	F_U16(cfg_multicast, mtftp_port, 1, 65535),
+	F_U16(cfg_multicast, mtftp_client_port, 1, 65535),
+	/* One byte each in the DHCP option (43.4, 43.5). */
+	F_U32(cfg_multicast, mtftp_timeout, 1, 255),
+	F_U32(cfg_multicast, mtftp_delay, 1, 255),
 };
 
 static const struct cfg_field cfg_profile_fields[] = {
@@ -407,6 +414,7 @@ static const struct cfg_field cfg_profile_fields[] = {
 	F_STR(cfg_profile, bios_prompt, 0),
 	F_STR(cfg_profile, abort, 0),
 	F_STR(cfg_profile, ipxe, 0),
+	F_BOOL(cfg_profile, mtftp),
 };
 
 static const struct cfg_field cfg_unknown_fields[] = {
@@ -736,7 +744,13 @@ cfg_cache(struct cfg_ctx *c, const config_setting_t *grp)
 			cache->chunk_size / 1024);
 }
 
-/* The group range must be multicast: 224.0.0.0/4. */
+static uint32_t
+cfg_prefix_mask(uint8_t len)
+{
+	return len ? 0xffffffffu << (32 - len) : 0;
+}
+
+/* The group ranges must be multicast: 224.0.0.0/4. */
 static void
 cfg_multicast(struct cfg_ctx *c, const config_setting_t *grp)
 {
@@ -760,6 +774,35 @@ cfg_multicast(struct cfg_ctx *c, const config_setting_t *grp)
 	}
 	m->group_base = ip & mask;
 	m->group_prefix = len;
+	err = cfg_parse_ipv4_prefix(m->mtftp_groups, &ip, &len);
+	if (err != CFG_OK) {
+		cfg_err(c, grp, "multicast.mtftp_groups '%s' is not A.B.C.D/len: %s",
+			m->mtftp_groups, cfg_strerror(err));
+		return;
+	}
+	mask = len ? 0xffffffffu << (32 - len) : 0;
+	if (len < 4 || (ip & 0xf0000000u) != 0xe0000000u) {
+		cfg_err(c, grp, "multicast.mtftp_groups '%s' is not inside 224.0.0.0/4",
+			m->mtftp_groups);
+		return;
+	}
+	m->mtftp_group_base = ip & mask;
+	m->mtftp_group_prefix = len;
+	/* A PXE listener takes any DATA from our address on its port: an RFC
+	 * 2090 stream on the same group address would be read as its file. */
+	if (m->mtftp_group_base <= (m->group_base | ~cfg_prefix_mask(m->group_prefix)) &&
+	    m->group_base <= (m->mtftp_group_base | ~mask)) {
+		cfg_err(c, grp, "multicast.mtftp_groups '%s' overlaps multicast.groups '%s'",
+			m->mtftp_groups, m->groups);
+		return;
+	}
+	/* 69, 67 and 4011 are served as TFTP and proxyDHCP before MTFTP. */
+	if (m->mtftp_port == 69 || m->mtftp_port == 67 || m->mtftp_port == 4011 ||
+	    m->mtftp_port == 68) {
+		cfg_err(c, grp, "multicast.mtftp_port %u is taken by TFTP or DHCP",
+			(unsigned)m->mtftp_port);
+		return;
+	}
 }
 
 /* Strings of MACs, "[ ... ]" or "( ... )". */
@@ -936,6 +979,7 @@ cfg_check(struct cfg_ctx *c, const config_setting_t *root)
 	const config_setting_t *s;
 	char real[PATH_MAX];
 	struct stat st;
+	int i;
 
 	/* Without proxyDHCP nobody asks for a boot file: profiles are moot. */
 	if (cfg->dhcp.enabled && cfg->unknown_action == CFG_UNKNOWN_BOOT &&
@@ -947,6 +991,18 @@ cfg_check(struct cfg_ctx *c, const config_setting_t *root)
 			s = config_lookup(root->config, "profiles");
 		cfg_err(c, s, "unknown.profile '%s' is not a defined profile (unknown.action is boot)",
 			cfg->unknown_profile);
+	}
+	/* A client told to listen for MTFTP must find a server that streams. */
+	for (i = 0; i < cfg->n_profiles; i++) {
+		char key[48];
+
+		if (!cfg->profiles[i].mtftp || (cfg->multicast.enabled && cfg->multicast.mtftp))
+			continue;
+		snprintf(key, sizeof(key), "profiles.[%d].mtftp", i);
+		s = config_lookup(root->config, key);
+		cfg_err(c, s ? s : config_lookup(root->config, "profiles"),
+			"profiles[%d] '%s' has mtftp = true but multicast.enabled and "
+			"multicast.mtftp are not both true", i, cfg->profiles[i].name);
 	}
 	if (strlen(cfg->control_socket) >= CFG_SUN_PATH_MAX)
 		cfg_err(c, config_lookup(root->config, "control.socket"),
@@ -1050,6 +1106,15 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->multicast.pace_pps = 0;
 	cfg->multicast.max_receivers = 64;
 	cfg->multicast.repair_max = 65536;
+	cfg->multicast.mtftp = false;
+	snprintf(cfg->multicast.mtftp_groups, sizeof(cfg->multicast.mtftp_groups),
+		 "239.255.2.0/24");
+	cfg->multicast.mtftp_group_base = 0xefff0200u;
+	cfg->multicast.mtftp_group_prefix = 24;
+	cfg->multicast.mtftp_port = 1759;
+	cfg->multicast.mtftp_client_port = 1758;
+	cfg->multicast.mtftp_timeout = 2;
+	cfg->multicast.mtftp_delay = 2;
 	cfg->unknown_action = CFG_UNKNOWN_BOOT;
 	snprintf(cfg->unknown_profile, sizeof(cfg->unknown_profile), "default");
 	snprintf(cfg->control_socket, sizeof(cfg->control_socket), "/run/pxeline.sock");

@@ -59,6 +59,7 @@ struct cfg_profile {
 	char bios_prompt[256];	/* F12 variant (like pxeboot.n12), optional */
 	char abort[256];	/* abort / next-device file (like abortpxe.com) */
 	char ipxe[512];		/* for clients already running iPXE: script or URL */
+	bool mtftp;		/* proxy replies carry PXE MTFTP options (43.1-5); default false */
 };
 
 enum cfg_unknown_action { CFG_UNKNOWN_BOOT, CFG_UNKNOWN_ABORT, CFG_UNKNOWN_IGNORE };
@@ -82,6 +83,15 @@ struct cfg_multicast {
 	uint32_t pace_pps;		/* blocks per second per group, 0 = as ACKed; default 0 */
 	uint32_t max_receivers;		/* per group; default 64 */
 	uint32_t repair_max;		/* blocks a receiver may lose before it is dropped; default 65536 */
+	/* Intel PXE MTFTP (proto/mtftp.h), for profiles with mtftp = true */
+	bool mtftp;			/* serve MTFTP RRQs on mtftp_port; default false */
+	char mtftp_groups[32];		/* MTFTP-IP range, one address per file; default 239.255.2.0/24 */
+	uint32_t mtftp_group_base;	/* parsed mtftp_groups, host order, masked */
+	uint8_t mtftp_group_prefix;
+	uint16_t mtftp_port;		/* MTFTP-SPORT, where RRQs come; default 1759 */
+	uint16_t mtftp_client_port;	/* MTFTP-CPORT, where DATA goes; default 1758 */
+	uint32_t mtftp_timeout;		/* MTFTP-TMOUT: s a client listens first; default 2 */
+	uint32_t mtftp_delay;		/* MTFTP-DELAY: s before it restarts; default 2 */
 };
 
 struct pxeline_config {

@@ -446,6 +446,24 @@ build_pxe_vendor(uint8_t *buf, size_t cap, const struct dhcp_reply_params *p)
 	struct wire w = wire_writer(buf, cap);
 	const struct dhcp_msg *req = p->req;
 
+	/* PXE 2.1 2.4.5: where the boot file streams, in sub-option order. */
+	if (p->mtftp) {
+		wire_put_u8(&w, DHCP_PXE_MTFTP_IP);
+		wire_put_u8(&w, 4);
+		wire_put_be32(&w, p->mtftp->ip);
+		wire_put_u8(&w, DHCP_PXE_MTFTP_CPORT);
+		wire_put_u8(&w, 2);
+		wire_put_be16(&w, p->mtftp->cport);
+		wire_put_u8(&w, DHCP_PXE_MTFTP_SPORT);
+		wire_put_u8(&w, 2);
+		wire_put_be16(&w, p->mtftp->sport);
+		wire_put_u8(&w, DHCP_PXE_MTFTP_TMOUT);
+		wire_put_u8(&w, 1);
+		wire_put_u8(&w, p->mtftp->tmout);
+		wire_put_u8(&w, DHCP_PXE_MTFTP_DELAY);
+		wire_put_u8(&w, 1);
+		wire_put_u8(&w, p->mtftp->delay);
+	}
 	if (p->menu && !req->has_boot_item) {
 		const char *text = p->menu_text ? p->menu_text : "pxeline";
 		size_t tlen = strnlen(text, 64);
@@ -492,7 +510,7 @@ dhcp_build_proxy_reply(uint8_t *buf, size_t cap,
 	const struct dhcp_reply_params *p, size_t *ret_len)
 {
 	const struct dhcp_msg *req;
-	uint8_t vendor[128];
+	uint8_t vendor[160];	/* menu + MTFTP + boot item: 121 at most */
 	size_t vendor_len, file_len, sname_len, limit;
 	bool file_in_field;
 	uint8_t type;

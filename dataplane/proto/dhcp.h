@@ -71,6 +71,11 @@ enum dhcp_opt_code {
 
 /* PXE 2.1 sub-options of option 43. */
 enum dhcp_pxe_subopt {
+	DHCP_PXE_MTFTP_IP = 1,		/* multicast address of the boot file */
+	DHCP_PXE_MTFTP_CPORT = 2,	/* UDP port the client listens on */
+	DHCP_PXE_MTFTP_SPORT = 3,	/* UDP port of the server's MTFTP */
+	DHCP_PXE_MTFTP_TMOUT = 4,	/* s to listen before asking */
+	DHCP_PXE_MTFTP_DELAY = 5,	/* s to listen before asking again */
 	DHCP_PXE_DISCOVERY_CONTROL = 6,
 	DHCP_PXE_BOOT_SERVERS = 8,
 	DHCP_PXE_BOOT_MENU = 9,
@@ -220,6 +225,15 @@ const char *dhcp_arch_name(enum dhcp_arch a);
  */
 size_t dhcp_reply_max_len(const struct dhcp_msg *m);
 
+/* PXE MTFTP parameters of a boot file (43.1-5). */
+struct dhcp_mtftp {
+	uint32_t ip;			/* MTFTP-IP, host order */
+	uint16_t cport;			/* MTFTP-CPORT */
+	uint16_t sport;			/* MTFTP-SPORT */
+	uint8_t tmout;			/* MTFTP-TMOUT, seconds */
+	uint8_t delay;			/* MTFTP-DELAY, seconds */
+};
+
 /* What to put in a proxy reply. */
 struct dhcp_reply_params {
 	const struct dhcp_msg *req;	/* the request answered (xid, chaddr, 97, 82, 43.71) */
@@ -232,6 +246,7 @@ struct dhcp_reply_params {
 	uint16_t menu_item_type;	/* boot server type for the menu item (non-zero) */
 	const char *menu_text;		/* menu item text (NULL = "pxeline") */
 	size_t max_len;			/* 0 = dhcp_reply_max_len(req) */
+	const struct dhcp_mtftp *mtftp;	/* PXE MTFTP sub-options, NULL = none */
 };
 
 /*

@@ -970,6 +970,83 @@ test_build_menu(void)
 	CU_ASSERT(r.has_boot_item);
 }
 
+/* PXE MTFTP sub-options 43.1-5: exact bytes, first in 43, beside a menu. */
+static void
+test_build_mtftp(void)
+{
+	static const struct dhcp_mtftp mt = { 0xefff0207u, 1758, 1759, 2, 3 };
+	static const struct dhcp_mtftp edge = { 0xe0000000u, 65535, 1, 255, 1 };
+	static const char text64[] =
+		"0123456789012345678901234567890123456789012345678901234567890123";
+	static const struct {
+		const char *name;
+		const struct dhcp_mtftp *mt;
+		bool menu;		/* single-item menu with a 64-byte text */
+		bool boot_item;		/* a boot server request (43.71 echoed) */
+	} rows[] = {
+		{ "no mtftp", NULL, false, false },
+		{ "file + mtftp", &mt, false, false },
+		{ "edge values", &edge, false, false },
+		{ "menu + mtftp (largest 43)", &mt, true, false },
+		{ "boot item + mtftp", &mt, true, true },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint8_t in[600], out[1500];
+		struct dhcp_msg req, r;
+		size_t len = ovmf_discover(in), out_len = 0, n;
+		const uint8_t *o;
+		struct dhcp_reply_params p;
+		uint8_t want[22];
+
+		if (rows[i].boot_item) {
+			len--;
+			in[242] = DHCP_REQUEST;
+			len = append(in, len, OPTS(43, 7, 71, 4, 0x80, 0x01, 0, 0, 255, 255));
+		}
+		CU_ASSERT_EQUAL_FATAL(dhcp_parse(in, len, &req), DHCP_OK);
+		memset(&p, 0, sizeof(p));
+		p.req = &req;
+		p.server_addr = SERVER;
+		p.boot_file = "boot.wim";
+		p.menu = rows[i].menu;
+		p.menu_item_type = 0x8001;
+		p.menu_text = text64;
+		p.mtftp = rows[i].mt;
+		CU_ASSERT_EQUAL_FATAL(dhcp_build_proxy_reply(out, sizeof(out), &p, &out_len), DHCP_OK);
+		CU_ASSERT(out_len <= dhcp_reply_max_len(&req));
+		CU_ASSERT_EQUAL_FATAL(dhcp_parse(out, out_len, &r), DHCP_OK);
+		check_common_reply(out, out_len, &req, &r, rows[i].boot_item ? DHCP_ACK : DHCP_OFFER,
+				   "boot.wim");
+		o = find_subopt(r.vendor, r.vendor_len, DHCP_PXE_MTFTP_IP, &n);
+		if (!rows[i].mt) {
+			CU_ASSERT_PTR_NULL(o);
+			CU_ASSERT_PTR_NULL(find_subopt(r.vendor, r.vendor_len, DHCP_PXE_MTFTP_CPORT, &n));
+			continue;
+		}
+		/* 1 len 4 ip, 2 len 2 cport, 3 len 2 sport, 4 len 1, 5 len 1: at the start. */
+		want[0] = 1; want[1] = 4;
+		want[2] = rows[i].mt->ip >> 24; want[3] = rows[i].mt->ip >> 16;
+		want[4] = rows[i].mt->ip >> 8; want[5] = rows[i].mt->ip;
+		want[6] = 2; want[7] = 2;
+		want[8] = rows[i].mt->cport >> 8; want[9] = rows[i].mt->cport;
+		want[10] = 3; want[11] = 2;
+		want[12] = rows[i].mt->sport >> 8; want[13] = rows[i].mt->sport;
+		want[14] = 4; want[15] = 1; want[16] = rows[i].mt->tmout;
+		want[17] = 5; want[18] = 1; want[19] = rows[i].mt->delay;
+		want[20] = DHCP_PXE_DISCOVERY_CONTROL; want[21] = 1;
+		CU_ASSERT_FATAL(r.vendor_len >= sizeof(want));
+		if (memcmp(r.vendor, want, sizeof(want)) != 0)
+			fprintf(stderr, "\n  row '%s': 43 does not start with 1..5\n", rows[i].name);
+		CU_ASSERT_EQUAL(memcmp(r.vendor, want, sizeof(want)), 0);
+		/* The menu and the echoed boot item are still there. */
+		CU_ASSERT_EQUAL(find_subopt(r.vendor, r.vendor_len, DHCP_PXE_BOOT_MENU, &n) != NULL,
+				rows[i].menu && !rows[i].boot_item);
+		CU_ASSERT_EQUAL(r.has_boot_item, rows[i].boot_item);
+	}
+}
+
 static void
 test_build_bad_params(void)
 {
@@ -1033,6 +1110,7 @@ main(void)
 	    CU_add_test(s, "size limits", test_build_size_limits) == NULL ||
 	    CU_add_test(s, "long boot file", test_build_long_file) == NULL ||
 	    CU_add_test(s, "menu", test_build_menu) == NULL ||
+	    CU_add_test(s, "MTFTP sub-options", test_build_mtftp) == NULL ||
 	    CU_add_test(s, "bad params", test_build_bad_params) == NULL) {
 		CU_cleanup_registry();
 		return 1;
