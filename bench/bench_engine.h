@@ -38,6 +38,15 @@ struct bench_engine_stats {
 	uint64_t dropped_rx;		/* by --loss */
 	uint64_t dropped_tx;
 	uint64_t delay_overflow;
+	/* RFC 2090 (--multicast) */
+	uint32_t mc_groups;		/* group sockets opened */
+	uint32_t mc_sessions;		/* transfers that joined a group */
+	uint32_t mc_turns;		/* times a transfer was named master */
+	uint64_t mc_rx_packets;		/* datagrams on group sockets */
+	uint64_t mc_rx_bytes;		/* group DATA payload, once per group */
+	uint64_t mc_unicast_bytes;	/* DATA payload to group members alone */
+	uint64_t mc_file_bytes;		/* size of the file a member completed */
+	uint64_t mc_join_errors;	/* group sockets that could not be set up */
 };
 
 /*

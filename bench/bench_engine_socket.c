@@ -3,6 +3,12 @@
  * One thread, one epoll set, a fixed number of slots; each slot runs one
  * transfer at a time on its own socket and starts the next one when done.
  *
+ * RFC 2090 (--multicast): the sessions of one group share one socket bound
+ * to the group address and port (SO_REUSEADDR/SO_REUSEPORT, so a second
+ * tftpbench can listen too); each group datagram is handed to every
+ * session in the group, as the kernel would to one socket per receiver on
+ * separate hosts.
+ *
  * Timers are swept, not kept in a heap: every deadline is "now + RTO", so
  * the earliest deadline seen at the last sweep is a lower bound for all of
  * them, and a sweep costs O(slots) about once per RTO.
@@ -20,6 +26,7 @@
 
 #include "bench/bench_engine.h"
 #include "bench/bench_impair.h"
+#include "dataplane/proto/tftp_packet.h"
 
 #define ENGINE_RX_BUF 65536	/* largest UDP payload a blksize can ask */
 #define ENGINE_RX_BURST 32	/* datagrams read from one socket per wakeup */
@@ -27,12 +34,25 @@
 #define ENGINE_SOCK_BUF (2u << 20)	/* a 64 x 16 KiB window must fit */
 #define ENGINE_DELAY_BYTES (256u << 20)
 #define NS_PER_S 1000000000ull
+#define ENGINE_MC_GROUPS 16	/* group sockets open at once */
+#define ENGINE_MC_SOCK_BUF (16u << 20)	/* one socket takes the whole stream */
+#define ENGINE_EV_GROUP 0x80000000u	/* epoll data: a group, not a slot */
+#define ENGINE_DELAY_GROUP 0x80000000u	/* delayed packet came via the group */
+
+/* One group socket, shared by the sessions in that group. */
+struct engine_group {
+	uint32_t addr;		/* host order, 0 when free */
+	uint16_t port;
+	int fd;
+	uint32_t members;	/* sessions using it */
+};
 
 struct engine_slot {
 	struct bench_session s;	/* the transfer in this slot */
 	int fd;			/* its socket, -1 when idle */
 	uint32_t gen;		/* bumped per transfer: stale delayed packets die */
 	uint32_t id;		/* transfer number, index into results */
+	int32_t grp;		/* index in engine.groups, -1 none */
 	bool busy;
 };
 
@@ -51,6 +71,8 @@ struct engine {
 	struct bench_impair im;
 	struct bench_delay_queue dq;
 	struct bench_engine_stats st;
+	struct in_addr local;	/* our address toward the server: group joins */
+	struct engine_group groups[ENGINE_MC_GROUPS];
 	uint8_t rxbuf[ENGINE_RX_BUF];
 };
 
@@ -117,6 +139,31 @@ engine_record(struct engine *e, struct engine_slot *sl)
 	r->result = bench_strerror(s->err);
 	r->errmsg = strdup(s->errmsg);
 	e->st.wrong_tid += s->wrong_tid;
+	if (s->mc) {
+		e->st.mc_sessions++;
+		e->st.mc_turns += s->mc_turns;
+		e->st.mc_unicast_bytes += s->mc_unicast_bytes;
+		if (r->ok)
+			e->st.mc_file_bytes = s->bytes;
+	}
+}
+
+static void
+engine_leave_group(struct engine *e, struct engine_slot *sl)
+{
+	struct engine_group *g;
+
+	if (sl->grp < 0)
+		return;
+	g = &e->groups[sl->grp];
+	sl->grp = -1;
+	if (--g->members > 0)
+		return;
+	/* Closing drops the membership. */
+	epoll_ctl(e->ep, EPOLL_CTL_DEL, g->fd, NULL);
+	close(g->fd);
+	memset(g, 0, sizeof(*g));
+	g->fd = -1;
 }
 
 static void
@@ -126,8 +173,108 @@ engine_close_slot(struct engine *e, struct engine_slot *sl)
 		epoll_ctl(e->ep, EPOLL_CTL_DEL, sl->fd, NULL);
 		close(sl->fd);
 	}
+	engine_leave_group(e, sl);
+	bench_session_release(&sl->s);
 	sl->fd = -1;
 	sl->busy = false;
+}
+
+/* A socket on the group's address and port, member on our interface. */
+static int
+engine_open_group(struct engine *e, uint32_t addr, uint16_t port)
+{
+	struct sockaddr_in sa;
+	struct ip_mreq mr;
+	int fd, one = 1, sz = ENGINE_MC_SOCK_BUF;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(addr);	/* only this group's datagrams */
+	sa.sin_port = htons(port);
+	memset(&mr, 0, sizeof(mr));
+	mr.imr_multiaddr.s_addr = htonl(addr);
+	mr.imr_interface = e->local;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* The session's OACK named a group: share its socket, or open one. */
+static int
+engine_join_group(struct engine *e, uint32_t idx)
+{
+	struct engine_slot *sl = &e->slots[idx];
+	struct engine_group *g, *free_g = NULL;
+	struct epoll_event ev;
+	int i, fd;
+
+	for (i = 0; i < ENGINE_MC_GROUPS; i++) {
+		g = &e->groups[i];
+		if (g->addr == sl->s.mc_group && g->port == sl->s.mc_port && g->members)
+			break;
+		if (!g->members && !free_g)
+			free_g = g;
+	}
+	if (i == ENGINE_MC_GROUPS) {
+		if (!free_g)
+			return -ENOSPC;
+		fd = engine_open_group(e, sl->s.mc_group, sl->s.mc_port);
+		if (fd < 0)
+			return fd;
+		g = free_g;
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN;
+		ev.data.u32 = ENGINE_EV_GROUP | (uint32_t)(g - e->groups);
+		if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+		g->addr = sl->s.mc_group;
+		g->port = sl->s.mc_port;
+		g->fd = fd;
+		e->st.mc_groups++;
+	}
+	g->members++;
+	sl->grp = (int32_t)(g - e->groups);
+	return 0;
+}
+
+/*
+ * After an event: a session the OACK put in a group joins it first, so
+ * the DATA its ACK asks for finds the membership in place. Returns true
+ * when joining failed and the session's ERROR went out instead.
+ */
+static bool
+engine_check_join(struct engine *e, uint32_t idx, uint64_t now)
+{
+	struct engine_slot *sl = &e->slots[idx];
+	char msg[BENCH_ERRMSG_MAX];
+	int rc;
+
+	if (!sl->s.mc || sl->grp >= 0 || bench_session_finished(&sl->s))
+		return false;
+	rc = engine_join_group(e, idx);
+	if (rc == 0)
+		return false;
+	e->st.mc_join_errors++;
+	snprintf(msg, sizeof(msg), "joining the group: %s", strerror(-rc));
+	if (bench_session_abort(&sl->s, now, BENCH_ERR_SOCKET, msg))
+		engine_send(e, sl);
+	return true;
 }
 
 static int
@@ -167,6 +314,7 @@ engine_start(struct engine *e, uint32_t idx, uint64_t now)
 	sl->id = e->started++;
 	sl->gen++;
 	sl->busy = true;
+	sl->grp = -1;
 	e->active++;
 	bench_session_init(&sl->s, e->req);
 	fd = engine_open_socket();
@@ -217,7 +365,11 @@ engine_deliver(struct engine *e, uint32_t idx, uint64_t now, uint16_t src_port,
 	struct engine_slot *sl = &e->slots[idx];
 	uint64_t before = sl->s.bytes;
 
-	if (bench_session_on_packet(&sl->s, now, src_port, buf, len))
+	bool send = bench_session_on_packet(&sl->s, now, src_port, buf, len);
+
+	if (engine_check_join(e, idx, now))
+		send = false;	/* it failed and told the server */
+	if (send)
 		engine_send(e, sl);
 	e->rx_bytes += sl->s.bytes - before;
 	engine_note_deadline(e, &sl->s);
@@ -265,19 +417,108 @@ engine_read(struct engine *e, uint32_t idx, uint64_t now)
 	}
 }
 
+/* A group datagram for one member session. */
+static void
+engine_deliver_group(struct engine *e, uint32_t idx, uint64_t now, uint16_t src_port,
+		     const uint8_t *buf, size_t len)
+{
+	struct engine_slot *sl = &e->slots[idx];
+	uint64_t before = sl->s.bytes;
+
+	if (bench_session_on_group(&sl->s, now, src_port, buf, len))
+		engine_send(e, sl);
+	e->rx_bytes += sl->s.bytes - before;
+	engine_note_deadline(e, &sl->s);
+	engine_reap(e, idx, now);
+}
+
+/* Reads a group socket; each datagram goes to every session in the group,
+ * each losing it (--loss) or waiting (--delay-ms) on its own. */
+static void
+engine_read_group(struct engine *e, uint32_t gi, uint64_t now)
+{
+	struct engine_group *g = &e->groups[gi];
+	uint32_t i, k;
+
+	for (k = 0; k < ENGINE_RX_BURST && g->members; k++) {
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+		ssize_t n;
+
+		n = recvfrom(g->fd, e->rxbuf, sizeof(e->rxbuf), 0,
+			     (struct sockaddr *)&from, &flen);
+		if (n < 0)
+			break;
+		e->st.rx_packets++;
+		e->st.mc_rx_packets++;
+		if (from.sin_family != AF_INET ||
+		    from.sin_addr.s_addr != e->cfg->server_addr.s_addr) {
+			e->st.foreign++;
+			continue;
+		}
+		if (n >= 4 && e->rxbuf[0] == 0 && e->rxbuf[1] == TFTP_OP_DATA)
+			e->st.mc_rx_bytes += (uint64_t)n - 4;
+		for (i = 0; i < e->cfg->clients; i++) {
+			struct engine_slot *sl = &e->slots[i];
+
+			if (!sl->busy || sl->grp != (int32_t)gi)
+				continue;
+			if (bench_impair_drop_rx(&e->im))
+				continue;
+			if (e->im.delay_ns) {
+				bench_delay_push(&e->dq, now + e->im.delay_ns,
+						 i | ENGINE_DELAY_GROUP, sl->gen,
+						 from.sin_addr.s_addr, ntohs(from.sin_port),
+						 e->rxbuf, (size_t)n);
+				continue;
+			}
+			engine_deliver_group(e, i, now, ntohs(from.sin_port), e->rxbuf,
+					     (size_t)n);
+		}
+	}
+}
+
 static void
 engine_release_delayed(struct engine *e, uint64_t now)
 {
 	struct bench_delayed *d;
 
 	while ((d = bench_delay_peek_due(&e->dq, now)) != NULL) {
-		struct engine_slot *sl = &e->slots[d->session];
+		uint32_t idx = d->session & ~ENGINE_DELAY_GROUP;
+		struct engine_slot *sl = &e->slots[idx];
 
 		bench_delay_pop(&e->dq);
-		if (sl->busy && sl->gen == d->gen)
-			engine_deliver(e, d->session, now, d->src_port, d->data, d->len);
+		if (sl->busy && sl->gen == d->gen) {
+			if (d->session & ENGINE_DELAY_GROUP)
+				engine_deliver_group(e, idx, now, d->src_port, d->data,
+						     d->len);
+			else
+				engine_deliver(e, idx, now, d->src_port, d->data, d->len);
+		}
 		bench_delay_free(d);
 	}
+}
+
+/* Our address toward the server: the interface group joins use. */
+static struct in_addr
+engine_local_addr(const struct bench_config *cfg)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	struct in_addr any = { INADDR_ANY };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return any;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr = cfg->server_addr;
+	sa.sin_port = htons(69);	/* connect() on UDP sends nothing */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+		sa.sin_addr = any;
+	close(fd);
+	return sa.sin_addr;
 }
 
 static void
@@ -358,8 +599,14 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 			  cfg->loss_tx, cfg->delay_ms);
 	bench_delay_init(&e->dq, ENGINE_DELAY_BYTES);
 	e->next_sweep = UINT64_MAX;
-	for (i = 0; i < cfg->clients; i++)
+	for (i = 0; i < cfg->clients; i++) {
 		e->slots[i].fd = -1;
+		e->slots[i].grp = -1;
+	}
+	for (i = 0; i < ENGINE_MC_GROUPS; i++)
+		e->groups[i].fd = -1;
+	if (req->multicast)
+		e->local = engine_local_addr(cfg);
 
 	t0 = now = engine_now();
 	end = t0 + (uint64_t)(cfg->duration_limit_s * 1e9);
@@ -382,8 +629,14 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 			until = e->dq.head->due_ns;
 		n = epoll_wait(e->ep, evs, ENGINE_EVENTS, engine_wait_ms(now, until));
 		now = engine_now();
-		for (k = 0; k < n; k++)
-			engine_read(e, evs[k].data.u32, now);
+		for (k = 0; k < n; k++) {
+			uint32_t d = evs[k].data.u32;
+
+			if (d & ENGINE_EV_GROUP)
+				engine_read_group(e, d & ~ENGINE_EV_GROUP, now);
+			else
+				engine_read(e, d, now);
+		}
 		engine_release_delayed(e, now);
 		if (now >= e->next_sweep)
 			engine_sweep(e, now);

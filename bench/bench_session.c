@@ -47,6 +47,12 @@ bench_session_init(struct bench_session *s, const struct bench_request *req)
 	s->next = 1;
 }
 
+void
+bench_session_release(struct bench_session *s)
+{
+	bench_mc_rx_free(&s->mc_rx);
+}
+
 static void
 session_set_state(struct bench_session *s, enum bench_state st)
 {
@@ -143,6 +149,8 @@ bench_session_start(struct bench_session *s, uint64_t now_ns)
 		o.present |= TFTP_OPT_MSFTWINDOW;
 		o.msftwindow = TFTP_MSFT_WINDOW_ASK;
 	}
+	if (r->multicast)
+		o.present |= TFTP_OPT_MULTICAST;
 	s->start_ns = now_ns;
 	s->tx_len = tftp_build_rrq(s->tx, sizeof(s->tx), r->filename, "octet", &o);
 	if (s->tx_len == 0) {
@@ -154,14 +162,21 @@ bench_session_start(struct bench_session *s, uint64_t now_ns)
 	return true;
 }
 
+static bool session_mc_join(struct bench_session *s, uint64_t now_ns,
+			    const uint8_t *buf, size_t len);
+static bool session_mc_on_oack(struct bench_session *s, uint64_t now_ns,
+			       const uint8_t *buf, size_t len);
+
 /* Checks what the OACK granted against what we asked (RFC 2347). */
 static bool
 session_on_oack(struct bench_session *s, uint64_t now_ns,
-		const struct tftp_options *g)
+		const struct tftp_options *g, const uint8_t *buf, size_t len)
 {
 	const struct bench_request *r = s->req;
 	char msg[BENCH_ERRMSG_MAX];
 
+	if (s->mc)	/* a group names its next master with an OACK */
+		return session_mc_on_oack(s, now_ns, buf, len);
 	if (s->state != BENCH_ST_WAIT_FIRST) {
 		/* Our ACK 0 was lost and the server resent its OACK. */
 		if (s->oack_seen && s->next == 1) {
@@ -177,7 +192,8 @@ session_on_oack(struct bench_session *s, uint64_t now_ns,
 	     (!r->windowsize || g->windowsize < 1 || g->windowsize > r->windowsize)) ||
 	    ((g->present & TFTP_OPT_TIMEOUT) && !r->timeout_s) ||
 	    ((g->present & TFTP_OPT_TSIZE) && !r->tsize) ||
-	    ((g->present & TFTP_OPT_MSFTWINDOW) && !r->msftwindow)) {
+	    ((g->present & TFTP_OPT_MSFTWINDOW) && !r->msftwindow) ||
+	    ((g->present & TFTP_OPT_MULTICAST) && !r->multicast)) {
 		snprintf(msg, sizeof(msg),
 			 "OACK grants an option not asked or out of range (0x%x)",
 			 g->present);
@@ -209,6 +225,9 @@ session_on_oack(struct bench_session *s, uint64_t now_ns,
 		s->window_clean = true;
 	}
 	session_set_state(s, BENCH_ST_RECEIVING);
+	/* Without "multicast" in the OACK the server serves us alone. */
+	if (g->present & TFTP_OPT_MULTICAST)
+		return session_mc_join(s, now_ns, buf, len);
 	return session_ack(s, now_ns);	/* ACK 0 */
 }
 
@@ -300,6 +319,248 @@ session_on_data(struct bench_session *s, uint64_t now_ns, uint16_t block,
 	return true;
 }
 
+/* ---- RFC 2090: one receiver of a group ---- */
+
+/* The master ACKs its prefix: "I have 1..a, a+1 is missing". */
+static bool
+session_mc_ack(struct bench_session *s, uint64_t now_ns)
+{
+	s->tx_len = tftp_build_ack(s->tx, sizeof(s->tx),
+				   (uint16_t)(s->mc_rx.prefix % BENCH_MC_WIRE_PERIOD));
+	session_arm(s, now_ns);
+	return s->tx_len > 0;
+}
+
+/* Holding every block: the size checks, then done. */
+static void
+session_mc_finish(struct bench_session *s, uint64_t now_ns)
+{
+	const struct bench_request *r = s->req;
+	char msg[BENCH_ERRMSG_MAX];
+
+	if (r->ref && s->bytes != r->ref_len) {
+		snprintf(msg, sizeof(msg), "got %llu bytes, reference has %llu",
+			 (unsigned long long)s->bytes, (unsigned long long)r->ref_len);
+		session_end(s, now_ns, BENCH_ERR_SIZE, msg);
+	} else if (s->has_tsize && s->bytes != s->tsize) {
+		snprintf(msg, sizeof(msg), "got %llu bytes, tsize said %llu",
+			 (unsigned long long)s->bytes, (unsigned long long)s->tsize);
+		session_end(s, now_ns, BENCH_ERR_SIZE, msg);
+	} else {
+		session_end(s, now_ns, BENCH_OK, NULL);
+	}
+}
+
+/*
+ * What a receiver sends after a change: nothing as a listener; as master
+ * its prefix, and with the last block ACKed it leaves the group (pxeline
+ * and atftp end a receiver only then, so a complete listener waits for
+ * its turn as master).
+ */
+static bool
+session_mc_answer(struct bench_session *s, uint64_t now_ns)
+{
+	if (!s->mc_master) {
+		session_arm(s, now_ns);
+		return false;
+	}
+	if (!session_mc_ack(s, now_ns))
+		return false;
+	if (bench_mc_rx_complete(&s->mc_rx))
+		session_mc_finish(s, now_ns);
+	return true;
+}
+
+static bool
+session_mc_set_master(struct bench_session *s, uint64_t now_ns,
+		      const struct bench_mc_oack *o)
+{
+	if (o->master && !s->mc_master)
+		s->mc_turns++;
+	s->mc_master = o->master;
+	s->timeouts_row = 0;
+	if (!s->mc_master) {
+		session_arm(s, now_ns);
+		return false;
+	}
+	return session_mc_answer(s, now_ns);	/* a fresh master always ACKs */
+}
+
+/* The first OACK named a group: join it. */
+static bool
+session_mc_join(struct bench_session *s, uint64_t now_ns, const uint8_t *buf,
+		size_t len)
+{
+	const struct bench_request *r = s->req;
+	struct bench_mc_oack o;
+	enum bench_mc_err e;
+	char msg[BENCH_ERRMSG_MAX];
+
+	e = bench_mc_parse_oack(buf, len, &o);
+	if (e == BENCH_MC_OK && (!o.group || !o.port))
+		e = BENCH_MC_ERR_SYNTAX;	/* the first OACK must name the group */
+	if (e != BENCH_MC_OK) {
+		snprintf(msg, sizeof(msg), "OACK multicast: %s", bench_mc_strerror(e));
+		return session_fail_tell(s, now_ns, BENCH_ERR_OACK, TFTP_EOPTNEG, msg);
+	}
+	s->mc_size = r->ref ? r->ref_len : s->has_tsize ? s->tsize : 0;
+	e = bench_mc_rx_init(&s->mc_rx, r->ref || s->has_tsize ?
+			     bench_mc_last_block(s->mc_size, s->blksize) : 0);
+	if (e != BENCH_MC_OK) {
+		snprintf(msg, sizeof(msg), "multicast: %s", bench_mc_strerror(e));
+		return session_fail_tell(s, now_ns, BENCH_ERR_SOCKET, TFTP_EUNDEF, msg);
+	}
+	s->mc = true;
+	s->mc_group = o.group;
+	s->mc_port = o.port;
+	return session_mc_set_master(s, now_ns, &o);
+}
+
+/* A later OACK: a new master named (or our own OACK again). */
+static bool
+session_mc_on_oack(struct bench_session *s, uint64_t now_ns, const uint8_t *buf,
+		   size_t len)
+{
+	struct bench_mc_oack o;
+	enum bench_mc_err e;
+	char msg[BENCH_ERRMSG_MAX];
+
+	e = bench_mc_parse_oack(buf, len, &o);
+	if (e == BENCH_MC_OK && o.group && (o.group != s->mc_group || o.port != s->mc_port))
+		e = BENCH_MC_ERR_ADDR;	/* moving a receiver is not in RFC 2090 */
+	if (e != BENCH_MC_OK) {
+		snprintf(msg, sizeof(msg), "later OACK multicast: %s", bench_mc_strerror(e));
+		return session_fail_tell(s, now_ns, BENCH_ERR_OACK, TFTP_EOPTNEG, msg);
+	}
+	return session_mc_set_master(s, now_ns, &o);
+}
+
+/* Block n of len bytes must fit the file: full, or the short last one.
+ * false when it does not (failed, the ERROR in tx). */
+static bool
+session_mc_check(struct bench_session *s, uint64_t now_ns, uint64_t n,
+		 const uint8_t *data, size_t len)
+{
+	const struct bench_request *r = s->req;
+	struct bench_mc_rx *rx = &s->mc_rx;
+	uint64_t off = (n - 1) * s->blksize;
+	char msg[BENCH_ERRMSG_MAX];
+	enum bench_mc_err e;
+
+	/* With the size known (reference, tsize) each length is exact. */
+	if (len > s->blksize || (len < s->blksize && rx->last && n != rx->last) ||
+	    (len == s->blksize && rx->last && n == rx->last) ||
+	    ((r->ref || s->has_tsize) && off + len > s->mc_size) ||
+	    ((r->ref || s->has_tsize) && n == rx->last && off + len != s->mc_size)) {
+		snprintf(msg, sizeof(msg), "block %llu has %zu bytes (blksize %u, last %llu)",
+			 (unsigned long long)n, len, s->blksize,
+			 (unsigned long long)rx->last);
+		(void)session_fail_tell(s, now_ns, r->ref ? BENCH_ERR_SIZE : BENCH_ERR_PROTO,
+					TFTP_EUNDEF, msg);
+		return false;
+	}
+	if (len < s->blksize && !rx->last) {
+		e = bench_mc_rx_set_last(rx, n);
+		if (e != BENCH_MC_OK) {
+			snprintf(msg, sizeof(msg), "short block %llu: %s",
+				 (unsigned long long)n, bench_mc_strerror(e));
+			(void)session_fail_tell(s, now_ns, BENCH_ERR_PROTO, TFTP_EUNDEF, msg);
+			return false;
+		}
+	}
+	if (r->ref && len && memcmp(r->ref + off, data, len) != 0) {
+		size_t i = 0;
+
+		while (r->ref[off + i] == data[i])
+			i++;
+		snprintf(msg, sizeof(msg), "mismatch at byte %llu (block %llu)",
+			 (unsigned long long)(off + i), (unsigned long long)n);
+		(void)session_fail_tell(s, now_ns, BENCH_ERR_VERIFY, TFTP_EUNDEF, msg);
+		return false;
+	}
+	return true;
+}
+
+static bool
+session_mc_on_data(struct bench_session *s, uint64_t now_ns, uint16_t block,
+		   const uint8_t *data, size_t len)
+{
+	struct bench_mc_rx *rx = &s->mc_rx;
+	uint64_t prefix = rx->prefix, n;
+	char msg[BENCH_ERRMSG_MAX];
+	enum bench_mc_err e;
+	bool fresh;
+
+	s->timeouts_row = 0;	/* the group is alive */
+	if (!bench_mc_rx_abs(rx, block, &n)) {
+		snprintf(msg, sizeof(msg), "block %u beyond the last (%llu)", block,
+			 (unsigned long long)rx->last);
+		return session_fail_tell(s, now_ns, BENCH_ERR_PROTO, TFTP_EUNDEF, msg);
+	}
+	if (bench_mc_rx_has(rx, n)) {
+		s->dup_blocks++;
+		rx->recent = n;
+		session_arm(s, now_ns);
+		return false;
+	}
+	if (!session_mc_check(s, now_ns, n, data, len))
+		return s->tx_len > 0;	/* failed: the ERROR is in tx */
+	if (n > prefix + 1 && !bench_mc_rx_has(rx, n - 1))
+		s->gaps++;	/* a run that starts after a hole */
+	e = bench_mc_rx_add(rx, n, &fresh);
+	if (e != BENCH_MC_OK) {
+		snprintf(msg, sizeof(msg), "block %llu: %s", (unsigned long long)n,
+			 bench_mc_strerror(e));
+		return session_fail_tell(s, now_ns, BENCH_ERR_PROTO, TFTP_EUNDEF, msg);
+	}
+	s->bytes += len;
+	/* A master ACKs only a new prefix: pxeline takes a repeated ACK as
+	 * nothing new (the Sorcerer's Apprentice), its timer resends. */
+	if (rx->prefix == prefix) {
+		session_arm(s, now_ns);
+		return false;
+	}
+	return session_mc_answer(s, now_ns);
+}
+
+static bool
+session_mc_on_timeout(struct bench_session *s, uint64_t now_ns)
+{
+	uint32_t limit = s->mc_master ? BENCH_MAX_TIMEOUTS : BENCH_MC_LISTEN_TIMEOUTS;
+
+	if (++s->timeouts_row >= limit) {
+		session_end(s, now_ns, BENCH_ERR_TIMEOUT, s->mc_master ?
+			    "multicast master: no answer after retries" :
+			    "multicast listener: no group traffic");
+		return false;
+	}
+	if (!s->mc_master) {
+		session_arm(s, now_ns);
+		return false;
+	}
+	s->retransmits++;
+	return session_mc_ack(s, now_ns);
+}
+
+bool
+bench_session_on_group(struct bench_session *s, uint64_t now_ns, uint16_t src_port,
+		       const uint8_t *buf, size_t len)
+{
+	struct tftp_packet p;
+
+	if (!s->mc || s->state != BENCH_ST_RECEIVING)
+		return false;
+	if (src_port != s->peer_port) {
+		s->wrong_tid++;
+		return false;
+	}
+	/* Only DATA belongs on a group; anything else there is someone's noise. */
+	if (tftp_parse(buf, len, &p) != TFTP_OK || p.opcode != TFTP_OP_DATA)
+		return false;
+	s->mc_group_bytes += p.u.data.len;
+	return session_mc_on_data(s, now_ns, p.u.data.block, p.u.data.data, p.u.data.len);
+}
+
 bool
 bench_session_on_packet(struct bench_session *s, uint64_t now_ns,
 			uint16_t src_port, const uint8_t *buf, size_t len)
@@ -333,7 +594,12 @@ bench_session_on_packet(struct bench_session *s, uint64_t now_ns,
 	if (!s->peer_port)
 		s->peer_port = src_port;
 	if (p.opcode == TFTP_OP_OACK)
-		return session_on_oack(s, now_ns, &p.u.req.opts);
+		return session_on_oack(s, now_ns, &p.u.req.opts, buf, len);
+	if (s->mc) {
+		s->mc_unicast_bytes += p.u.data.len;
+		return session_mc_on_data(s, now_ns, p.u.data.block, p.u.data.data,
+					  p.u.data.len);
+	}
 	return session_on_data(s, now_ns, p.u.data.block, p.u.data.data,
 			       p.u.data.len);
 }
@@ -344,10 +610,12 @@ bench_session_on_timeout(struct bench_session *s, uint64_t now_ns)
 	if (s->state != BENCH_ST_WAIT_FIRST && s->state != BENCH_ST_RECEIVING)
 		return false;
 	s->timeouts++;
-	if (++s->timeouts_row >= BENCH_MAX_TIMEOUTS) {
+	if (!s->mc && ++s->timeouts_row >= BENCH_MAX_TIMEOUTS) {
 		session_end(s, now_ns, BENCH_ERR_TIMEOUT, "no answer after retries");
 		return false;
 	}
+	if (s->mc)
+		return session_mc_on_timeout(s, now_ns);
 	s->retransmits++;
 	if (s->state == BENCH_ST_WAIT_FIRST) {
 		session_arm(s, now_ns);	/* the RRQ is still in tx */

@@ -15,11 +15,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bench/bench_mcast.h"
+
 #define BENCH_TX_MAX 768	/* RRQ with a 255-byte name and all options */
 #define BENCH_MAX_TIMEOUTS 5	/* consecutive timeouts before giving up */
 #define BENCH_MSFT_WINDOW_MAX 64 /* the adaptive window's ceiling */
 #define BENCH_MSFT_WINDOW_START 4
 #define BENCH_ERRMSG_MAX 128
+/* A multicast listener sends nothing: it gives up only after this many
+ * RTOs without any group traffic (pxeline replaces a silent master after
+ * 3 of its own, atftp's listeners wait 5 x 5 s). */
+#define BENCH_MC_LISTEN_TIMEOUTS 25
 
 /* Why a transfer ended (or that it has not). */
 enum bench_err {
@@ -55,6 +61,7 @@ struct bench_request {
 	uint32_t timeout_s;	/* 0: do not send timeout */
 	bool tsize;		/* send tsize=0 */
 	bool msftwindow;	/* send msftwindow=31416 */
+	bool multicast;		/* send multicast="" (RFC 2090) */
 	uint64_t rto_ns;	/* client retransmission timeout */
 	const uint8_t *ref;	/* --verify reference, or NULL */
 	uint64_t ref_len;
@@ -92,12 +99,26 @@ struct bench_session {
 	uint32_t gaps;		/* out-of-order arrivals that caused a gap ACK */
 	uint32_t wrong_tid;	/* packets from another port, ignored */
 
+	/* RFC 2090: set when the OACK named a group */
+	bool mc;		/* in a group: blocks come out of order */
+	bool mc_master;		/* mc=1: we ACK our prefix */
+	uint32_t mc_group;	/* group address, host order */
+	uint16_t mc_port;	/* group port */
+	struct bench_mc_rx mc_rx;	/* blocks held; bench_session_release() */
+	uint64_t mc_size;	/* file size when known (tsize, reference) */
+	uint32_t mc_turns;	/* times we were named master */
+	uint64_t mc_group_bytes;	/* DATA payload via the group, dups included */
+	uint64_t mc_unicast_bytes;	/* DATA payload sent to us alone */
+
 	uint8_t tx[BENCH_TX_MAX];	/* last packet sent, for retransmission */
 	size_t tx_len;
 };
 
 /* Prepares a session; nothing is sent until bench_session_start(). */
 void bench_session_init(struct bench_session *s, const struct bench_request *req);
+
+/* Frees what a multicast transfer allocated; the session is spent. */
+void bench_session_release(struct bench_session *s);
 
 /* Builds the RRQ into s->tx; returns true when it must be sent. */
 bool bench_session_start(struct bench_session *s, uint64_t now_ns);
@@ -109,6 +130,14 @@ bool bench_session_start(struct bench_session *s, uint64_t now_ns);
  */
 bool bench_session_on_packet(struct bench_session *s, uint64_t now_ns,
 			     uint16_t src_port, const uint8_t *buf, size_t len);
+
+/*
+ * A datagram from the server's address arrived on the group socket of
+ * this session's group (s->mc). Same contract as bench_session_on_packet();
+ * only DATA counts there.
+ */
+bool bench_session_on_group(struct bench_session *s, uint64_t now_ns,
+			    uint16_t src_port, const uint8_t *buf, size_t len);
 
 /* The deadline passed: returns true when s->tx must be sent again. */
 bool bench_session_on_timeout(struct bench_session *s, uint64_t now_ns);
