@@ -17,6 +17,8 @@
 #include "control/hostdb.h"
 #include "control/log.h"
 #include "dataplane/proto/dhcp.h"
+#include "dataplane/proto/mtftp.h"
+#include "dataplane/proto/path.h"
 
 /* The trace of one request: every line starts "dhcp MAC". */
 struct trace_ctx {
@@ -238,6 +240,30 @@ answer_name(const struct boot_decision *d)
 	return "boot";
 }
 
+/*
+ * PXE MTFTP parameters for the boot file when its profile streams it: the
+ * group address is the one the worker picks for the same canonical path.
+ */
+static bool
+mtftp_params(const struct pxeline_config *cfg, const struct boot_decision *d,
+	     struct dhcp_mtftp *ret_mt)
+{
+	const struct cfg_multicast *mc = &cfg->multicast;
+	char path[256];
+
+	if (!d->profile || !d->profile->mtftp || !mc->enabled || !mc->mtftp ||
+	    d->file == d->profile->abort)
+		return false;
+	if (path_canonicalize(d->file, strlen(d->file), path, sizeof(path)) != PATH_OK)
+		return false;
+	ret_mt->ip = mtftp_group_ip(path, mc->mtftp_group_base, mc->mtftp_group_prefix);
+	ret_mt->cport = mc->mtftp_client_port;
+	ret_mt->sport = mc->mtftp_port;
+	ret_mt->tmout = (uint8_t)mc->mtftp_timeout;
+	ret_mt->delay = (uint8_t)mc->mtftp_delay;
+	return true;
+}
+
 bool
 dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	uint64_t now_ns, struct dhcp_ring_reply *ret_reply)
@@ -245,6 +271,7 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	struct trace_ctx t = { .hd = hd };
 	struct hostdb_host mac_h, uuid_h;
 	struct dhcp_reply_params p;
+	struct dhcp_mtftp mt;
 	struct boot_lookup found = { NULL, NULL };
 	struct boot_decision d;
 	struct boot_request br;
@@ -359,6 +386,8 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	p.msg_type = type;
 	p.server_addr = our_ip;
 	p.boot_file = d.file;
+	if (mtftp_params(hd->cfg, &d, &mt))
+		p.mtftp = &mt;
 	de = dhcp_build_proxy_reply(ret_reply->payload, sizeof(ret_reply->payload), &p, &len);
 	if (de != DHCP_OK) {
 		hd->stats.build_errors++;
@@ -368,9 +397,9 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	}
 	ret_reply->len = (uint16_t)len;
 	hd->stats.replies++;
-	trace(&t, "%s -> %s file=%s next-server=%s to %s:%u from port %u", d.reason,
+	trace(&t, "%s -> %s file=%s next-server=%s to %s:%u from port %u%s", d.reason,
 	      msg_type_name(type), d.file, ip_str(our_ip, ip), ip_str(ret_reply->dst_ip, dst),
-	      ret_reply->dst_port, ret_reply->src_port);
+	      ret_reply->dst_port, ret_reply->src_port, p.mtftp ? " (+MTFTP)" : "");
 	return true;
 }
 

@@ -81,6 +81,11 @@
 	X(mcast_data_packets)	/* DATA to group addresses */		\
 	X(mcast_bytes_sent)	/* their payload: one copy per stream */ \
 	X(mcast_bytes_delivered) /* file size x receivers completed */	\
+	X(mtftp_requests)	/* RRQs to the PXE MTFTP port */	\
+	X(mtftp_started)	/* transfers opened for a requester */	\
+	X(mtftp_listening)	/* RRQ for a file already streaming: unanswered */ \
+	X(mtftp_clash)		/* its group address busy with another file */ \
+	X(mtftp_unicast_firsts)	/* block 1 also sent to the requester */ \
 	X(log_dropped)		/* log ring full */
 
 struct worker_stats {

@@ -5,6 +5,8 @@
 #include <rte_malloc.h>
 
 #include "control/log.h"
+#include "dataplane/proto/mtftp.h"
+#include "dataplane/proto/path.h"
 #include "dataplane/proto/tftp_mcast.h"
 #include "dataplane/tftp_mcast_glue.h"
 #include "dataplane/tx.h"
@@ -39,6 +41,8 @@ struct mc_group {
 	uint8_t state;			/* enum mc_state, set by mc_set_state */
 	uint8_t port_idx;		/* interface of the group */
 	uint16_t server_port;		/* our TID: source of OACKs and DATA */
+	uint16_t dst_port;		/* where DATA goes: multicast.port or MTFTP-CPORT */
+	bool mtftp;			/* a PXE MTFTP transfer: no OACK, block 1 unicast too */
 	uint32_t group_ip;
 	uint8_t group_mac[6];
 	uint32_t blksize;		/* the group's, from its first receiver */
@@ -234,8 +238,8 @@ mc_log_end(struct worker *w, const struct mc_group *m, const struct tftp_mcast_r
 	snprintf(ev.file, sizeof(ev.file), "%.*s", (int)sizeof(ev.file) - 1, m->path);
 	/* What the stream saved so far: group bytes vs one copy per receiver. */
 	snprintf(ev.detail, sizeof(ev.detail),
-		 "multicast %u.%u.%u.%u: %s; master %u times, group sent %.2f copies",
-		 m->group_ip >> 24, (m->group_ip >> 16) & 0xff, (m->group_ip >> 8) & 0xff,
+		 "%s %u.%u.%u.%u: %s; master %u times, group sent %.2f copies",
+		 m->mtftp ? "mtftp" : "multicast", m->group_ip >> 24, (m->group_ip >> 16) & 0xff, (m->group_ip >> 8) & 0xff,
 		 m->group_ip & 0xff, tftp_mcast_strend(why), r->turns,
 		 m->g.size ? (double)m->g.bytes_sent / (double)m->g.size : 0.0);
 	worker_log(w, &ev);
@@ -272,7 +276,7 @@ mc_apply(struct worker *w, struct mc_group *m, const struct tftp_mcast_plan *p)
 		}
 		mc_log_end(w, m, r, p->why);
 	}
-	if (p->oack_to >= 0) {
+	if (p->oack_to >= 0 && !m->mtftp) {
 		if (p->ended)
 			w->stats.mcast_handovers++;
 		mc_send_oack(w, m, p->oack_to);
@@ -347,6 +351,18 @@ mc_send_block(struct worker *w, struct mc_group *m, uint64_t n)
 			pc[np++].len = len - in_first;
 		}
 	}
+	/* PXE MTFTP: the requester learns it is the one to ACK from a block 1
+	 * of its own (atftp --mget listens when block 1 comes by multicast).
+	 * Unicast first: atftp reads its unicast socket first. */
+	if (m->mtftp && n == 1 && m->g.master >= 0) {
+		const struct tftp_mcast_rcv *r = &m->rcv[m->g.master];
+
+		mc_udp_to(w, m, r->ip, r->port, r->mac, &t);
+		if (mc_send(w, m->port_idx, &t, pc, np) > 0) {
+			w->stats.mtftp_unicast_firsts++;
+			w->stats.mcast_bytes_sent += len;
+		}
+	}
 	memset(&t, 0, sizeof(t));
 	memcpy(t.src_mac, l->mac, 6);
 	memcpy(t.dst_mac, m->group_mac, 6);
@@ -354,7 +370,7 @@ mc_send_block(struct worker *w, struct mc_group *m, uint64_t n)
 	t.src_ip = l->ip;
 	t.dst_ip = m->group_ip;
 	t.src_port = m->server_port;
-	t.dst_port = w->cfg->multicast.port;
+	t.dst_port = m->dst_port;
 	t.ttl = (uint8_t)w->cfg->multicast.ttl;
 	ret = mc_send(w, m->port_idx, &t, pc, np);
 	if (next) {
@@ -477,7 +493,8 @@ mc_join(struct worker *w, struct mc_group *m, uint32_t ip, uint16_t port, const 
 		m->rcv_req[slot] = *req;
 		w->stats.mcast_joined++;
 	}
-	mc_send_oack(w, m, slot);
+	if (!m->mtftp)
+		mc_send_oack(w, m, slot);
 	return j;
 }
 
@@ -503,6 +520,15 @@ mc_on_opened(struct worker *w, struct mc_group *m, struct cache_file *f)
 	if (m->g.n_rcv == 0) {
 		mc_close(w, m, -1, NULL);
 		return;
+	}
+	if (m->mtftp) {
+		struct tftp_mcast_plan p;
+
+		/* No OACK in MTFTP: the RRQ stands for the master's ACK 0. */
+		if (tftp_mcast_on_ack(&m->g, m->g.master, 0, &p) == TFTP_MCEV_ACT) {
+			mc_apply(w, m, &p);
+			return;
+		}
 	}
 	mc_arm(w, m, m->rto_ms);
 }
@@ -530,7 +556,7 @@ tftp_mcast_on_request(struct worker *w, int port_idx, const struct frame_info *f
 		if (g->state == MC_FREE) {
 			if (!free_m)
 				free_m = g;
-		} else if (g->port_idx == port_idx && strcmp(g->path, path) == 0) {
+		} else if (!g->mtftp && g->port_idx == port_idx && strcmp(g->path, path) == 0) {
 			m = g;
 			break;
 		}
@@ -557,6 +583,8 @@ tftp_mcast_on_request(struct worker *w, int port_idx, const struct frame_info *f
 	m = free_m;
 	m->gen = (m->gen + 1) & 0x7fffffffu;
 	m->port_idx = port_idx;
+	m->mtftp = false;
+	m->dst_port = mc->port;
 	m->server_port = TFTP_MCAST_TID_BASE + w->id * TFTP_MCAST_MAX_GROUPS + m->slot;
 	/* Workers take turns through the range, so they never share a group. */
 	span = mc->group_prefix >= 32 ? 1 : 1u << (32 - mc->group_prefix);
@@ -594,6 +622,148 @@ tftp_mcast_on_request(struct worker *w, int port_idx, const struct frame_info *f
 unicast:
 	w->stats.mcast_declined++;
 	return false;
+}
+
+/* An ERROR to an MTFTP requester, from the MTFTP port (as 69 answers RRQs). */
+static void
+mt_refuse(struct worker *w, int port_idx, const struct frame_info *fi, uint16_t code,
+	  const char *msg)
+{
+	const struct frame_local *l = &w->ports[port_idx].local;
+	struct frame_udp_tx t;
+	uint8_t buf[160];
+	struct tx_piece pc = { buf, tftp_build_error(buf, sizeof(buf), code, msg), NULL };
+
+	memset(&t, 0, sizeof(t));
+	memcpy(t.src_mac, l->mac, 6);
+	memcpy(t.dst_mac, fi->src_mac, 6);
+	t.vlan = l->vlan;
+	t.src_ip = l->ip;
+	t.dst_ip = fi->src_ip;
+	t.src_port = fi->dst_port;
+	t.dst_port = fi->src_port;
+	t.ttl = 64;
+	if (pc.len && mc_send(w, port_idx, &t, &pc, 1) > 0)
+		w->stats.tftp_errors_sent++;
+}
+
+/* A repeated RRQ from the requester itself: block 1 again if it has nothing. */
+static bool
+mt_repeat(struct worker *w, struct mc_group *m, const struct frame_info *fi)
+{
+	uint32_t i;
+
+	if (m->state == MC_OPENING) {
+		for (i = 0; i < m->n_pending; i++)
+			if (m->pending[i].ip == fi->src_ip && m->pending[i].port == fi->src_port)
+				return true;
+		return false;
+	}
+	if (m->g.master < 0 || m->rcv[m->g.master].ip != fi->src_ip ||
+	    m->rcv[m->g.master].port != fi->src_port)
+		return false;
+	if (m->rcv[m->g.master].acked == 0 && !m->pending_block) {
+		m->pending_block = 1;
+		mc_pump(w, m);
+	}
+	return true;
+}
+
+void
+tftp_mcast_on_mtftp_request(struct worker *w, int port_idx, const struct frame_info *fi)
+{
+	const struct cfg_multicast *mc = &w->cfg->multicast;
+	struct mtftp_running run[TFTP_MCAST_MAX_GROUPS];
+	struct tftp_mcast_table *t;
+	struct mc_group *m = NULL;
+	char path[TFTP_NAME_MAX + 1];
+	struct tftp_packet pkt;
+	enum mtftp_verdict v;
+	uint32_t i, ip;
+	size_t n = 0;
+	enum path_err pe;
+
+	if (fi->ip_broadcast || fi->ip_multicast)
+		return;
+	if (tftp_parse(fi->payload, fi->payload_len, &pkt) != TFTP_OK ||
+	    pkt.opcode != TFTP_OP_RRQ) {
+		w->stats.tftp_bad_request++;
+		return;		/* MTFTP reads only: anything else is silence */
+	}
+	w->stats.mtftp_requests++;
+	if (pkt.u.req.mode != TFTP_MODE_OCTET) {
+		mt_refuse(w, port_idx, fi, TFTP_EBADOP, "MTFTP is octet mode only");
+		return;
+	}
+	pe = path_canonicalize(pkt.u.req.filename, pkt.u.req.filename_len, path, sizeof(path));
+	if (pe != PATH_OK) {
+		w->stats.tftp_path_refused++;
+		mt_refuse(w, port_idx, fi, TFTP_EACCESS, path_strerror(pe));
+		return;
+	}
+	t = mc_table(w);
+	if (!t) {
+		mt_refuse(w, port_idx, fi, TFTP_EUNDEF, "server busy: retry later");
+		return;
+	}
+	ip = mtftp_group_ip(path, mc->mtftp_group_base, mc->mtftp_group_prefix);
+	for (i = 0; i < TFTP_MCAST_MAX_GROUPS; i++) {
+		struct mc_group *g = &t->grp[i];
+
+		if (g->state == MC_FREE) {
+			if (!m)
+				m = g;
+			continue;
+		}
+		if (!g->mtftp || g->port_idx != port_idx)
+			continue;
+		if (strcmp(g->path, path) == 0 && mt_repeat(w, g, fi))
+			return;
+		run[n].path = g->path;
+		run[n++].group_ip = g->group_ip;
+	}
+	v = mtftp_decide(run, n, path, ip);
+	if (v == MTFTP_V_STREAMING) {
+		/* It hears the stream and listens; a second one would double it. */
+		w->stats.mtftp_listening++;
+		return;
+	}
+	if (v == MTFTP_V_CLASH) {
+		w->stats.mtftp_clash++;
+		return;		/* its RRQ timer asks again */
+	}
+	if (!m) {
+		mt_refuse(w, port_idx, fi, TFTP_EUNDEF, "server busy: too many MTFTP transfers");
+		return;
+	}
+	m->gen = (m->gen + 1) & 0x7fffffffu;
+	m->port_idx = port_idx;
+	m->mtftp = true;
+	m->dst_port = mc->mtftp_client_port;
+	m->server_port = TFTP_MCAST_TID_BASE + w->id * TFTP_MCAST_MAX_GROUPS + m->slot;
+	m->group_ip = ip;
+	frame_multicast_mac(m->group_ip, m->group_mac);
+	m->blksize = MTFTP_BLKSIZE;	/* no options: RFC 1350 blocks */
+	m->rto_ms = w->cfg->tftp.timeout_ms < MC_RTO_MAX_MS ? w->cfg->tftp.timeout_ms :
+		    MC_RTO_MAX_MS;
+	m->start_ms = w->now_ms;
+	m->pending_block = 0;
+	m->n_pending = 1;
+	m->pending[0].ip = fi->src_ip;
+	m->pending[0].port = fi->src_port;
+	memcpy(m->pending[0].mac, fi->src_mac, 6);
+	memset(&m->pending[0].req, 0, sizeof(m->pending[0].req));
+	snprintf(m->path, sizeof(m->path), "%s", path);
+	mc_set_state(m, MC_OPENING);
+	if (cache_open_async(w->cache, w->id, mc_token(m), path) != CACHE_OK) {
+		m->n_pending = 0;
+		mc_set_state(m, MC_FREE);
+		mt_refuse(w, port_idx, fi, TFTP_EUNDEF, "server busy: retry later");
+		return;
+	}
+	w->stats.mtftp_started++;
+	w->stats.mcast_groups_opened++;
+	mc_arm(w, m, MC_OPEN_TIMEOUT_MS);
 }
 
 static struct mc_group *

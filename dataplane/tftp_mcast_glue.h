@@ -36,6 +36,13 @@ int tftp_mcast_tid_owner(const struct worker *w, uint16_t port);
 bool tftp_mcast_on_request(struct worker *w, int port_idx, const struct frame_info *fi,
 			   const struct tftp_packet *pkt, const char *path);
 
+/*
+ * A datagram to the PXE MTFTP port (multicast.mtftp_port): an RRQ opens a
+ * transfer to the file's MTFTP-IP:CPORT unless the file already streams
+ * (the client listens). proto/mtftp.h says how.
+ */
+void tftp_mcast_on_mtftp_request(struct worker *w, int port_idx, const struct frame_info *fi);
+
 /* A datagram to a port no unicast session owns: true if it was a group's. */
 bool tftp_mcast_on_packet(struct worker *w, int port_idx, const struct frame_info *fi);
 

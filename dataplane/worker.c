@@ -115,15 +115,9 @@ worker_csum_flags(const struct rte_mbuf *m)
  * true when the mbuf was handed on.
  */
 static bool
-worker_handoff(struct worker *w, const struct frame_info *fi, struct rte_mbuf *m,
-	       int port_idx)
+worker_handoff_to(struct worker *w, int owner, struct rte_mbuf *m, int port_idx)
 {
-	int owner;
-
-	if (w->n_workers < 2)
-		return false;
-	owner = tftp_tid_owner(w, fi->dst_port);
-	if (owner < 0 || owner == (int)w->id)
+	if (w->n_workers < 2 || owner < 0 || owner == (int)w->id)
 		return false;
 	m->port = port_idx;	/* the owner needs to know the interface */
 	if (rte_ring_mp_enqueue(w->handoff[owner], m) != 0) {
@@ -132,6 +126,22 @@ worker_handoff(struct worker *w, const struct frame_info *fi, struct rte_mbuf *m
 	}
 	w->stats.handoff_out++;
 	return true;
+}
+
+static bool
+worker_handoff(struct worker *w, const struct frame_info *fi, struct rte_mbuf *m,
+	       int port_idx)
+{
+	return worker_handoff_to(w, tftp_tid_owner(w, fi->dst_port), m, port_idx);
+}
+
+/* The PXE MTFTP server port, when it is served. */
+static bool
+worker_is_mtftp(const struct worker *w, uint16_t port)
+{
+	const struct cfg_multicast *mc = &w->cfg->multicast;
+
+	return mc->enabled && mc->mtftp && port == mc->mtftp_port;
 }
 
 /* Handles one frame; true when the mbuf was kept (handed to its owner). */
@@ -176,7 +186,13 @@ worker_handle_frame(struct worker *w, int port_idx, struct rte_mbuf *m, bool fro
 			tftp_on_request(w, port_idx, &fi);
 		else if (fi.dst_port == DHCP_SERVER_PORT || fi.dst_port == PXE_BINL_PORT)
 			dhcp_worker_on_request(w, port_idx, &fi);
-		else if (!from_handoff && worker_handoff(w, &fi, m, port_idx))
+		else if (worker_is_mtftp(w, fi.dst_port)) {
+			/* Worker 0 decides which file streams where; an RRQ
+			 * lost to a full inbox is asked again by its client. */
+			if (w->id != 0)
+				return !from_handoff && worker_handoff_to(w, 0, m, port_idx);
+			tftp_mcast_on_mtftp_request(w, port_idx, &fi);
+		} else if (!from_handoff && worker_handoff(w, &fi, m, port_idx))
 			return true;
 		else
 			tftp_on_packet(w, port_idx, &fi);
