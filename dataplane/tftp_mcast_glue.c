@@ -719,6 +719,20 @@ tftp_mcast_on_mtftp_request(struct worker *w, int port_idx, const struct frame_i
 			continue;
 		if (strcmp(g->path, path) == 0 && mt_repeat(w, g, fi))
 			return;
+		if (strcmp(g->path, path) == 0 && g->state == MC_RUNNING && g->g.retries > 0 &&
+		    g->g.master >= 0) {
+			struct tftp_mcast_plan p;
+
+			/* Its master went silent and a listener asks: start again
+			 * for the one that asks rather than wait out the retries. */
+			tftp_mcast_leave(&g->g, g->g.master, TFTP_MCE_TIMEOUT, &p);
+			mc_apply(w, g, &p);
+			if (g->state == MC_FREE) {
+				if (!m)
+					m = g;
+				continue;
+			}
+		}
 		run[n].path = g->path;
 		run[n++].group_ip = g->group_ip;
 	}

@@ -52,7 +52,8 @@ mc_cleanup()
 		pxl_ns_destroy "$(mc_ns "$i")"
 	done
 }
-trap 'mc_cleanup; pxl_t_cleanup' EXIT
+# pxl_t_cleanup exits with the status it finds: keep the test's, not mc_cleanup's.
+trap 'rc=$?; mc_cleanup; (exit $rc); pxl_t_cleanup' EXIT
 
 mc_lab()
 {

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Intel PXE MTFTP with atftp's client (--mget): N clients, each in its own
+# namespace on a bridge (atftp binds the MTFTP client port on any address:
+# one per host). Client 1 asks first and is the one that ACKs; the next
+# ones start while it streams and only listen; the rest join late, hear
+# the tail, and ask for the file again once the stream ends (they missed
+# its start). Client 1 is killed mid-way: its stream stalls, the server
+# drops it and the next client that asks gets a new stream. Every other
+# copy must match; the engine's counters give the bytes it sent, printed
+# as a factor of one copy (unicast would be one copy per client).
+#
+# atftp's MTFTP client uses 512-byte blocks and stops at block 65535, so
+# the file is 32 MiB - 1 KiB, not the 40 MiB of the RFC 2090 test.
+# PXL_T_MT_CLIENTS (16), PXL_T_MT_SIZE, PXL_T_MT_KILL (1) change the run.
+PXL_T_NAME=mtftp
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+N=${PXL_T_MT_CLIENTS:-16}
+SIZE=${PXL_T_MT_SIZE:-$((32 * 1048576 - 1024))}
+KILL=${PXL_T_MT_KILL:-1}
+GROUP=239.255.2.7
+SPORT=1759
+CPORT=1758
+
+pxl_t_init atftp ethtool dpdk-telemetry.py
+pxl_t_strict || pxl_t_skip "MTFTP needs pxeline (the stand-ins serve no MTFTP here)"
+[ "$N" -ge 2 ] || pxl_die "PXL_T_MT_CLIENTS must be at least 2"
+
+eval "$(declare -f pxl_t_engine_cfg | sed '1s/pxl_t_engine_cfg/pxl_t_engine_cfg_base/')"
+PXL_T_PREFIX="pxl-t-mt-$PXL_T_ID"
+pxl_t_engine_cfg()
+{
+	local cfg
+	cfg=$(pxl_t_engine_cfg_base)
+	sed -Ei "s|\"--in-memory\"|\"--in-memory\", \"--file-prefix=$PXL_T_PREFIX\"|" "$cfg"
+	cat >>"$cfg" <<EOF2
+
+multicast = {
+	enabled = true;
+	ttl = 1;
+	mtftp = true;
+	mtftp_groups = "$GROUP/32";
+	mtftp_port = $SPORT;
+	mtftp_client_port = $CPORT;
+};
+EOF2
+	printf '%s\n' "$cfg"
+}
+
+mt_ns()
+{
+	printf 'pxl-t-mt-%s-c%d' "$PXL_T_ID" "$1"
+}
+
+mt_cleanup()
+{
+	local i
+	for i in $(seq 1 "$N"); do
+		pxl_ns_destroy "$(mt_ns "$i")"
+	done
+}
+# pxl_t_cleanup exits with the status it finds: keep the test's, not mt_cleanup's.
+trap 'rc=$?; mt_cleanup; (exit $rc); pxl_t_cleanup' EXIT
+
+# The client namespace becomes a bridge; each atftp gets a namespace on it.
+mt_lab()
+{
+	local i ns
+	ip -n "$PXL_T_CLI" link add br0 type bridge mcast_snooping 0
+	ip -n "$PXL_T_CLI" addr del "$PXL_CLI_ADDR/$PXL_PREFIX" dev "$PXL_CLI_IF"
+	ip -n "$PXL_T_CLI" link set "$PXL_CLI_IF" master br0
+	ip -n "$PXL_T_CLI" addr add "$PXL_CLI_ADDR/$PXL_PREFIX" dev br0
+	ip -n "$PXL_T_CLI" link set br0 up
+	for i in $(seq 1 "$N"); do
+		ns=$(mt_ns "$i")
+		pxl_ns_destroy "$ns"
+		ip netns add "$ns"
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip -n "$ns" link set lo up
+		ip -n "$PXL_T_CLI" link add "mt$i" type veth peer name eth0 netns "$ns"
+		ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 || true
+		ip netns exec "$PXL_T_CLI" ethtool -K "mt$i" tx off >/dev/null 2>&1 || true
+		ip -n "$PXL_T_CLI" link set "mt$i" master br0
+		ip -n "$PXL_T_CLI" link set "mt$i" up
+		ip -n "$ns" addr add "192.0.2.$((20 + i))/$PXL_PREFIX" dev eth0
+		ip -n "$ns" link set eth0 up
+		# IP_ADD_MEMBERSHIP on "any" interface needs a route to the group.
+		ip -n "$ns" route add 224.0.0.0/4 dev eth0
+	done
+}
+
+mt_stat()
+{
+	echo /pxeline/stats | timeout 10 ip netns exec "$PXL_T_SRV" dpdk-telemetry.py \
+		-f "$PXL_T_PREFIX" 2>/dev/null |
+		python3 -c 'import json,sys
+d = json.load(sys.stdin)["/pxeline/stats"]
+print(" ".join(str(d.get(k, -1)) for k in sys.argv[1:]))' "$@"
+}
+
+# atftp's MTFTP: listen MTFTP-TMOUT (2 s) on the group, then RRQ to SPORT.
+mt_get()
+{
+	local i=$1 out=$PXL_T_OUT/mt$1.bin
+	rm -f "$out"
+	timeout -k 2 300 ip netns exec "$(mt_ns "$i")" atftp \
+		--mtftp "mcast-ip $GROUP" --mtftp "client-port $CPORT" \
+		--mtftp "listen-delay 2" --mtftp "timeout-delay 2" \
+		--mget -r big.bin -l "$out" "$PXL_SRV_ADDR" "$SPORT" >"$PXL_T_OUT/mt$i.log" 2>&1
+	echo $? >"$PXL_T_OUT/mt$i.rc"
+}
+
+mt_size()
+{
+	stat -c %s "$PXL_T_OUT/mt$1.bin" 2>/dev/null || echo 0
+}
+
+# Waits (bounded: 60 s) until client i's copy reaches bytes or it ended.
+mt_wait_size()
+{
+	local i=$1 bytes=$2 k
+	for k in $(seq 1 600); do
+		[ "$(mt_size "$i")" -ge "$bytes" ] && return 0
+		[ -f "$PXL_T_OUT/mt$i.rc" ] && return 0
+		sleep 0.1
+	done
+}
+
+mt_lab
+pxl_t_file big.bin "$SIZE"
+pxl_t_server_start
+
+early=$(((N + 1) / 2))	# 1 asks, 2..early listen from block 1, the rest late
+pxl_t_log "$N atftp --mget clients, $SIZE bytes: client 1 asks, 2..$early listen from the start, $((N - early)) late$([ "$KILL" = 1 ] && echo ", client 1 killed mid-way")"
+t0=$(date +%s)
+pids=()
+mt_get 1 &
+pids+=($!)
+sleep 0.5
+for i in $(seq 2 "$early"); do
+	mt_get "$i" &
+	pids+=($!)
+done
+mt_wait_size 1 $((SIZE / 3))
+for i in $(seq $((early + 1)) "$N"); do
+	mt_get "$i" &
+	pids+=($!)
+done
+if [ "$KILL" = 1 ]; then
+	mt_wait_size 1 $((SIZE * 3 / 5))
+	kpids=$(ip netns pids "$(mt_ns 1)" 2>/dev/null || true)
+	pxl_t_log "killing client 1 (the requester) at $(mt_size 1) bytes (pids $kpids)"
+	# shellcheck disable=SC2086
+	[ -n "$kpids" ] && kill -KILL $kpids 2>/dev/null || true
+fi
+wait "${pids[@]}" || true
+pxl_t_log "all clients ended in $(($(date +%s) - t0)) s"
+
+done_ok=0
+first=1
+[ "$KILL" = 1 ] && first=2
+for i in $(seq "$first" "$N"); do
+	when=listening
+	[ "$i" -eq 1 ] && when=asking
+	[ "$i" -gt "$early" ] && when=late
+	pxl_t_check "client $i (MTFTP, $when)" \
+		big.bin "$PXL_T_OUT/mt$i.bin" "$(cat "$PXL_T_OUT/mt$i.rc" 2>/dev/null || echo 255)"
+	if [ -f "$PXL_T_OUT/mt$i.bin" ] && cmp -s "$PXL_T_OUT/mt$i.bin" "$PXL_T_ROOT/big.bin"; then
+		done_ok=$((done_ok + 1))
+	elif [ -s "$PXL_T_OUT/mt$i.log" ]; then
+		tail -n 3 "$PXL_T_OUT/mt$i.log" | sed 's/^/    client: /'
+	fi
+done
+
+read -r sent requests started listening completed dropped firsts <<<"$(mt_stat \
+	mcast_bytes_sent mtftp_requests mtftp_started mtftp_listening mcast_completed \
+	mcast_dropped mtftp_unicast_firsts)" || true
+pxl_t_log "counters: sent $sent requests $requests streams $started unanswered (listening) $listening completed-as-requester $completed dropped $dropped block-1-unicast $firsts"
+pxl_t_expect "telemetry answers" test "${sent:--1}" -gt 0
+if [ "${sent:--1}" -gt 0 ]; then
+	factor=$(awk -v s="$sent" -v f="$SIZE" 'BEGIN { printf "%.2f", s / f }')
+	pxl_t_log "wire bytes: $sent for $done_ok complete copies = $factor x one copy (unicast: $done_ok x)"
+	pxl_t_expect "at least one stream opened ($started)" test "$started" -ge 1
+	pxl_t_expect "every stream began with a unicast block 1 ($firsts >= $started)" \
+		test "$firsts" -ge "$started"
+	if [ "$KILL" = 1 ]; then
+		pxl_t_expect "the killed requester was dropped ($dropped)" test "$dropped" -ge 1
+	fi
+	pxl_t_expect "streams sent less than unicast would ($factor x < $done_ok x)" \
+		test "$sent" -lt "$((SIZE * done_ok))"
+	# A killed requester costs about one more stream: with 8 copies or
+	# more the saving must be at least half.
+	if [ "$done_ok" -ge 8 ]; then
+		pxl_t_expect "streams sent under half the unicast bytes" \
+			test "$((sent * 2))" -lt "$((SIZE * done_ok))"
+	fi
+fi
+pxl_t_expect "server still running" pxl_t_server_alive
+mt_cleanup
+pxl_t_finish
