@@ -74,6 +74,8 @@ PXL_F_IPXE_DIR=${PXL_F_IPXE_DIR:-/usr/lib/ipxe}
 PXL_F_BIOS_ROM=${PXL_F_BIOS_ROM:-/usr/lib/ipxe/qemu/pxe-e1000.rom}
 PXL_F_OVMF_CODE=${PXL_F_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 PXL_F_OVMF_VARS=${PXL_F_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+# Console text of a firmware that has given up on the network.
+PXL_F_GAVE_UP=${PXL_F_GAVE_UP:-'No bootable device|No more network devices|PXE-E[0-9A-F]{2}|BdsDxe: failed to|No bootable option'}
 # MACs in the locally administered QEMU range, one per firmware.
 PXL_F_MAC_BIOS=${PXL_F_MAC_BIOS:-52:54:00:f1:00:01}
 PXL_F_MAC_OVMF=${PXL_F_MAC_OVMF:-52:54:00:f1:00:02}
@@ -437,9 +439,11 @@ pxl_f_site_dhcp_start()
 	ip netns exec "$PXL_F_DHCP" dnsmasq --keep-in-foreground --no-daemon --conf-file=/dev/null \
 		--port=0 --interface=d0 --bind-interfaces --log-dhcp --log-facility=- \
 		--pid-file="$PXL_F_WORK/site.pid" --dhcp-leasefile="$PXL_F_WORK/site.leases" \
-		--dhcp-range=192.0.2.100,192.0.2.200,255.255.255.0,1h \
-		--dhcp-range=198.51.100.100,198.51.100.200,255.255.255.0,1h \
-		--dhcp-option=option:router --no-ping --user=root --group=root \
+		--dhcp-range=set:lan,192.0.2.100,192.0.2.200,255.255.255.0,1h \
+		--dhcp-range=set:sub,198.51.100.100,198.51.100.200,255.255.255.0,1h \
+		--dhcp-option=tag:lan,option:router \
+		--dhcp-option=tag:sub,option:router,198.51.100.1 \
+		--no-ping --user=root --group=root \
 		"$@" >>"$log" 2>&1 &
 	PXL_F_SITE_PID=$!
 	sleep 0.3
@@ -546,7 +550,7 @@ pxl_f_qemu_stop()
 # the marker was seen. The serial log stays in the work dir.
 pxl_f_boot()
 {
-	local label=$1 fw=$2 marker=$3 secs=$4 mac=${5:-} serial t0 now cmd found=0
+	local label=$1 fw=$2 marker=$3 secs=$4 mac=${5:-} serial t0 now cmd found=0 gave_up=
 	if [ -z "$mac" ]; then
 		[ "$fw" = bios ] && mac=$PXL_F_MAC_BIOS || mac=$PXL_F_MAC_OVMF
 	fi
@@ -565,6 +569,12 @@ pxl_f_boot()
 		fi
 		now=$(date +%s%N)
 		[ $(((now - t0) / 1000000000)) -lt "$secs" ] || break
+		# The firmware gave up: no need to wait the whole time (a few
+		# seconds more, in case the marker is still on its way).
+		if [ -z "$gave_up" ] && grep -aqE -- "$PXL_F_GAVE_UP" "$serial"; then
+			gave_up=$(((now - t0) / 1000000000 + 5))
+		fi
+		[ -z "$gave_up" ] || [ $(((now - t0) / 1000000000)) -lt "$gave_up" ] || break
 		kill -0 "$PXL_F_QEMU_PID" 2>/dev/null || break
 		sleep 0.5
 	done
