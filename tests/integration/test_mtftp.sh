@@ -155,6 +155,15 @@ if [ "$KILL" = 1 ]; then
 	[ -n "$kpids" ] && kill -KILL $kpids 2>/dev/null || true
 fi
 wait "${pids[@]}" || true
+# Seen once: wait returned while clients still ran (no .rc yet): bounded 300 s.
+for k in $(seq 1 3000); do
+	left=0
+	for i in $(seq 1 "$N"); do
+		[ -f "$PXL_T_OUT/mt$i.rc" ] || left=$((left + 1))
+	done
+	[ "$left" -eq 0 ] && break
+	sleep 0.1
+done
 pxl_t_log "all clients ended in $(($(date +%s) - t0)) s"
 
 done_ok=0
