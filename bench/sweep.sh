@@ -15,7 +15,8 @@
 #   PXB_SWEEP_SERVERS ["pxeline atftpd"]
 #   PXB_BLKSIZES [512,1428,1456,1468,4096,8192,16384,65464]
 #   PXB_WINDOWSIZES [1,4,8,16,32,64]   PXB_LOSSES [0]
-#   PXB_SIZE [67108864]  PXB_SWEEP_CLIENTS [1]  PXB_SWEEP_TRANSFERS [1]
+#   PXB_SIZE [67108864]  PXB_SWEEP_CLIENTS [1]  PXB_SWEEP_TRANSFERS [3]
+#   PXB_LOSS_RTO_MS [300]                client timer when PXB_LOSSES is not 0
 #   PXB_LIMIT [60]                       --duration-limit of one cell, s
 set -euo pipefail
 
@@ -33,14 +34,14 @@ for a in "$@"; do
 	esac
 done
 
-[ "${PXB_QUICK:-0}" = 1 ] && : "${PXB_SIZE:=16777216}" "${PXB_LIMIT:=30}"
+[ "${PXB_QUICK:-0}" = 1 ] && : "${PXB_SIZE:=16777216}" "${PXB_LIMIT:=30}" "${PXB_SWEEP_TRANSFERS:=1}"
 PXB_SWEEP_SERVERS=${PXB_SWEEP_SERVERS:-pxeline atftpd}
 PXB_BLKSIZES=${PXB_BLKSIZES:-512,1428,1456,1468,4096,8192,16384,65464}
 PXB_WINDOWSIZES=${PXB_WINDOWSIZES:-1,4,8,16,32,64}
 PXB_LOSSES=${PXB_LOSSES:-0}
 PXB_SIZE=${PXB_SIZE:-67108864}
 PXB_SWEEP_CLIENTS=${PXB_SWEEP_CLIENTS:-1}
-PXB_SWEEP_TRANSFERS=${PXB_SWEEP_TRANSFERS:-1}
+PXB_SWEEP_TRANSFERS=${PXB_SWEEP_TRANSFERS:-3}
 PXB_LIMIT=${PXB_LIMIT:-60}
 
 pxl_need_root
@@ -66,11 +67,14 @@ for srv in $PXB_SWEEP_SERVERS; do
 	fi
 	echo "# $srv start: $(pxb_load)" >>"$PXB_RUN/load.txt"
 	pxl_say "sweeping $srv: blksize {$PXB_BLKSIZES} x windowsize {$PXB_WINDOWSIZES} x loss {$PXB_LOSSES}"
-	# The lossy cells use a short client timer, as compare.sh does.
+	# A lossy sweep uses a short client timer, as compare.sh does; a
+	# lossless one keeps tftpbench's 1 s (5 s of silence before giving up).
+	rto=()
+	[ "$PXB_LOSSES" != 0 ] && rto=(--rto-ms "${PXB_LOSS_RTO_MS:-300}")
 	ip netns exec "$PXB_CLI_NS" "$PXB_TFTPBENCH" sweep --server "$PXL_SRV_ADDR" \
 		--file "$FILE" --verify "$ROOT/$FILE" \
 		--blksizes "$PXB_BLKSIZES" --windowsizes "$PXB_WINDOWSIZES" \
-		--losses "$PXB_LOSSES" --rto-ms "${PXB_LOSS_RTO_MS:-100}" \
+		--losses "$PXB_LOSSES" "${rto[@]}" \
 		--clients "$PXB_SWEEP_CLIENTS" --transfers "$PXB_SWEEP_TRANSFERS" \
 		--duration-limit "$PXB_LIMIT" --out "$PXB_RUN/$srv" \
 		>"$PXB_RUN/$srv.out" 2>"$PXB_RUN/$srv.err" || true
