@@ -15,6 +15,7 @@
 #     over the veth lab (net_af_packet) under valgrind.
 #
 #   sudo bench/baseline.sh [--skip-testpmd] [--skip-memif] [--skip-callgrind]
+#                          [--report]   (--report: copy the tables to bench/report/)
 #
 # Environment (defaults in brackets):
 #   PXL_BUILD_DIR [build]   PXB_SECONDS [10] testpmd run time
@@ -31,13 +32,15 @@ set -euo pipefail
 do_testpmd=1
 do_memif=1
 do_cg=1
+report=0
 for a in "$@"; do
 	case $a in
+	--report) report=1 ;;
 	--skip-testpmd) do_testpmd=0 ;;
 	--skip-memif) do_memif=0 ;;
 	--skip-callgrind) do_cg=0 ;;
 	-h | --help)
-		sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
+		awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
 		exit 0
 		;;
 	*) pxl_die "unknown argument '$a' (try --help)" ;;
@@ -429,4 +432,11 @@ echo "# load at end: $(pxb_load)" >>"$PXB_RUN/load.txt"
 	sed 's/^# /    /' "$PXB_RUN/load.txt"
 } >"$PXB_RUN/baseline.md"
 cat "$PXB_RUN/baseline.md"
+if [ $report -eq 1 ]; then
+	mkdir -p "$PXB_DIR/report"
+	cp "$CSV" "$PXB_RUN/baseline.md" "$PXB_DIR/report/"
+	grep -H . "$PXB_RUN"/callgrind-b*.funcs 2>/dev/null | sed 's|.*/callgrind-||; s|\.funcs:| |' \
+		>"$PXB_DIR/report/callgrind-funcs.txt" || true
+	pxl_say "copied to bench/report/"
+fi
 pxl_say "done: $PXB_RUN/baseline.md"

@@ -27,7 +27,7 @@ for a in "$@"; do
 	case $a in
 	--report) report=1 ;;
 	-h | --help)
-		sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'
+		awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
 		exit 0
 		;;
 	*) pxl_die "unknown argument '$a' (try --help)" ;;
