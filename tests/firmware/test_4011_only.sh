@@ -24,10 +24,8 @@ secs=${PXL_F_BOOT_SECS:-300}
 pxl_f_boot "OVMF gets efi_x64 from the proxy on 4011 (ipxe.efi starts)" ovmf \
 	"Open Source Network Boot Firmware" "$secs" || true
 if [ "${PXL_F_4011_BIOS:-0}" = 1 ]; then
-	# Informative whatever the server: iPXE asks 192.0.2.1:4011.
-	PXL_SERVER_SAVED=$PXL_SERVER
-	PXL_SERVER=informative
+	PXL_F_INFORMATIVE="iPXE asks option 54's server, 192.0.2.1, on 4011"
 	pxl_f_boot "SeaBIOS + iPXE ROM, proxy on 4011 only" bios "PXELINE-MARKER-4011" "$secs" || true
-	PXL_SERVER=$PXL_SERVER_SAVED
+	PXL_F_INFORMATIVE=
 fi
 pxl_f_finish
