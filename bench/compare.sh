@@ -9,6 +9,7 @@
 #
 #   sudo bench/compare.sh                     the full grid (about 30 min)
 #   sudo PXB_QUICK=1 bench/compare.sh         one rep, 16 MiB, to prove it
+#   sudo bench/compare.sh --report            also copy the tables to bench/report/
 #
 # Environment (defaults in brackets):
 #   PXL_BUILD_DIR [build]          build with pxeline and tftpbench
@@ -19,8 +20,9 @@
 #                                  a timer (lock-step: ~2 per 100 blocks)
 #   PXB_MIN_TRANSFERS [3]          transfers per lossless cell: max(clients, this)
 #   PXB_LIMIT [120]                --duration-limit of a cell, seconds
-#   PXB_LOSS_RTO_MS [300]          tftpbench --rto-ms in lossy cells (it gives
-#                                  up after 5 in a row: dnsmasq needs > 1 s)
+#   PXB_LOSS_RTO_MS [500]          tftpbench --rto-ms in lossy cells (it gives
+#                                  up after 5 in a row; dnsmasq 2.90's first
+#                                  retransmission comes after 2 s)
 #   PXB_SERVER_RTO_MS [200]        server retransmit timer where settable
 #   PXB_TABLE_ONLY=1 PXB_RUN=DIR   only rebuild the tables from DIR/raw.csv
 # Output: bench/results/compare-DATE/{raw.csv,compare.csv,compare.md} and
@@ -43,14 +45,19 @@ PXB_LOSS_SIZE=${PXB_LOSS_SIZE:-8388608}
 PXB_REPS=${PXB_REPS:-3}
 PXB_MIN_TRANSFERS=${PXB_MIN_TRANSFERS:-3}
 PXB_LIMIT=${PXB_LIMIT:-120}
-PXB_LOSS_RTO_MS=${PXB_LOSS_RTO_MS:-300}
+PXB_LOSS_RTO_MS=${PXB_LOSS_RTO_MS:-500}
 
-case ${1:-} in
--h | --help)
-	sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'
-	exit 0
-	;;
-esac
+report=0
+for a in "$@"; do
+	case $a in
+	--report) report=1 ;;
+	-h | --help)
+		awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
+		exit 0
+		;;
+	*) pxl_die "unknown argument '$a' (try --help)" ;;
+	esac
+done
 
 pxl_need_root
 if [ "${PXB_TABLE_ONLY:-0}" = 1 ]; then
@@ -215,4 +222,10 @@ summarize >"$SUM"
 	sed 's/^# /    /' "$PXB_RUN/load.txt"
 } >"$MD"
 cat "$MD"
+if [ $report -eq 1 ]; then
+	mkdir -p "$PXB_DIR/report"
+	cp "$SUM" "$MD" "$PXB_DIR/report/"
+	cp "$RAW" "$PXB_DIR/report/compare-raw.csv"
+	pxl_say "copied to bench/report/"
+fi
 pxl_say "raw $RAW, medians $SUM, table $MD"
