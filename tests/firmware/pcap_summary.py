@@ -77,6 +77,10 @@ def dhcp_line(src, dst, p):
         parts.append("97=" + o[97].hex())
     if 43 in o:
         parts.append("43=" + o[43].hex())
+    if 55 in o and p[0] == 1 and o.get(53, b"\0")[0] == 1:
+        parts.append("55=" + ",".join(str(c) for c in o[55]))
+    if p[0] == 1 and p[10] & 0x80:
+        parts.append("bcast")
     if 175 in o:
         parts.append("175(iPXE)")
     return "%s > %s %s" % (src, dst, " ".join(parts))
