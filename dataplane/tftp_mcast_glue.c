@@ -13,7 +13,6 @@
 #include "dataplane/worker.h"
 
 #define MC_OPEN_TIMEOUT_MS 10000
-#define MC_PENDING_MAX 8	/* RRQs held while the file opens */
 #define MC_RETRIES 3		/* master timeouts before it is dropped */
 /* atftp's listeners give up after 5 x 5 s without DATA: a silent master
  * must be replaced well before that. */
@@ -52,7 +51,9 @@ struct mc_group {
 	struct cache_file *file;	/* the version streamed, held */
 	struct cache_chunk *chunk;	/* chunk of the last block sent, held */
 	uint32_t n_pending;
-	struct mc_pending pending[MC_PENDING_MAX];
+	/* RRQs held while the file opens: as many as the group takes, so a
+	 * boot storm (every client asking at once) still joins one stream. */
+	struct mc_pending *pending;
 	struct tftp_mcast_group g;	/* proto/tftp_mcast.h */
 	struct tftp_mcast_rcv *rcv;	/* cfg max_receivers slots */
 	struct tftp_options *rcv_req;	/* what each receiver asked */
@@ -101,10 +102,12 @@ mc_table(struct worker *w)
 		tw_node_init(&m->timer);
 		m->rcv = rte_zmalloc("tftp_mcast_rcv", sizeof(*m->rcv) * n, 0);
 		m->rcv_req = rte_zmalloc("tftp_mcast_req", sizeof(*m->rcv_req) * n, 0);
-		if (!m->rcv || !m->rcv_req) {
+		m->pending = rte_zmalloc("tftp_mcast_pending", sizeof(*m->pending) * n, 0);
+		if (!m->rcv || !m->rcv_req || !m->pending) {
 			for (; ; i--) {
 				rte_free(t->grp[i].rcv);
 				rte_free(t->grp[i].rcv_req);
+				rte_free(t->grp[i].pending);
 				if (i == 0)
 					break;
 			}
@@ -570,7 +573,7 @@ tftp_mcast_on_request(struct worker *w, int port_idx, const struct frame_info *f
 		for (i = 0; i < m->n_pending; i++)
 			if (m->pending[i].ip == fi->src_ip && m->pending[i].port == fi->src_port)
 				return true;	/* repeated RRQ: the OACK follows the open */
-		if (m->n_pending == MC_PENDING_MAX)
+		if (m->n_pending == w->cfg->multicast.max_receivers)
 			goto unicast;
 		m->pending[m->n_pending].ip = fi->src_ip;
 		m->pending[m->n_pending].port = fi->src_port;
@@ -934,6 +937,7 @@ tftp_mcast_shutdown(struct worker *w)
 		mc_close(w, &t->grp[i], TFTP_EUNDEF, "server shutting down");
 		rte_free(t->grp[i].rcv);
 		rte_free(t->grp[i].rcv_req);
+		rte_free(t->grp[i].pending);
 	}
 	rte_free(t);
 	w->mcast = NULL;
