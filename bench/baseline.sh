@@ -123,10 +123,12 @@ stop_pid()
 tp_frame_args()
 {
 	local frame=$1
-	printf -- '--txpkts=%s\n' "$frame"
+	# Before --txpkts: testpmd checks the length against the mbuf size
+	# as it parses.
 	if [ "$frame" -gt 2000 ]; then
 		printf -- '--mbuf-size=%s\n' $((frame + 256))
 	fi
+	printf -- '--txpkts=%s\n' "$frame"
 }
 
 # A run whose frame size testpmd refused reports NA.
@@ -326,11 +328,12 @@ pxeline_memif()
 }
 
 # cg_incl OUT FUNC: inclusive Ir of one of pxeline's functions (0 when it
-# was never called or was inlined).
+# was never called or was inlined). awk reads to the end: an early exit
+# would SIGPIPE callgrind_annotate and fail the pipeline under pipefail.
 cg_incl()
 {
 	callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
-		awk -v f=":$2 [" 'index($0, f) && index($0, "pxeline]") { gsub(/,/, "", $1); print $1; found = 1; exit }
+		awk -v f=":$2 [" '!found && index($0, f) && index($0, "pxeline]") { gsub(/,/, "", $1); print $1; found = 1 }
 			END { if (!found) print 0 }'
 }
 
