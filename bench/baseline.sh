@@ -95,12 +95,12 @@ load1()
 	cut -d' ' -f1 /proc/loadavg
 }
 
-# Median of testpmd's per-second Tx-pps (or Rx-pps) lines, first two
-# (start-up) left out, in Mpps.
+# Median of testpmd's per-second Tx-pps (or Rx-pps) lines, the first two
+# (start-up) left out when there are more than 3, zeros ignored, in Mpps.
 tp_rate()
 {
 	local log=$1 key=${2:-Tx-pps}
-	grep -a "$key:" "$log" | awk '{ print $2 }' | tail -n +3 | pxb_median |
+	grep -a "$key:" "$log" | awk '{ v[n++] = $2 } END { for (i = (n > 3 ? 2 : 0); i < n; i++) if (v[i] > 0) print v[i] }' | pxb_median |
 		awk '{ if ($1 == "NA") print "NA"; else printf "%.3f\n", $1 / 1e6 }'
 }
 
