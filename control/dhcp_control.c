@@ -105,6 +105,21 @@ trace_request(const struct trace_ctx *t, const struct dhcp_ring_req *req,
  *  - on 67 from a client without one: broadcast to 68.
  * false when there is no address to answer to.
  */
+/* QEMU and some boards send an all-zero (or all-FF) SMBIOS UUID: that
+ * names no machine, so it must not match an inventory record. */
+static bool
+uuid_is_real(const uint8_t uuid[16])
+{
+	bool zero = true, ones = true;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		zero &= uuid[i] == 0;
+		ones &= uuid[i] == 0xff;
+	}
+	return !zero && !ones;
+}
+
 static bool
 reply_address(const struct dhcp_ring_req *req, const struct dhcp_msg *m,
 	struct dhcp_ring_reply *r)
@@ -333,7 +348,7 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 
 	memset(&br, 0, sizeof(br));
 	memcpy(br.mac, m.chaddr, 6);
-	br.has_uuid = dhcp_has(&m, DHCP_OPT_CLIENT_UUID);
+	br.has_uuid = dhcp_has(&m, DHCP_OPT_CLIENT_UUID) && uuid_is_real(m.uuid);
 	memcpy(br.uuid, m.uuid, 16);
 	br.arch = dhcp_msg_arch(&m);
 	br.is_ipxe = m.is_ipxe;

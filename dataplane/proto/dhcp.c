@@ -543,7 +543,10 @@ dhcp_build_proxy_reply(uint8_t *buf, size_t cap,
 	wire_put_u8(&w, 0);		/* hops */
 	wire_put_be32(&w, req->xid);
 	wire_put_be16(&w, 0);		/* secs */
-	wire_put_be16(&w, req->flags);
+	/* A client without an address can only hear a broadcast: say so, or
+	 * a relay unicasts our offer to 0.0.0.0 (dhcrelay does; dnsmasq sets
+	 * the flag on its proxy replies for the same reason). */
+	wire_put_be16(&w, req->ciaddr ? req->flags : req->flags | DHCP_FLAG_BROADCAST);
 	wire_put_be32(&w, req->ciaddr);	/* set on a 4011 REQUEST, else 0 */
 	wire_put_be32(&w, 0);		/* yiaddr: we never hand out addresses */
 	wire_put_be32(&w, p->server_addr);

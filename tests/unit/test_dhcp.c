@@ -487,6 +487,29 @@ test_ipxe_discover(void)
 	CU_ASSERT_FALSE(m.has_boot_item);
 }
 
+/* iPXE clears the broadcast bit; a relay would then unicast our offer to
+ * 0.0.0.0 (seen with ISC dhcrelay): the reply sets it. */
+static void
+test_reply_broadcast_flag(void)
+{
+	uint8_t b[600], out[1500];
+	struct dhcp_reply_params p;
+	struct dhcp_msg m, r;
+	size_t len = ipxe_discover(b), out_len;
+
+	b[10] = 0;
+	b[11] = 0;
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(b, len, &m), DHCP_OK);
+	CU_ASSERT_EQUAL(m.flags, 0);
+	memset(&p, 0, sizeof(p));
+	p.req = &m;
+	p.server_addr = 0xc0000202u;
+	p.boot_file = "undionly.kpxe";
+	CU_ASSERT_EQUAL_FATAL(dhcp_build_proxy_reply(out, sizeof(out), &p, &out_len), DHCP_OK);
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(out, out_len, &r), DHCP_OK);
+	CU_ASSERT_EQUAL(r.flags, DHCP_FLAG_BROADCAST);
+}
+
 static void
 test_ovmf_discover(void)
 {
@@ -697,7 +720,8 @@ check_common_reply(const uint8_t *out, size_t out_len, const struct dhcp_msg *re
 	CU_ASSERT_EQUAL(r->hops, 0);
 	CU_ASSERT_EQUAL(r->xid, req->xid);
 	CU_ASSERT_EQUAL(r->secs, 0);
-	CU_ASSERT_EQUAL(r->flags, req->flags);
+	/* Proxy replies to a client without an address ask to be broadcast. */
+	CU_ASSERT_EQUAL(r->flags, req->ciaddr ? req->flags : req->flags | DHCP_FLAG_BROADCAST);
 	CU_ASSERT_EQUAL(r->ciaddr, req->ciaddr);
 	CU_ASSERT_EQUAL(r->yiaddr, 0);
 	CU_ASSERT_EQUAL(r->siaddr, SERVER);
@@ -1098,6 +1122,7 @@ main(void)
 	    CU_add_test(s, "giant option 55", test_parse_giant_55) == NULL ||
 	    CU_add_test(s, "truncated header", test_parse_truncated_header) == NULL ||
 	    CU_add_test(s, "iPXE DISCOVER", test_ipxe_discover) == NULL ||
+	    CU_add_test(s, "reply sets the broadcast flag", test_reply_broadcast_flag) == NULL ||
 	    CU_add_test(s, "OVMF DISCOVER", test_ovmf_discover) == NULL ||
 	    CU_add_test(s, "arch map", test_arch_map) == NULL ||
 	    CU_add_test(s, "arch from vendor class", test_arch_from_vendor_class) == NULL ||

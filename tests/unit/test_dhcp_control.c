@@ -586,6 +586,21 @@ test_uuid_over_mac(void)
 	TRACE_HAS("known by UUID (MAC matches another record)");
 }
 
+/* QEMU sends an all-zero SMBIOS UUID: it must not match a record that
+ * happens to hold one (it names no machine). */
+static void
+test_zero_uuid_is_absent(void)
+{
+	static const uint8_t zero[16];
+	struct req_spec s = { .type = DHCP_DISCOVER, .mac = mac_unknown, .arch = 0,
+			      .uuid = zero };
+
+	add_host(NULL, zero, BOOT_ACTION_ABORT, "reimage", "zero-uuid", NULL);
+	CU_ASSERT_TRUE_FATAL(run(&s, 1));
+	CU_ASSERT_STRING_NOT_EQUAL(reply_file(), "boot/abortpxe.com");
+	TRACE_HAS("unknown computer");
+}
+
 /* Hostile or odd requests: no reply, counted, never a crash. */
 static void
 test_hostile(void)
@@ -673,6 +688,7 @@ main(void)
 	    !CU_add_test(s, "unknown policy", test_unknown_policy) ||
 	    !CU_add_test(s, "iPXE gets the script", test_ipxe_user_class) ||
 	    !CU_add_test(s, "UUID over MAC", test_uuid_over_mac) ||
+	    !CU_add_test(s, "all-zero UUID is no UUID", test_zero_uuid_is_absent) ||
 	    !CU_add_test(s, "hostile requests", test_hostile) ||
 	    !CU_add_test(s, "missing profile", test_missing_profile)) {
 		CU_cleanup_registry();
