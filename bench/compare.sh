@@ -137,6 +137,8 @@ for srv in $PXB_SERVERS; do
 			done
 		done
 	done
+	# The engine's own counters (drops, retransmits, TX errors) for the record.
+	[ "$srv" = pxeline ] && pxb_telemetry /pxeline/stats >"$PXB_RUN/pxeline-stats.json"
 	pxb_server_stop
 done
 echo "# load at end: $(pxb_load)" >>"$PXB_RUN/load.txt"
