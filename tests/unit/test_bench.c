@@ -13,6 +13,7 @@
 #include "bench/bench_session.h"
 #include "bench/bench_stats.h"
 #include "dataplane/proto/tftp_packet.h"
+#include "unit.h"
 
 #define SRV_PORT 40000	/* the server's TID in these tests */
 #define MS 1000000ull
@@ -1030,10 +1031,7 @@ test_strerror_table(void)
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct unit_test tests[] = {
 		{ "RRQ carries only the options given", test_rrq_options_only_when_given },
 		{ "OACK accepted, ACK 0", test_oack_accepted },
 		{ "OACK grants less", test_oack_partial_grant },
@@ -1065,31 +1063,11 @@ main(void)
 		{ "loss direction and seed", test_loss_direction_and_seed },
 		{ "delay queue", test_delay_queue },
 		{ "error strings", test_strerror_table },
+		{ NULL, NULL },
 	};
-	CU_pSuite suite;
-	unsigned int failures;
 	size_t i;
 
 	for (i = 0; i < sizeof(ref); i++)
 		ref[i] = (uint8_t)(i * 131 + (i >> 8));
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("bench", NULL, NULL);
-	if (!suite) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn)) {
-			CU_cleanup_registry();
-			return 1;
-		}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures ? 1 : 0;
+	return unit_run("bench", tests);
 }

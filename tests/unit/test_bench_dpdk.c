@@ -13,6 +13,7 @@
 #include "bench/bench_clients.h"
 #include "bench/bench_reasm.h"
 #include "dataplane/proto/frame.h"
+#include "unit.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 #define SERVER IP(192, 0, 2, 2)
@@ -578,10 +579,7 @@ test_reasm_hostile(void)
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct unit_test tests[] = {
 		{ "parse client net (hostile rows)", test_parse_net },
 		{ "client range checks", test_init },
 		{ "MAC per client, index by address", test_mac_and_index },
@@ -590,32 +588,10 @@ main(void)
 		{ "ARP request for the server", test_arp_request },
 		{ "reassembly in every order", test_reasm_orders },
 		{ "reassembly of hostile fragments", test_reasm_hostile },
+		{ NULL, NULL },
 	};
-	CU_pSuite suite;
-	unsigned int failures;
-	size_t i;
 
 	if (bench_clients_init(&cl, NET, MASK24, FIRST, NCLIENTS, SERVER) != BENCH_CLIENTS_OK)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("bench_dpdk", NULL, NULL);
-	if (!suite) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn)) {
-			CU_cleanup_registry();
-			return 1;
-		}
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
+	return unit_run("bench_dpdk", tests);
 }

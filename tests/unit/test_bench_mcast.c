@@ -13,6 +13,7 @@
 #include "bench/bench_mcast.h"
 #include "bench/bench_session.h"
 #include "dataplane/proto/tftp_packet.h"
+#include "unit.h"
 
 #define SRV_PORT 40000
 #define MS 1000000ull
@@ -644,10 +645,7 @@ test_session_timeouts(void)
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct unit_test tests[] = {
 		{ "OACK value table", test_value_table },
 		{ "OACK value bounded by its length", test_value_length_bound },
 		{ "OACK option search", test_parse_oack },
@@ -662,32 +660,11 @@ main(void)
 		{ "fallbacks and failures", test_session_fallbacks_and_failures },
 		{ "group noise ignored", test_session_group_noise },
 		{ "timeouts: listener vs master", test_session_timeouts },
+		{ NULL, NULL },
 	};
-	CU_pSuite suite;
-	unsigned int fails;
 	size_t i;
 
 	for (i = 0; i < sizeof(ref); i++)
 		ref[i] = (uint8_t)(i * 131 + (i >> 8) * 7 + 1);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("bench_mcast", NULL, NULL);
-	if (!suite) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn)) {
-			CU_cleanup_registry();
-			return 1;
-		}
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return unit_run("bench_mcast", tests);
 }

@@ -10,6 +10,7 @@
 #include <CUnit/Basic.h>
 
 #include "control/bootaction.h"
+#include "unit.h"
 
 static const struct cfg_profile profiles[] = {
 	{ .name = "default", .bios = "undionly.kpxe", .efi_x64 = "ipxe.efi",
@@ -266,27 +267,14 @@ test_names(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned int failures;
+	static const struct unit_test tests[] = {
+		{ "decision table", test_table },
+		{ "once life cycle", test_once_lifecycle },
+		{ "edges", test_edges },
+		{ "policy from config", test_from_config },
+		{ "names", test_names },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("bootaction", NULL, NULL);
-	if (s == NULL ||
-	    CU_add_test(s, "decision table", test_table) == NULL ||
-	    CU_add_test(s, "once life cycle", test_once_lifecycle) == NULL ||
-	    CU_add_test(s, "edges", test_edges) == NULL ||
-	    CU_add_test(s, "policy from config", test_from_config) == NULL ||
-	    CU_add_test(s, "names", test_names) == NULL) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
+	return unit_run("bootaction", tests);
 }

@@ -26,6 +26,7 @@
 
 #include "dataplane/cache.h"
 #include "dataplane/cache_internal.h"
+#include "unit.h"
 
 #define CS (64u * 1024)		/* chunk size of most tests */
 #define WAIT_NS (5ull * 1000 * 1000 * 1000)
@@ -865,10 +866,7 @@ main(void)
 		"test_cache", "--no-huge", "--no-pci", "-l", "0", "--no-shconf", prefix,
 		"--no-telemetry", "--log-level=error", "-m", "256", NULL,
 	};
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct unit_test tests[] = {
 		{ "strerror table", test_strerror },
 		{ "create refuses bad configs", test_create_refuses },
 		{ "file sizes around the chunk size", test_sizes },
@@ -883,9 +881,9 @@ main(void)
 		{ "two threads coalesce", test_coalesce_threads },
 		{ "three threads stream through 6 chunks", test_streams_small_cache },
 		{ "feeder thread: named, idle, restart", test_thread_idle },
+		{ NULL, NULL },
 	};
-	unsigned failures, i;
-	CU_pSuite suite;
+	int rc;
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=pxl-test-cache-%d", (int)getpid());
 	if (rte_eal_init(RTE_DIM(eal_argv) - 1, eal_argv) < 0) {
@@ -906,26 +904,9 @@ main(void)
 		return 1;
 	}
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("cache", NULL, NULL);
-	if (suite == NULL)
-		goto err;
-	for (i = 0; i < RTE_DIM(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto err;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto err;
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
+	rc = unit_run("cache", tests);
 	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	rte_mempool_free(mbuf_pool);
 	rte_eal_cleanup();
-	return failures > 0 ? 1 : 0;
-err:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return 1;
+	return rc;
 }

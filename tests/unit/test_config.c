@@ -17,6 +17,7 @@
 #include <CUnit/Basic.h>
 
 #include "config/config.h"
+#include "unit.h"
 
 #define FIX "data/config/"
 #define SHIPPED "../../config/"
@@ -843,10 +844,7 @@ test_strerror(void)
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct unit_test tests[] = {
 		{ "shipped pxeline.cfg loads with defaults", test_shipped_example },
 		{ "shipped pxeline.cfg documents every key", test_shipped_example_documents_every_key },
 		{ "shipped lab.cfg", test_shipped_lab },
@@ -864,30 +862,8 @@ main(void)
 		{ "IPv4 vs inet_pton", test_ipv4_vs_inet_pton },
 		{ "IPv4/len round trip", test_ipv4_prefix_roundtrip },
 		{ "strerror", test_strerror },
+		{ NULL, NULL },
 	};
-	unsigned int failures;
-	CU_pSuite s;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("config", NULL, NULL);
-	if (s == NULL) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		if (CU_add_test(s, tests[i].name, tests[i].fn) == NULL) {
-			CU_cleanup_registry();
-			return 1;
-		}
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
+	return unit_run("config", tests);
 }

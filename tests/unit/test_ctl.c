@@ -18,6 +18,7 @@
 #include "control/ctl.h"
 #include "control/hostdb.h"
 #include "control/log.h"
+#include "unit.h"
 
 /* The engine's log.c is not linked. */
 void
@@ -307,26 +308,13 @@ test_socket(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned int fails;
+	static const struct unit_test tests[] = {
+		{ "split and quote", test_split_quote },
+		{ "refused requests", test_refused },
+		{ "host commands", test_host_commands },
+		{ "unix socket round trip", test_socket },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ctl", suite_init, suite_fini);
-	if (!s ||
-	    !CU_add_test(s, "split and quote", test_split_quote) ||
-	    !CU_add_test(s, "refused requests", test_refused) ||
-	    !CU_add_test(s, "host commands", test_host_commands) ||
-	    !CU_add_test(s, "unix socket round trip", test_socket)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails > 0;
+	return unit_run_fixture("ctl", suite_init, suite_fini, tests);
 }

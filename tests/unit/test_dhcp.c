@@ -11,6 +11,7 @@
 #include <CUnit/Basic.h>
 
 #include "dataplane/proto/dhcp.h"
+#include "unit.h"
 
 #define SERVER 0xc0000201u	/* 192.0.2.1 */
 #define RELAY 0xc6336401u	/* 198.51.100.1 */
@@ -1111,41 +1112,28 @@ test_build_bad_params(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned int failures;
+	static const struct unit_test tests[] = {
+		{ "parse table", test_parse_table },
+		{ "giant option 55", test_parse_giant_55 },
+		{ "truncated header", test_parse_truncated_header },
+		{ "iPXE DISCOVER", test_ipxe_discover },
+		{ "reply sets the broadcast flag", test_reply_broadcast_flag },
+		{ "OVMF DISCOVER", test_ovmf_discover },
+		{ "arch map", test_arch_map },
+		{ "arch from vendor class", test_arch_from_vendor_class },
+		{ "pxe request, reply type", test_pxe_request_and_reply_type },
+		{ "reply max len", test_reply_max_len },
+		{ "strerror", test_strerror },
+		{ "OFFER round trip", test_build_offer_roundtrip },
+		{ "ACK round trip", test_build_ack_roundtrip },
+		{ "relay", test_build_relay },
+		{ "size limits", test_build_size_limits },
+		{ "long boot file", test_build_long_file },
+		{ "menu", test_build_menu },
+		{ "MTFTP sub-options", test_build_mtftp },
+		{ "bad params", test_build_bad_params },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("dhcp", NULL, NULL);
-	if (s == NULL ||
-	    CU_add_test(s, "parse table", test_parse_table) == NULL ||
-	    CU_add_test(s, "giant option 55", test_parse_giant_55) == NULL ||
-	    CU_add_test(s, "truncated header", test_parse_truncated_header) == NULL ||
-	    CU_add_test(s, "iPXE DISCOVER", test_ipxe_discover) == NULL ||
-	    CU_add_test(s, "reply sets the broadcast flag", test_reply_broadcast_flag) == NULL ||
-	    CU_add_test(s, "OVMF DISCOVER", test_ovmf_discover) == NULL ||
-	    CU_add_test(s, "arch map", test_arch_map) == NULL ||
-	    CU_add_test(s, "arch from vendor class", test_arch_from_vendor_class) == NULL ||
-	    CU_add_test(s, "pxe request, reply type", test_pxe_request_and_reply_type) == NULL ||
-	    CU_add_test(s, "reply max len", test_reply_max_len) == NULL ||
-	    CU_add_test(s, "strerror", test_strerror) == NULL ||
-	    CU_add_test(s, "OFFER round trip", test_build_offer_roundtrip) == NULL ||
-	    CU_add_test(s, "ACK round trip", test_build_ack_roundtrip) == NULL ||
-	    CU_add_test(s, "relay", test_build_relay) == NULL ||
-	    CU_add_test(s, "size limits", test_build_size_limits) == NULL ||
-	    CU_add_test(s, "long boot file", test_build_long_file) == NULL ||
-	    CU_add_test(s, "menu", test_build_menu) == NULL ||
-	    CU_add_test(s, "MTFTP sub-options", test_build_mtftp) == NULL ||
-	    CU_add_test(s, "bad params", test_build_bad_params) == NULL) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
+	return unit_run("dhcp", tests);
 }

@@ -15,6 +15,7 @@
 #include "control/hostdb.h"
 #include "control/log.h"
 #include "dataplane/proto/dhcp.h"
+#include "unit.h"
 
 /* The engine's log.c is not linked: warnings land here. */
 void
@@ -668,38 +669,25 @@ test_missing_profile(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned int fails;
+	static const struct unit_test tests[] = {
+		{ "hosts", test_setup_hosts },
+		{ "BIOS DISCOVER -> broadcast OFFER", test_bios_discover },
+		{ "OVMF REQUEST to 4011 -> ACK from 4011", test_ovmf_request_4011 },
+		{ "relayed -> giaddr:67 with 82", test_relayed },
+		{ "ciaddr -> unicast", test_ciaddr_unicast },
+		{ "one-shot", test_once },
+		{ "one-shot taken before restart, EFI", test_once_lost_race },
+		{ "ignore list", test_ignore_list },
+		{ "port67 off", test_port67_off },
+		{ "REQUEST for another server", test_request_other_server },
+		{ "unknown policy", test_unknown_policy },
+		{ "iPXE gets the script", test_ipxe_user_class },
+		{ "UUID over MAC", test_uuid_over_mac },
+		{ "all-zero UUID is no UUID", test_zero_uuid_is_absent },
+		{ "hostile requests", test_hostile },
+		{ "missing profile", test_missing_profile },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("dhcp_control", suite_init, suite_fini);
-	if (!s ||
-	    !CU_add_test(s, "hosts", test_setup_hosts) ||
-	    !CU_add_test(s, "BIOS DISCOVER -> broadcast OFFER", test_bios_discover) ||
-	    !CU_add_test(s, "OVMF REQUEST to 4011 -> ACK from 4011", test_ovmf_request_4011) ||
-	    !CU_add_test(s, "relayed -> giaddr:67 with 82", test_relayed) ||
-	    !CU_add_test(s, "ciaddr -> unicast", test_ciaddr_unicast) ||
-	    !CU_add_test(s, "one-shot", test_once) ||
-	    !CU_add_test(s, "one-shot taken before restart, EFI", test_once_lost_race) ||
-	    !CU_add_test(s, "ignore list", test_ignore_list) ||
-	    !CU_add_test(s, "port67 off", test_port67_off) ||
-	    !CU_add_test(s, "REQUEST for another server", test_request_other_server) ||
-	    !CU_add_test(s, "unknown policy", test_unknown_policy) ||
-	    !CU_add_test(s, "iPXE gets the script", test_ipxe_user_class) ||
-	    !CU_add_test(s, "UUID over MAC", test_uuid_over_mac) ||
-	    !CU_add_test(s, "all-zero UUID is no UUID", test_zero_uuid_is_absent) ||
-	    !CU_add_test(s, "hostile requests", test_hostile) ||
-	    !CU_add_test(s, "missing profile", test_missing_profile)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails > 0;
+	return unit_run_fixture("dhcp_control", suite_init, suite_fini, tests);
 }

@@ -11,6 +11,7 @@
 #include <CUnit/Basic.h>
 
 #include "dataplane/proto/frame.h"
+#include "unit.h"
 
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
@@ -974,10 +975,7 @@ test_netmask_edges(void)
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct unit_test tests[] = {
 		{ "classify: hostile table", test_classify_table },
 		{ "classify: truncation sweep", test_truncation_sweep },
 		{ "classify: random mutations stay in bounds", test_mutation_bounds },
@@ -993,26 +991,8 @@ main(void)
 		{ "build: icmp echo reply on vlan", test_icmp_reply_vlan },
 		{ "multicast mac", test_multicast_mac },
 		{ "strerror", test_strerror },
+		{ NULL, NULL },
 	};
-	CU_pSuite suite;
-	unsigned fails;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("frame", NULL, NULL);
-	if (suite == NULL)
-		goto err;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto err;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto err;
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails > 0;
-err:
-	CU_cleanup_registry();
-	return 1;
+	return unit_run("frame", tests);
 }

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "control/hostdb.h"
+#include "unit.h"
 
 static char tmpdir[256];
 static char dbpath[512];
@@ -377,30 +378,16 @@ test_schema_version(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned int fails;
+	static const struct unit_test tests[] = {
+		{ "text forms", test_text_forms },
+		{ "add, lookup, set, del", test_crud },
+		{ "add refused (hostile rows)", test_add_refused },
+		{ "list", test_list },
+		{ "consume_once across restart", test_consume_once_restart },
+		{ "consume_once committed inside a batch", test_consume_visible_to_other_connection },
+		{ "schema version", test_schema_version },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("hostdb", setup_dir, cleanup_dir);
-	if (!s ||
-	    !CU_add_test(s, "text forms", test_text_forms) ||
-	    !CU_add_test(s, "add, lookup, set, del", test_crud) ||
-	    !CU_add_test(s, "add refused (hostile rows)", test_add_refused) ||
-	    !CU_add_test(s, "list", test_list) ||
-	    !CU_add_test(s, "consume_once across restart", test_consume_once_restart) ||
-	    !CU_add_test(s, "consume_once committed inside a batch",
-			 test_consume_visible_to_other_connection) ||
-	    !CU_add_test(s, "schema version", test_schema_version)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails > 0;
+	return unit_run_fixture("hostdb", setup_dir, cleanup_dir, tests);
 }

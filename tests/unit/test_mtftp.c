@@ -14,6 +14,7 @@
 
 #include "dataplane/proto/mtftp.h"
 #include "dataplane/proto/tftp_mcast.h"
+#include "unit.h"
 
 static uint64_t
 rnd(uint64_t *s)
@@ -258,26 +259,17 @@ test_limits(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned fails;
+	static const struct unit_test tests[] = {
+		{ "group address rows", test_group_ip_rows },
+		{ "group addresses spread", test_group_ip_spread },
+		{ "RRQ decision rows", test_decide_rows },
+		{ "lock-step transfer", test_transfer_clean },
+		{ "exact multiple and empty file", test_transfer_exact_multiple },
+		{ "10 % loss", test_transfer_loss },
+		{ "rollover past 65535", test_transfer_rollover },
+		{ "16-bit limit", test_limits },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("mtftp", NULL, NULL);
-	if (!s || !CU_add_test(s, "group address rows", test_group_ip_rows) ||
-	    !CU_add_test(s, "group addresses spread", test_group_ip_spread) ||
-	    !CU_add_test(s, "RRQ decision rows", test_decide_rows) ||
-	    !CU_add_test(s, "lock-step transfer", test_transfer_clean) ||
-	    !CU_add_test(s, "exact multiple and empty file", test_transfer_exact_multiple) ||
-	    !CU_add_test(s, "10 % loss", test_transfer_loss) ||
-	    !CU_add_test(s, "rollover past 65535", test_transfer_rollover) ||
-	    !CU_add_test(s, "16-bit limit", test_limits)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return unit_run("mtftp", tests);
 }

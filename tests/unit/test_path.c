@@ -10,6 +10,7 @@
 #include <CUnit/Basic.h>
 
 #include "dataplane/proto/path.h"
+#include "unit.h"
 
 struct path_case {
 	const char *name;	/* what the row is about */
@@ -246,28 +247,15 @@ test_path_strerror(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned int failures;
+	static const struct unit_test tests[] = {
+		{ "table", test_path_table },
+		{ "capacity", test_path_capacity },
+		{ "long", test_path_long },
+		{ "in_len", test_path_in_len },
+		{ "idempotent", test_path_idempotent },
+		{ "strerror", test_path_strerror },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("path", NULL, NULL);
-	if (s == NULL ||
-	    CU_add_test(s, "table", test_path_table) == NULL ||
-	    CU_add_test(s, "capacity", test_path_capacity) == NULL ||
-	    CU_add_test(s, "long", test_path_long) == NULL ||
-	    CU_add_test(s, "in_len", test_path_in_len) == NULL ||
-	    CU_add_test(s, "idempotent", test_path_idempotent) == NULL ||
-	    CU_add_test(s, "strerror", test_path_strerror) == NULL) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
+	return unit_run("path", tests);
 }

@@ -6,6 +6,7 @@
 #include <CUnit/Basic.h>
 
 #include "dataplane/proto/rss.h"
+#include "unit.h"
 
 static const uint8_t ms_key[40] = {
 	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
@@ -83,18 +84,11 @@ test_against_naive(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned fails;
+	static const struct unit_test tests[] = {
+		{ "Microsoft verification vectors", test_ms_vectors },
+		{ "against a naive reference", test_against_naive },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("rss", NULL, NULL);
-	if (!s || !CU_add_test(s, "Microsoft verification vectors", test_ms_vectors) ||
-	    !CU_add_test(s, "against a naive reference", test_against_naive))
-		return 1;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return unit_run("rss", tests);
 }

@@ -13,6 +13,7 @@
 #include <CUnit/Basic.h>
 
 #include "dataplane/proto/tftp_mcast.h"
+#include "unit.h"
 
 #define MAX_RCV 16
 
@@ -536,28 +537,19 @@ test_option(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned fails;
+	static const struct unit_test tests[] = {
+		{ "missing set vs bitmap", test_set_vs_bitmap },
+		{ "missing set rows", test_set_rows },
+		{ "16-bit ACK across rollover", test_abs_ack_rows },
+		{ "master hand-over order", test_handover_order },
+		{ "200000 blocks, late joiners, loss", test_rollover_transfer },
+		{ "drop a silent master", test_drop_silent_master },
+		{ "drop a lossy laggard", test_drop_lossy_laggard },
+		{ "join mid-stream", test_join_mid_stream },
+		{ "pacing", test_pace },
+		{ "multicast option", test_option },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("tftp_mcast", NULL, NULL);
-	if (!s || !CU_add_test(s, "missing set vs bitmap", test_set_vs_bitmap) ||
-	    !CU_add_test(s, "missing set rows", test_set_rows) ||
-	    !CU_add_test(s, "16-bit ACK across rollover", test_abs_ack_rows) ||
-	    !CU_add_test(s, "master hand-over order", test_handover_order) ||
-	    !CU_add_test(s, "200000 blocks, late joiners, loss", test_rollover_transfer) ||
-	    !CU_add_test(s, "drop a silent master", test_drop_silent_master) ||
-	    !CU_add_test(s, "drop a lossy laggard", test_drop_lossy_laggard) ||
-	    !CU_add_test(s, "join mid-stream", test_join_mid_stream) ||
-	    !CU_add_test(s, "pacing", test_pace) ||
-	    !CU_add_test(s, "multicast option", test_option)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return unit_run("tftp_mcast", tests);
 }

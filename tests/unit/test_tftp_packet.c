@@ -11,6 +11,7 @@
 #include <CUnit/Basic.h>
 
 #include "dataplane/proto/tftp_packet.h"
+#include "unit.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -777,10 +778,7 @@ test_strerror(void)
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct unit_test tests[] = {
 		{ "parse table", test_parse_table },
 		{ "parse values", test_parse_values },
 		{ "filename in buffer", test_parse_filename_in_buffer },
@@ -798,30 +796,8 @@ main(void)
 		{ "roundtrip ack/data/error", test_roundtrip_small },
 		{ "roundtrip negotiated", test_roundtrip_negotiated },
 		{ "strerror", test_strerror },
+		{ NULL, NULL },
 	};
-	CU_pSuite s;
-	unsigned int failures;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("tftp_packet", NULL, NULL);
-	if (s == NULL) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	for (i = 0; i < ARRAY_LEN(tests); i++) {
-		if (CU_add_test(s, tests[i].name, tests[i].fn) == NULL) {
-			CU_cleanup_registry();
-			return 1;
-		}
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
+	return unit_run("tftp_packet", tests);
 }

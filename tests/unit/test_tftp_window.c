@@ -12,6 +12,7 @@
 #include <CUnit/Basic.h>
 
 #include "dataplane/proto/tftp_window.h"
+#include "unit.h"
 
 #define MIB (1024ull * 1024ull)
 
@@ -1268,36 +1269,23 @@ test_random_loss(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned int failures;
+	static const struct unit_test tests[] = {
+		{ "block counts and spans", test_span_table },
+		{ "wire numbers table", test_wire_table },
+		{ "wire numbers vs a counter", test_wire_counter },
+		{ "clamps", test_clamps },
+		{ "event strings", test_strevent },
+		{ "start and OACK", test_start },
+		{ "hostile ACKs", test_ack_table },
+		{ "go-back and stale ACKs", test_go_back },
+		{ "widest window", test_max_window },
+		{ "ACK reader vs brute force", test_ack_reference },
+		{ "clean transfers", test_full_transfers },
+		{ "scripted loss", test_scripts },
+		{ "msftwindow", test_msftwindow },
+		{ "random loss", test_random_loss },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("tftp_window", NULL, NULL);
-	if (s == NULL ||
-	    CU_add_test(s, "block counts and spans", test_span_table) == NULL ||
-	    CU_add_test(s, "wire numbers table", test_wire_table) == NULL ||
-	    CU_add_test(s, "wire numbers vs a counter", test_wire_counter) == NULL ||
-	    CU_add_test(s, "clamps", test_clamps) == NULL ||
-	    CU_add_test(s, "event strings", test_strevent) == NULL ||
-	    CU_add_test(s, "start and OACK", test_start) == NULL ||
-	    CU_add_test(s, "hostile ACKs", test_ack_table) == NULL ||
-	    CU_add_test(s, "go-back and stale ACKs", test_go_back) == NULL ||
-	    CU_add_test(s, "widest window", test_max_window) == NULL ||
-	    CU_add_test(s, "ACK reader vs brute force", test_ack_reference) == NULL ||
-	    CU_add_test(s, "clean transfers", test_full_transfers) == NULL ||
-	    CU_add_test(s, "scripted loss", test_scripts) == NULL ||
-	    CU_add_test(s, "msftwindow", test_msftwindow) == NULL ||
-	    CU_add_test(s, "random loss", test_random_loss) == NULL) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures > 0 ? 1 : 0;
+	return unit_run("tftp_window", tests);
 }

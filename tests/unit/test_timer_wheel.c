@@ -7,6 +7,7 @@
 #include <CUnit/Basic.h>
 
 #include "dataplane/proto/timer_wheel.h"
+#include "unit.h"
 
 #define N_NODES 2000
 
@@ -108,19 +109,12 @@ test_long_gap(void)
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned fails;
+	static const struct unit_test tests[] = {
+		{ "fires once, never early", test_fires_once_not_early },
+		{ "cancel and re-arm", test_cancel_and_rearm },
+		{ "long idle gap", test_long_gap },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("timer_wheel", NULL, NULL);
-	if (!s || !CU_add_test(s, "fires once, never early", test_fires_once_not_early) ||
-	    !CU_add_test(s, "cancel and re-arm", test_cancel_and_rearm) ||
-	    !CU_add_test(s, "long idle gap", test_long_gap))
-		return 1;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	return unit_run("timer_wheel", tests);
 }
