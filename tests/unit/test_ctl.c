@@ -19,6 +19,7 @@
 #include "control/hostdb.h"
 #include "control/log.h"
 #include "unit.h"
+#include "unit_tmpdir.h"
 
 /* The engine's log.c is not linked. */
 void
@@ -35,8 +36,7 @@ static struct hostdb *db;
 static int
 suite_init(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_ctl.XXXXXX");
-	if (!mkdtemp(tmpdir))
+	if (unit_tmpdir_make(tmpdir, sizeof(tmpdir), "test_ctl") != 0)
 		return -1;
 	cfg_defaults(&cfg);
 	snprintf(cfg.profiles[0].name, sizeof(cfg.profiles[0].name), "reimage");
@@ -50,11 +50,8 @@ suite_init(void)
 static int
 suite_fini(void)
 {
-	char cmd[300];
-
 	hostdb_close(db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_tmpdir_remove(tmpdir);
 }
 
 static void

@@ -16,6 +16,8 @@
 #include "control/log.h"
 #include "dataplane/proto/dhcp.h"
 #include "unit.h"
+#include "unit_host.h"
+#include "unit_tmpdir.h"
 
 /* The engine's log.c is not linked: warnings land here. */
 void
@@ -221,21 +223,8 @@ static void
 add_host(const uint8_t *mac, const uint8_t *uuid, enum boot_action a, const char *profile,
 	const char *name, int64_t *ret_id)
 {
-	struct hostdb_host h;
+	struct hostdb_host h = unit_host(mac, uuid, a, profile, name);
 
-	memset(&h, 0, sizeof(h));
-	if (mac) {
-		h.has_mac = true;
-		memcpy(h.mac, mac, 6);
-	}
-	if (uuid) {
-		h.has_uuid = true;
-		memcpy(h.uuid, uuid, 16);
-	}
-	h.h.action = a;
-	h.h.once_armed = a == BOOT_ACTION_ONCE;
-	snprintf(h.h.profile, sizeof(h.h.profile), "%s", profile);
-	snprintf(h.h.name, sizeof(h.h.name), "%s", name);
 	CU_ASSERT_EQUAL_FATAL(hostdb_add(db, &h, ret_id), HOSTDB_OK);
 }
 
@@ -268,8 +257,7 @@ handler_reset(void)
 static int
 suite_init(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_dhcp_control.XXXXXX");
-	if (!mkdtemp(tmpdir))
+	if (unit_tmpdir_make(tmpdir, sizeof(tmpdir), "test_dhcp_control") != 0)
 		return -1;
 	snprintf(dbpath, sizeof(dbpath), "%s/state.db", tmpdir);
 	if (hostdb_open(dbpath, &db) != HOSTDB_OK)
@@ -291,11 +279,8 @@ suite_init(void)
 static int
 suite_fini(void)
 {
-	char cmd[600];
-
 	hostdb_close(db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_tmpdir_remove(tmpdir);
 }
 
 /* Tests --------------------------------------------------------------------- */

@@ -14,6 +14,8 @@
 
 #include "control/hostdb.h"
 #include "unit.h"
+#include "unit_host.h"
+#include "unit_tmpdir.h"
 
 static char tmpdir[256];
 static char dbpath[512];
@@ -26,8 +28,7 @@ static const uint8_t uuid1[16] = { 0x4c, 0x4c, 0x45, 0x44, 0x00, 0x10, 0x80, 0x3
 static int
 setup_dir(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_hostdb.XXXXXX");
-	if (!mkdtemp(tmpdir))
+	if (unit_tmpdir_make(tmpdir, sizeof(tmpdir), "test_hostdb") != 0)
 		return -1;
 	/* A directory that does not exist yet: open must create it. */
 	snprintf(dbpath, sizeof(dbpath), "%s/var/lib/pxeline/state.db", tmpdir);
@@ -37,32 +38,7 @@ setup_dir(void)
 static int
 cleanup_dir(void)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static struct hostdb_host
-mk(const uint8_t *mac, const uint8_t *uuid, enum boot_action a, const char *profile,
-	const char *name)
-{
-	struct hostdb_host h;
-
-	memset(&h, 0, sizeof(h));
-	if (mac) {
-		h.has_mac = true;
-		memcpy(h.mac, mac, 6);
-	}
-	if (uuid) {
-		h.has_uuid = true;
-		memcpy(h.uuid, uuid, 16);
-	}
-	h.h.action = a;
-	h.h.once_armed = a == BOOT_ACTION_ONCE;
-	snprintf(h.h.profile, sizeof(h.h.profile), "%s", profile);
-	snprintf(h.h.name, sizeof(h.h.name), "%s", name);
-	return h;
+	return unit_tmpdir_remove(tmpdir);
 }
 
 static void
@@ -119,10 +95,10 @@ test_crud(void)
 	int64_t id1, id2;
 
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(":memory:", &db), HOSTDB_OK);
-	h = mk(mac1, NULL, BOOT_ACTION_BOOT, "default", "rack1-07");
+	h = unit_host(mac1, NULL, BOOT_ACTION_BOOT, "default", "rack1-07");
 	CU_ASSERT_EQUAL(hostdb_add(db, &h, &id1), HOSTDB_OK);
 	CU_ASSERT(id1 > 0);
-	h = mk(NULL, uuid1, BOOT_ACTION_ONCE, "reimage", "");
+	h = unit_host(NULL, uuid1, BOOT_ACTION_ONCE, "reimage", "");
 	CU_ASSERT_EQUAL(hostdb_add(db, &h, &id2), HOSTDB_OK);
 	CU_ASSERT(id2 != id1);
 
@@ -188,26 +164,26 @@ test_add_refused(void)
 	memset(longname, 'x', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(":memory:", &db), HOSTDB_OK);
-	h = mk(mac1, uuid1, BOOT_ACTION_BOOT, "default", "");
+	h = unit_host(mac1, uuid1, BOOT_ACTION_BOOT, "default", "");
 	CU_ASSERT_EQUAL_FATAL(hostdb_add(db, &h, NULL), HOSTDB_OK);
 
 	rows[0].name = "same MAC again";
-	rows[0].h = mk(mac1_again, NULL, BOOT_ACTION_ABORT, "default", "");
+	rows[0].h = unit_host(mac1_again, NULL, BOOT_ACTION_ABORT, "default", "");
 	rows[0].want = HOSTDB_ERR_EXISTS;
 	rows[1].name = "same UUID, other MAC";
-	rows[1].h = mk(mac2, uuid1, BOOT_ACTION_ABORT, "default", "");
+	rows[1].h = unit_host(mac2, uuid1, BOOT_ACTION_ABORT, "default", "");
 	rows[1].want = HOSTDB_ERR_EXISTS;
 	rows[2].name = "no key";
-	rows[2].h = mk(NULL, NULL, BOOT_ACTION_ABORT, "default", "");
+	rows[2].h = unit_host(NULL, NULL, BOOT_ACTION_ABORT, "default", "");
 	rows[2].want = HOSTDB_ERR_NO_KEY;
 	rows[3].name = "once without profile";
-	rows[3].h = mk(mac2, NULL, BOOT_ACTION_ONCE, "", "");
+	rows[3].h = unit_host(mac2, NULL, BOOT_ACTION_ONCE, "", "");
 	rows[3].want = HOSTDB_ERR_NO_PROFILE;
 	rows[4].name = "action out of range";
-	rows[4].h = mk(mac2, NULL, BOOT_ACTION__MAX, "default", "");
+	rows[4].h = unit_host(mac2, NULL, BOOT_ACTION__MAX, "default", "");
 	rows[4].want = HOSTDB_ERR_ACTION;
 	rows[5].name = "name without NUL";
-	rows[5].h = mk(mac2, NULL, BOOT_ACTION_IGNORE, "", "");
+	rows[5].h = unit_host(mac2, NULL, BOOT_ACTION_IGNORE, "", "");
 	memset(rows[5].h.h.name, 'n', sizeof(rows[5].h.h.name));
 	rows[5].want = HOSTDB_ERR_NAME;
 
@@ -219,7 +195,7 @@ test_add_refused(void)
 		CU_ASSERT_EQUAL(e, rows[i].want);
 	}
 	/* ignore needs no profile */
-	h = mk(mac2, NULL, BOOT_ACTION_IGNORE, "", "printer");
+	h = unit_host(mac2, NULL, BOOT_ACTION_IGNORE, "", "printer");
 	CU_ASSERT_EQUAL(hostdb_add(db, &h, NULL), HOSTDB_OK);
 	hostdb_close(db);
 }
@@ -254,7 +230,7 @@ test_list(void)
 	for (i = 0; i < 50; i++) {
 		memcpy(mac, mac1, 6);
 		mac[5] = (uint8_t)i;
-		h = mk(mac, NULL, BOOT_ACTION_ABORT, "default", "");
+		h = unit_host(mac, NULL, BOOT_ACTION_ABORT, "default", "");
 		CU_ASSERT_EQUAL(hostdb_add(db, &h, NULL), HOSTDB_OK);
 	}
 	CU_ASSERT_EQUAL(hostdb_list(db, count_row, &n), HOSTDB_OK);
@@ -277,9 +253,9 @@ test_consume_once_restart(void)
 
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &db), HOSTDB_OK);
 	CU_ASSERT_EQUAL(stat(dbpath, &st), 0);
-	h = mk(mac1, uuid1, BOOT_ACTION_ONCE, "reimage", "lab7");
+	h = unit_host(mac1, uuid1, BOOT_ACTION_ONCE, "reimage", "lab7");
 	CU_ASSERT_EQUAL_FATAL(hostdb_add(db, &h, &id), HOSTDB_OK);
-	h = mk(mac2, NULL, BOOT_ACTION_BOOT, "default", "");
+	h = unit_host(mac2, NULL, BOOT_ACTION_BOOT, "default", "");
 	CU_ASSERT_EQUAL_FATAL(hostdb_add(db, &h, &id_boot), HOSTDB_OK);
 	/* A boot host has no shot to take. */
 	CU_ASSERT_EQUAL(hostdb_consume_once(db, id_boot, &consumed), HOSTDB_OK);
@@ -331,7 +307,7 @@ test_consume_visible_to_other_connection(void)
 
 	snprintf(path, sizeof(path), "%s/two.db", tmpdir);
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(path, &db), HOSTDB_OK);
-	h = mk(mac1, NULL, BOOT_ACTION_ONCE, "reimage", "");
+	h = unit_host(mac1, NULL, BOOT_ACTION_ONCE, "reimage", "");
 	CU_ASSERT_EQUAL_FATAL(hostdb_add(db, &h, &id), HOSTDB_OK);
 	CU_ASSERT_EQUAL(hostdb_batch_begin(db), HOSTDB_OK);
 	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, &consumed), HOSTDB_OK);
@@ -364,7 +340,7 @@ test_schema_version(void)
 	/* Reopening an up-to-date database migrates nothing and loses nothing. */
 	snprintf(path, sizeof(path), "%s/again.db", tmpdir);
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(path, &db), HOSTDB_OK);
-	struct hostdb_host h = mk(mac1, NULL, BOOT_ACTION_ABORT, "default", "");
+	struct hostdb_host h = unit_host(mac1, NULL, BOOT_ACTION_ABORT, "default", "");
 	CU_ASSERT_EQUAL(hostdb_add(db, &h, NULL), HOSTDB_OK);
 	hostdb_close(db);
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(path, &db), HOSTDB_OK);
