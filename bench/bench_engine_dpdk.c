@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -23,6 +22,7 @@
 #include <rte_mempool.h>
 
 #include "bench/bench_clients.h"
+#include "bench/bench_engine_common.h"
 #include "bench/bench_engine_dpdk.h"
 #include "bench/bench_impair.h"
 #include "bench/bench_reasm.h"
@@ -43,7 +43,6 @@
 #define DPDK_REASM_TIMEOUT_NS 2000000000ull
 #define DPDK_DELAY_BYTES (256u << 20)
 #define DPDK_MIN_FRAME 60
-#define BENCH_NS_PER_S 1000000000ull
 
 /* Counters beyond struct bench_engine_stats, for bench_dpdk_print_stats(). */
 struct dpdk_counters {
@@ -97,15 +96,6 @@ struct bench_dpdk {
 	uint16_t ntx;
 	uint8_t scratch[BENCH_REASM_HDR_MAX + BENCH_REASM_PAYLOAD_MAX];
 };
-
-static uint64_t
-dpdk_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * BENCH_NS_PER_S + (uint64_t)ts.tv_nsec;
-}
 
 static void
 dpdk_flush(struct bench_dpdk *d)
@@ -207,30 +197,12 @@ dpdk_send(struct bench_dpdk *d, struct dpdk_slot *sl, uint32_t idx)
 }
 
 static void
-dpdk_note_deadline(struct bench_dpdk *d, const struct bench_session *s)
-{
-	if (!bench_session_finished(s) && s->deadline_ns < d->next_sweep)
-		d->next_sweep = s->deadline_ns;
-}
-
-static void
 dpdk_record(struct bench_dpdk *d, struct dpdk_slot *sl)
 {
 	struct bench_session *s = &sl->s;
 	struct bench_result *r = &d->results[sl->id];
 
-	r->id = sl->id;
-	r->server = d->cfg->server;
-	r->file = d->cfg->file;
-	r->blksize = s->blksize;
-	r->windowsize = s->windowsize;
-	r->bytes = s->bytes;
-	r->seconds = (double)(s->end_ns - s->start_ns) / 1e9;
-	r->retransmits = s->retransmits;
-	r->timeouts = s->timeouts;
-	r->ok = s->state == BENCH_ST_DONE;
-	r->result = bench_strerror(s->err);
-	r->errmsg = strdup(s->errmsg);
+	bench_result_record(r, sl->id, d->cfg, s);
 	d->st.wrong_tid += s->wrong_tid;
 }
 
@@ -249,7 +221,7 @@ dpdk_start(struct bench_dpdk *d, uint32_t idx, uint64_t now)
 	bench_session_init(&sl->s, d->req);
 	if (bench_session_start(&sl->s, now))
 		dpdk_send(d, sl, idx);
-	dpdk_note_deadline(d, &sl->s);
+	bench_note_deadline(&d->next_sweep, &sl->s);
 }
 
 static void
@@ -278,7 +250,7 @@ dpdk_deliver(struct bench_dpdk *d, uint32_t idx, uint64_t now, uint16_t src_port
 	if (bench_session_on_packet(&sl->s, now, src_port, buf, len))
 		dpdk_send(d, sl, idx);
 	d->rx_bytes += sl->s.bytes - before;
-	dpdk_note_deadline(d, &sl->s);
+	bench_note_deadline(&d->next_sweep, &sl->s);
 	dpdk_reap(d, idx, now);
 }
 
@@ -429,7 +401,7 @@ dpdk_sweep(struct bench_dpdk *d, uint64_t now)
 			dpdk_send(d, sl, i);
 		dpdk_reap(d, i, now);
 		if (sl->busy)
-			dpdk_note_deadline(d, &sl->s);
+			bench_note_deadline(&d->next_sweep, &sl->s);
 		if (d->ntx)
 			dpdk_flush(d);
 	}
@@ -439,7 +411,7 @@ dpdk_sweep(struct bench_dpdk *d, uint64_t now)
 static int
 dpdk_resolve_server(struct bench_dpdk *d)
 {
-	uint64_t t0 = dpdk_now(), now = t0, next = t0;
+	uint64_t t0 = bench_now_ns(), now = t0, next = t0;
 
 	while (!d->server_mac_known) {
 		if (now - t0 > DPDK_ARP_GIVE_UP_NS)
@@ -451,7 +423,7 @@ dpdk_resolve_server(struct bench_dpdk *d)
 		dpdk_poll(d, now);
 		if (d->ntx)
 			dpdk_flush(d);
-		now = dpdk_now();
+		now = bench_now_ns();
 	}
 	return 0;
 }
@@ -495,7 +467,7 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 	d->rx_bytes = 0;
 	/* The server may still hold the last run's sessions (same client
 	 * addresses): start each run's ports somewhere else. */
-	d->port_salt = (uint32_t)(dpdk_now() / 1000000);
+	d->port_salt = (uint32_t)(bench_now_ns() / 1000000);
 	memset(&d->st, 0, sizeof(d->st));
 	memset(results, 0, cfg->transfers * sizeof(*results));
 	bench_impair_init(&d->im, cfg->seed, cfg->loss_pct, cfg->loss_rx,
@@ -510,7 +482,7 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 		d->slots = NULL;
 		return rc;
 	}
-	t0 = now = dpdk_now();
+	t0 = now = bench_now_ns();
 	end = t0 + (uint64_t)(cfg->duration_limit_s * 1e9);
 	tick = t0 + BENCH_NS_PER_S;
 	last_t = t0;
@@ -522,7 +494,7 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 
 	while (d->active > 0) {
 		dpdk_poll(d, now);
-		now = dpdk_now();
+		now = bench_now_ns();
 		if (d->dq.head)
 			dpdk_release_delayed(d, now);
 		if (now >= d->next_sweep)
@@ -551,20 +523,10 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 			break;
 		}
 	}
-	now = dpdk_now();
-	for (i = d->started; i < cfg->transfers; i++) {
-		results[i].id = i;
-		results[i].server = cfg->server;
-		results[i].file = cfg->file;
-		results[i].result = bench_strerror(BENCH_ERR_DURATION);
-		results[i].errmsg = strdup("not started before the duration limit");
-	}
-	*ret_stats = d->st;
-	ret_stats->wall_s = (double)(now - t0) / 1e9;
+	now = bench_now_ns();
+	bench_results_not_started(results, d->started, cfg);
+	bench_stats_finish(ret_stats, &d->st, t0, now, &d->im, &d->dq);
 	ret_stats->foreign = d->c.drops[BENCH_DROP_FOREIGN];
-	ret_stats->dropped_rx = d->im.dropped_rx;
-	ret_stats->dropped_tx = d->im.dropped_tx;
-	ret_stats->delay_overflow = d->dq.overflow;
 	bench_delay_clear(&d->dq);
 	free(d->slots);
 	d->slots = NULL;

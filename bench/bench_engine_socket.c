@@ -21,10 +21,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench/bench_engine.h"
+#include "bench/bench_engine_common.h"
 #include "bench/bench_impair.h"
 #include "dataplane/proto/tftp_packet.h"
 
@@ -33,7 +33,6 @@
 #define ENGINE_EVENTS 64
 #define ENGINE_SOCK_BUF (2u << 20)	/* a 64 x 16 KiB window must fit */
 #define ENGINE_DELAY_BYTES (256u << 20)
-#define NS_PER_S 1000000000ull
 #define ENGINE_MC_GROUPS 16	/* group sockets open at once */
 #define ENGINE_MC_SOCK_BUF (16u << 20)	/* one socket takes the whole stream */
 #define ENGINE_EV_GROUP 0x80000000u	/* epoll data: a group, not a slot */
@@ -76,22 +75,6 @@ struct engine {
 	uint8_t rxbuf[ENGINE_RX_BUF];
 };
 
-static uint64_t
-engine_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
-static void
-engine_note_deadline(struct engine *e, const struct bench_session *s)
-{
-	if (!bench_session_finished(s) && s->deadline_ns < e->next_sweep)
-		e->next_sweep = s->deadline_ns;
-}
-
 static void
 engine_send(struct engine *e, struct engine_slot *sl)
 {
@@ -114,7 +97,7 @@ engine_send(struct engine *e, struct engine_slot *sl)
 		if (errno == ECONNREFUSED)
 			return;
 		snprintf(msg, sizeof(msg), "sendto: %s", strerror(errno));
-		(void)bench_session_abort(s, engine_now(), BENCH_ERR_SOCKET, msg);
+		(void)bench_session_abort(s, bench_now_ns(), BENCH_ERR_SOCKET, msg);
 		return;
 	}
 	e->st.tx_packets++;
@@ -126,18 +109,7 @@ engine_record(struct engine *e, struct engine_slot *sl)
 	struct bench_session *s = &sl->s;
 	struct bench_result *r = &e->results[sl->id];
 
-	r->id = sl->id;
-	r->server = e->cfg->server;
-	r->file = e->cfg->file;
-	r->blksize = s->blksize;
-	r->windowsize = s->windowsize;
-	r->bytes = s->bytes;
-	r->seconds = (double)(s->end_ns - s->start_ns) / 1e9;
-	r->retransmits = s->retransmits;
-	r->timeouts = s->timeouts;
-	r->ok = s->state == BENCH_ST_DONE;
-	r->result = bench_strerror(s->err);
-	r->errmsg = strdup(s->errmsg);
+	bench_result_record(r, sl->id, e->cfg, s);
 	e->st.wrong_tid += s->wrong_tid;
 	if (s->mc) {
 		e->st.mc_sessions++;
@@ -338,7 +310,7 @@ engine_start(struct engine *e, uint32_t idx, uint64_t now)
 	}
 	if (bench_session_start(&sl->s, now))
 		engine_send(e, sl);
-	engine_note_deadline(e, &sl->s);
+	bench_note_deadline(&e->next_sweep, &sl->s);
 }
 
 /* Records a finished transfer and reuses the slot. */
@@ -372,7 +344,7 @@ engine_deliver(struct engine *e, uint32_t idx, uint64_t now, uint16_t src_port,
 	if (send)
 		engine_send(e, sl);
 	e->rx_bytes += sl->s.bytes - before;
-	engine_note_deadline(e, &sl->s);
+	bench_note_deadline(&e->next_sweep, &sl->s);
 	engine_reap(e, idx, now);
 }
 
@@ -428,7 +400,7 @@ engine_deliver_group(struct engine *e, uint32_t idx, uint64_t now, uint16_t src_
 	if (bench_session_on_group(&sl->s, now, src_port, buf, len))
 		engine_send(e, sl);
 	e->rx_bytes += sl->s.bytes - before;
-	engine_note_deadline(e, &sl->s);
+	bench_note_deadline(&e->next_sweep, &sl->s);
 	engine_reap(e, idx, now);
 }
 
@@ -537,7 +509,7 @@ engine_sweep(struct engine *e, uint64_t now)
 			engine_send(e, sl);
 		engine_reap(e, i, now);
 		if (sl->busy)
-			engine_note_deadline(e, &sl->s);
+			bench_note_deadline(&e->next_sweep, &sl->s);
 	}
 }
 
@@ -608,9 +580,9 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 	if (req->multicast)
 		e->local = engine_local_addr(cfg);
 
-	t0 = now = engine_now();
+	t0 = now = bench_now_ns();
 	end = t0 + (uint64_t)(cfg->duration_limit_s * 1e9);
-	tick = t0 + NS_PER_S;
+	tick = t0 + BENCH_NS_PER_S;
 	last_t = t0;
 	for (i = 0; i < cfg->clients; i++)
 		engine_start(e, i, now);
@@ -628,7 +600,7 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 		if (e->dq.head && e->dq.head->due_ns < until)
 			until = e->dq.head->due_ns;
 		n = epoll_wait(e->ep, evs, ENGINE_EVENTS, engine_wait_ms(now, until));
-		now = engine_now();
+		now = bench_now_ns();
 		for (k = 0; k < n; k++) {
 			uint32_t d = evs[k].data.u32;
 
@@ -643,7 +615,7 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 		if (now >= tick) {
 			if (!cfg->quiet)
 				engine_progress(e, now, t0, &last_t, &last_bytes);
-			tick = now + NS_PER_S;
+			tick = now + BENCH_NS_PER_S;
 		}
 		if (now >= end) {
 			/* The limit fails what runs and what never started;
@@ -663,21 +635,9 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 			break;
 		}
 	}
-	now = engine_now();
-	for (i = e->started; i < cfg->transfers; i++) {
-		results[i].id = i;
-		results[i].server = cfg->server;
-		results[i].file = cfg->file;
-		results[i].result = bench_strerror(BENCH_ERR_DURATION);
-		results[i].errmsg = strdup("not started before the duration limit");
-	}
-
-	memset(ret_stats, 0, sizeof(*ret_stats));
-	*ret_stats = e->st;
-	ret_stats->wall_s = (double)(now - t0) / 1e9;
-	ret_stats->dropped_rx = e->im.dropped_rx;
-	ret_stats->dropped_tx = e->im.dropped_tx;
-	ret_stats->delay_overflow = e->dq.overflow;
+	now = bench_now_ns();
+	bench_results_not_started(results, e->started, cfg);
+	bench_stats_finish(ret_stats, &e->st, t0, now, &e->im, &e->dq);
 	bench_delay_clear(&e->dq);
 	for (i = 0; i < cfg->clients; i++)
 		engine_close_slot(e, &e->slots[i]);
