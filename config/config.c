@@ -504,6 +504,40 @@ cfg_get_str(struct cfg_ctx *c, const config_setting_t *s, const char *key, size_
 	return v;
 }
 
+/*
+ * Reads grp's member that must name one of names[] (a string); its index
+ * goes to *ret_idx. Returns false, leaving *ret_idx alone, when the member
+ * is missing or wrong (then reported).
+ */
+static bool
+cfg_get_enum(struct cfg_ctx *c, const config_setting_t *grp, const char *member,
+	     const char *key, const char *const *names, size_t n, size_t *ret_idx)
+{
+	const config_setting_t *s;
+	char list[128];
+	const char *v;
+	size_t i, len = 0;
+
+	s = config_setting_get_member(grp, member);
+	if (s == NULL)
+		return false;
+	v = cfg_get_str(c, s, key, 0, true);
+	if (v == NULL)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (strcmp(v, names[i]) == 0) {
+			*ret_idx = i;
+			return true;
+		}
+	}
+	list[0] = '\0';
+	for (i = 0; i < n && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					i > 0 ? ", " : "", names[i]);
+	cfg_err(c, s, "%s '%s' is not one of %s", key, v, list);
+	return false;
+}
+
 static const struct cfg_field *
 cfg_field_find(const struct cfg_field *fields, size_t n, const char *name)
 {
@@ -881,25 +915,12 @@ cfg_unknown(struct cfg_ctx *c, const config_setting_t *grp)
 		[CFG_UNKNOWN_ABORT] = "abort",
 		[CFG_UNKNOWN_IGNORE] = "ignore",
 	};
-	const config_setting_t *s;
-	const char *v;
 	size_t i;
 
 	if (!cfg_group(c, grp, "unknown", cfg_unknown_fields, N(cfg_unknown_fields), c->cfg))
 		return;
-	s = config_setting_get_member(grp, "action");
-	if (s == NULL)
-		return;
-	v = cfg_get_str(c, s, "unknown.action", 0, true);
-	if (v == NULL)
-		return;
-	for (i = 0; i < N(names); i++) {
-		if (strcmp(v, names[i]) == 0) {
-			c->cfg->unknown_action = (enum cfg_unknown_action)i;
-			return;
-		}
-	}
-	cfg_err(c, s, "unknown.action '%s' is not one of boot, abort, ignore", v);
+	if (cfg_get_enum(c, grp, "action", "unknown.action", names, N(names), &i))
+		c->cfg->unknown_action = (enum cfg_unknown_action)i;
 }
 
 static void
@@ -911,25 +932,12 @@ cfg_log(struct cfg_ctx *c, const config_setting_t *grp)
 		[CFG_LOG_INFO] = "info",
 		[CFG_LOG_DEBUG] = "debug",
 	};
-	const config_setting_t *s;
-	const char *v;
 	size_t i;
 
 	if (!cfg_group(c, grp, "log", cfg_log_fields, N(cfg_log_fields), c->cfg))
 		return;
-	s = config_setting_get_member(grp, "level");
-	if (s == NULL)
-		return;
-	v = cfg_get_str(c, s, "log.level", 0, true);
-	if (v == NULL)
-		return;
-	for (i = 0; i < N(names); i++) {
-		if (strcmp(v, names[i]) == 0) {
-			c->cfg->log_level = (enum cfg_log_level)i;
-			return;
-		}
-	}
-	cfg_err(c, s, "log.level '%s' is not one of error, warn, info, debug", v);
+	if (cfg_get_enum(c, grp, "level", "log.level", names, N(names), &i))
+		c->cfg->log_level = (enum cfg_log_level)i;
 }
 
 static void
