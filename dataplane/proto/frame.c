@@ -4,6 +4,7 @@
  * build the few frames the engine sends. Every field is read through the
  * bounded cursor of wire.h; nothing here logs or allocates.
  */
+#include <endian.h>
 #include <string.h>
 
 #include "dataplane/proto/frame.h"
@@ -71,8 +72,16 @@ uint32_t
 frame_csum_add(uint32_t sum, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
-	uint64_t acc = sum;
+	uint64_t acc = sum, v;
 
+	/* Eight bytes a step: every DATA payload is summed on the send path,
+	 * so this loop is most of the engine's cost per packet. Big-endian
+	 * 32-bit halves keep the result identical to the bytewise sum. */
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&v, p, 8);
+		v = be64toh(v);
+		acc += (v >> 32) + (v & 0xffffffffu);
+	}
 	for (; len >= 4; p += 4, len -= 4)
 		acc += (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 		       (uint32_t)p[2] << 8 | p[3];
