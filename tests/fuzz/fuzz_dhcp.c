@@ -59,7 +59,9 @@ check_reply(const struct dhcp_msg *req, const struct dhcp_reply_params *p,
 	CHECK(dhcp_parse(out, len, &r) == DHCP_OK);
 	check_msg(&r);
 	CHECK(r.op == DHCP_OP_REPLY);
-	CHECK(r.xid == req->xid && r.flags == req->flags);
+	/* Address-less clients are asked to be answered by broadcast. */
+	CHECK(r.xid == req->xid && r.flags == (req->ciaddr ? req->flags :
+					       (req->flags | DHCP_FLAG_BROADCAST)));
 	CHECK(r.giaddr == req->giaddr && r.ciaddr == req->ciaddr);
 	CHECK(r.yiaddr == 0 && r.siaddr == p->server_addr);
 	CHECK(memcmp(r.chaddr, req->chaddr, sizeof(r.chaddr)) == 0);
