@@ -98,6 +98,22 @@ log_options(char *buf, size_t cap, const struct log_event *ev)
 		 ev->options & TFTP_OPT_ROLLOVER ? " rollover" : "");
 }
 
+/* What a PXE ROM shows for a transfer that ended this way, for the trace. */
+static const char *
+tftp_end_pxe_hint(enum tftp_end_reason r)
+{
+	switch (r) {
+	case TFTP_END_NOT_FOUND:
+		return " pxe=\"PXE-E3B TFTP error - file not found: check the profile's file name and tftp.root\"";
+	case TFTP_END_ACCESS:
+		return " pxe=\"PXE-E3C TFTP error - access violation: path outside the root or unreadable\"";
+	case TFTP_END_TIMEOUT:
+		return " pxe=\"PXE-E35 TFTP read timeout: packets lost or blksize over the path MTU\"";
+	default:
+		return "";
+	}
+}
+
 /* One line per event: what an operator greps when a boot fails. */
 static void
 log_write_event(const struct log_event *ev)
@@ -111,17 +127,22 @@ log_write_event(const struct log_event *ev)
 	switch (ev->kind) {
 	case LOG_TFTP_END:
 		log_options(opts, sizeof(opts), ev);
-		fprintf(out, "%s tftp %s:%u file=\"%s\" %s bytes=%lu/%lu time=%.3fs "
-			"rate=%.2fMiB/s retransmits=%u timeouts=%u end=%s%s%s lcore=%u\n",
-			stamp, ip, ev->client_port, ev->file, opts,
+		fprintf(out, "%s tftp %02x:%02x:%02x:%02x:%02x:%02x %s:%u file=\"%s\" %s "
+			"bytes=%lu/%lu time=%.3fs rate=%.2fMiB/s retransmits=%u timeouts=%u "
+			"end=%s%s%s%s lcore=%u\n",
+			stamp, ev->mac[0], ev->mac[1], ev->mac[2], ev->mac[3], ev->mac[4],
+			ev->mac[5], ip, ev->client_port, ev->file, opts,
 			(unsigned long)ev->bytes, (unsigned long)ev->file_size, secs,
 			secs > 0 ? ev->bytes / secs / 1048576.0 : 0.0,
 			ev->retransmits, ev->timeouts, tftp_end_strerror(ev->reason),
-			ev->detail[0] ? " detail=" : "", ev->detail, ev->lcore);
+			ev->detail[0] ? " detail=" : "", ev->detail,
+			tftp_end_pxe_hint(ev->reason), ev->lcore);
 		break;
 	case LOG_TFTP_REFUSED:
-		fprintf(out, "%s tftp %s:%u file=\"%s\" refused error=%u (%s) lcore=%u\n",
-			stamp, ip, ev->client_port, ev->file, ev->error_code, ev->detail,
+		fprintf(out, "%s tftp %02x:%02x:%02x:%02x:%02x:%02x %s:%u file=\"%s\" "
+			"refused error=%u (%s) lcore=%u\n",
+			stamp, ev->mac[0], ev->mac[1], ev->mac[2], ev->mac[3], ev->mac[4],
+			ev->mac[5], ip, ev->client_port, ev->file, ev->error_code, ev->detail,
 			ev->lcore);
 		break;
 	case LOG_DROP:
