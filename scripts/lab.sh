@@ -154,10 +154,10 @@ rm -rf "$out"
 cat <<EOF
 
 The lab is up. Try, from another terminal:
-  sudo ip netns exec $CLI_NS curl -s -o /tmp/r.bin --tftp-blksize 8192 tftp://$PXL_SRV_ADDR/random-1m.bin
-  sudo ip netns exec $CLI_NS atftp --option "blksize 1468" --option "windowsize 16" -g -r random-1m.bin -l /tmp/r.bin $PXL_SRV_ADDR
-  sudo ip netns exec $CLI_NS busybox tftp -g -b 1468 -r hello.txt -l /tmp/h.txt $PXL_SRV_ADDR
-  sudo ip netns exec $CLI_NS tftp -m binary $PXL_SRV_ADDR -c get Boot/BCD /tmp/bcd
+  ip netns exec $CLI_NS curl -s -o /tmp/r.bin --tftp-blksize 8192 tftp://$PXL_SRV_ADDR/random-1m.bin
+  ip netns exec $CLI_NS atftp --option "blksize 1468" --option "windowsize 16" -g -r random-1m.bin -l /tmp/r.bin $PXL_SRV_ADDR
+  ip netns exec $CLI_NS busybox tftp -g -b 1468 -r hello.txt -l /tmp/h.txt $PXL_SRV_ADDR
+  ip netns exec $CLI_NS tftp -m binary $PXL_SRV_ADDR -c get Boot/BCD /tmp/bcd
 Put files in ${ROOT#"$PXL_REPO"/}/; the server log is ${LOG#"$PXL_REPO"/}.
 EOF
 
