@@ -132,17 +132,17 @@ build_eal_argv(const struct pxeline_config *cfg, int cl_argc, char **cl_argv,
 	return port_eal_args(cfg, argv, argc, MAX_EAL_ARGV);
 }
 
-/* Room for the largest unfragmented frame of any interface. */
+/* Room for the largest frame any interface's PMD may hand us. */
 static struct rte_mempool *
 create_pool(const struct pxeline_config *cfg, unsigned n_workers)
 {
-	uint32_t mtu = 1500, room;
+	uint32_t need = 0, room;
 	int i;
 
 	for (i = 0; i < cfg->n_interfaces; i++)
-		if (cfg->interfaces[i].mtu > mtu)
-			mtu = cfg->interfaces[i].mtu;
-	room = RTE_PKTMBUF_HEADROOM + mtu + FRAME_ETH_LEN + FRAME_VLAN_LEN + 64;
+		if (port_rx_buf_size(&cfg->interfaces[i]) > need)
+			need = port_rx_buf_size(&cfg->interfaces[i]);
+	room = RTE_PKTMBUF_HEADROOM + need;
 	if (room < RTE_MBUF_DEFAULT_BUF_SIZE)
 		room = RTE_MBUF_DEFAULT_BUF_SIZE;
 	return rte_pktmbuf_pool_create("pxl_mbufs", MBUFS_PER_WORKER * (n_workers + 1) - 1,

@@ -37,14 +37,32 @@ port_dev_name(const char *dev, char *name, size_t cap)
  * net_af_packet's default frames hold 2048 bytes; a jumbo MTU needs bigger
  * ones, or the PMD silently drops what does not fit.
  */
+#define PORT_AF_PACKET_JUMBO_FRAME 16384	/* framesz/blocksz we give af_packet above 1500 */
+
+static bool
+port_af_packet_jumbo(const struct cfg_interface *ifc)
+{
+	return strncmp(ifc->device, "net_af_packet", 13) == 0 && ifc->mtu > 1500;
+}
+
+uint32_t
+port_rx_buf_size(const struct cfg_interface *ifc)
+{
+	/* af_packet refuses a queue whose mbufs are smaller than its frames. */
+	if (port_af_packet_jumbo(ifc))
+		return PORT_AF_PACKET_JUMBO_FRAME;
+	return ifc->mtu + FRAME_ETH_LEN + FRAME_VLAN_LEN + 64;
+}
+
 static void
 port_vdev_arg(const struct cfg_interface *ifc, unsigned n_queues, char *buf, size_t cap)
 {
 	bool af_packet = strncmp(ifc->device, "net_af_packet", 13) == 0;
 	int n = snprintf(buf, cap, "--vdev=%s", ifc->device);
 
-	if (af_packet && ifc->mtu > 1500 && !strstr(ifc->device, "framesz="))
-		n += snprintf(buf + n, cap - n, ",framesz=16384,blocksz=16384");
+	if (port_af_packet_jumbo(ifc) && !strstr(ifc->device, "framesz="))
+		n += snprintf(buf + n, cap - n, ",framesz=%u,blocksz=%u",
+			      PORT_AF_PACKET_JUMBO_FRAME, PORT_AF_PACKET_JUMBO_FRAME);
 	/* One queue pair per worker; af_packet spreads frames over them with
 	 * PACKET_FANOUT_HASH (the workers hand ACKs to a session's owner). */
 	if (af_packet && n_queues > 1 && !strstr(ifc->device, "qpairs="))
@@ -163,12 +181,14 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	for (q = 0; q < n_queues; q++) {
 		ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd,
 					     rte_eth_dev_socket_id(p->port_id), NULL, pool);
-		if (ret)
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd,
+						     rte_eth_dev_socket_id(p->port_id), NULL);
+		if (ret) {
+			log_msg(CFG_LOG_ERROR, "interface %s: queue %u setup: %s", p->name, q,
+				rte_strerror(-ret));
 			return ret;
-		ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd,
-					     rte_eth_dev_socket_id(p->port_id), NULL);
-		if (ret)
-			return ret;
+		}
 	}
 	/* Not every PMD can set its MTU (af_packet follows the kernel's);
 	 * the engine still sizes its datagrams to the configured one. */

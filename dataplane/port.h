@@ -42,6 +42,9 @@ struct port {
  */
 int port_eal_args(const struct pxeline_config *cfg, char **argv, int argc, int max);
 
+/* Bytes an RX mbuf must hold for this interface's PMD and MTU. */
+uint32_t port_rx_buf_size(const struct cfg_interface *ifc);
+
 /* Configures and starts every interface; n_queues per port. */
 int port_init_all(const struct pxeline_config *cfg, uint16_t n_queues,
 		  struct rte_mempool *pool, struct port *ret_ports);
