@@ -192,6 +192,9 @@ pxl_t_engine_cfg()
 		-e "s|--file-prefix[= ][A-Za-z0-9_.-]+|--file-prefix=pxl-t-$PXL_T_NAME|" \
 		-e "s|iface=[A-Za-z0-9_.-]+|iface=$PXL_SRV_IF|" \
 		"$PXL_REPO/config/lab.cfg" >"$cfg"
+	if [ -n "${PXL_T_MTU:-}" ]; then
+		sed -Ei "s|^([[:space:]]*mtu[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_MTU|" "$cfg"
+	fi
 	if [ -n "${PXL_T_SERVER_TIMEOUT_MS:-}" ]; then
 		if grep -Eq '^[[:space:]]*timeout_ms[[:space:]]*[=:]' "$cfg"; then
 			sed -Ei "s|^([[:space:]]*timeout_ms[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_SERVER_TIMEOUT_MS|" "$cfg"
