@@ -114,24 +114,31 @@ tftp_end_pxe_hint(enum tftp_end_reason r)
 	}
 }
 
+static void
+log_mac(char buf[18], const uint8_t mac[6])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
 /* One line per event: what an operator greps when a boot fails. */
 static void
 log_write_event(const struct log_event *ev)
 {
-	char stamp[40], ip[INET_ADDRSTRLEN], opts[96];
+	char stamp[40], ip[INET_ADDRSTRLEN], opts[96], mac[18];
 	struct in_addr a = { .s_addr = htonl(ev->client_ip) };
 	double secs = ev->duration_us / 1e6;
 
 	log_stamp(stamp, sizeof(stamp), ev->wall_ns);
 	inet_ntop(AF_INET, &a, ip, sizeof(ip));
+	log_mac(mac, ev->mac);
 	switch (ev->kind) {
 	case LOG_TFTP_END:
 		log_options(opts, sizeof(opts), ev);
-		fprintf(out, "%s tftp %02x:%02x:%02x:%02x:%02x:%02x %s:%u file=\"%s\" %s "
+		fprintf(out, "%s tftp %s %s:%u file=\"%s\" %s "
 			"bytes=%lu/%lu time=%.3fs rate=%.2fMiB/s retransmits=%u timeouts=%u "
 			"end=%s%s%s%s lcore=%u\n",
-			stamp, ev->mac[0], ev->mac[1], ev->mac[2], ev->mac[3], ev->mac[4],
-			ev->mac[5], ip, ev->client_port, ev->file, opts,
+			stamp, mac, ip, ev->client_port, ev->file, opts,
 			(unsigned long)ev->bytes, (unsigned long)ev->file_size, secs,
 			secs > 0 ? ev->bytes / secs / 1048576.0 : 0.0,
 			ev->retransmits, ev->timeouts, tftp_end_strerror(ev->reason),
@@ -139,10 +146,8 @@ log_write_event(const struct log_event *ev)
 			tftp_end_pxe_hint(ev->reason), ev->lcore);
 		break;
 	case LOG_TFTP_REFUSED:
-		fprintf(out, "%s tftp %02x:%02x:%02x:%02x:%02x:%02x %s:%u file=\"%s\" "
-			"refused error=%u (%s) lcore=%u\n",
-			stamp, ev->mac[0], ev->mac[1], ev->mac[2], ev->mac[3], ev->mac[4],
-			ev->mac[5], ip, ev->client_port, ev->file, ev->error_code, ev->detail,
+		fprintf(out, "%s tftp %s %s:%u file=\"%s\" refused error=%u (%s) lcore=%u\n",
+			stamp, mac, ip, ev->client_port, ev->file, ev->error_code, ev->detail,
 			ev->lcore);
 		break;
 	case LOG_DROP:
