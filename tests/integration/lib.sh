@@ -375,6 +375,80 @@ pxl_t_get()
 	rm -f "$out"
 }
 
+# Multicast labs: atftp cannot share its multicast port with a second
+# client on one host, so each client gets a namespace on a bridge that the
+# client namespace becomes. TAG names them (pxl-t-TAG-ID-cI, veth TAGI).
+pxl_t_client_ns()
+{
+	printf 'pxl-t-%s-%s-c%d' "$1" "$PXL_T_ID" "$2"
+}
+
+# pxl_t_bridge_clients TAG N: the bridge and N client namespaces on it,
+# 192.0.2.(20+I) each.
+pxl_t_bridge_clients()
+{
+	local tag=$1 n=$2 i ns
+	ip -n "$PXL_T_CLI" link add br0 type bridge mcast_snooping 0
+	ip -n "$PXL_T_CLI" addr del "$PXL_CLI_ADDR/$PXL_PREFIX" dev "$PXL_CLI_IF"
+	ip -n "$PXL_T_CLI" link set "$PXL_CLI_IF" master br0
+	ip -n "$PXL_T_CLI" addr add "$PXL_CLI_ADDR/$PXL_PREFIX" dev br0
+	ip -n "$PXL_T_CLI" link set br0 up
+	for i in $(seq 1 "$n"); do
+		ns=$(pxl_t_client_ns "$tag" "$i")
+		pxl_ns_destroy "$ns"
+		ip netns add "$ns"
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip -n "$ns" link set lo up
+		ip -n "$PXL_T_CLI" link add "$tag$i" type veth peer name eth0 netns "$ns"
+		ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 || true
+		ip netns exec "$PXL_T_CLI" ethtool -K "$tag$i" tx off >/dev/null 2>&1 || true
+		ip -n "$PXL_T_CLI" link set "$tag$i" master br0
+		ip -n "$PXL_T_CLI" link set "$tag$i" up
+		ip -n "$ns" addr add "192.0.2.$((20 + i))/$PXL_PREFIX" dev eth0
+		ip -n "$ns" link set eth0 up
+		# IP_ADD_MEMBERSHIP on "any" interface needs a route to the group.
+		ip -n "$ns" route add 224.0.0.0/4 dev eth0
+	done
+}
+
+# pxl_t_destroy_clients TAG N
+pxl_t_destroy_clients()
+{
+	local i
+	for i in $(seq 1 "$2"); do
+		pxl_ns_destroy "$(pxl_t_client_ns "$1" "$i")"
+	done
+}
+
+# pxl_t_client_size TAG I: bytes of client I's copy so far (PXL_T_OUT/TAGI.bin).
+pxl_t_client_size()
+{
+	stat -c %s "$PXL_T_OUT/$1$2.bin" 2>/dev/null || echo 0
+}
+
+# pxl_t_wait_client_size TAG I BYTES: waits (bounded: 60 s) until client I's
+# copy reaches BYTES or the client ended (PXL_T_OUT/TAGI.rc exists).
+pxl_t_wait_client_size()
+{
+	local k
+	for k in $(seq 1 600); do
+		[ "$(pxl_t_client_size "$1" "$2")" -ge "$3" ] && return 0
+		[ -f "$PXL_T_OUT/$1$2.rc" ] && return 0
+		sleep 0.1
+	done
+}
+
+# pxl_t_stat KEY...: the engine's counters (telemetry prefix PXL_T_PREFIX),
+# space-separated in the order asked, -1 for a missing one.
+pxl_t_stat()
+{
+	echo /pxeline/stats | timeout 10 ip netns exec "$PXL_T_SRV" dpdk-telemetry.py \
+		-f "$PXL_T_PREFIX" 2>/dev/null |
+		python3 -c 'import json,sys
+d = json.load(sys.stdin)["/pxeline/stats"]
+print(" ".join(str(d.get(k, -1)) for k in sys.argv[1:]))' "$@"
+}
+
 # Prints the summary and exits 0 only when nothing failed.
 pxl_t_finish()
 {

@@ -48,86 +48,23 @@ EOF2
 	printf '%s\n' "$cfg"
 }
 
-mt_ns()
-{
-	printf 'pxl-t-mt-%s-c%d' "$PXL_T_ID" "$1"
-}
-
-mt_cleanup()
-{
-	local i
-	for i in $(seq 1 "$N"); do
-		pxl_ns_destroy "$(mt_ns "$i")"
-	done
-}
-# pxl_t_cleanup exits with the status it finds: keep the test's, not mt_cleanup's.
-trap 'rc=$?; mt_cleanup; (exit $rc); pxl_t_cleanup' EXIT
-
-# The client namespace becomes a bridge; each atftp gets a namespace on it.
-mt_lab()
-{
-	local i ns
-	ip -n "$PXL_T_CLI" link add br0 type bridge mcast_snooping 0
-	ip -n "$PXL_T_CLI" addr del "$PXL_CLI_ADDR/$PXL_PREFIX" dev "$PXL_CLI_IF"
-	ip -n "$PXL_T_CLI" link set "$PXL_CLI_IF" master br0
-	ip -n "$PXL_T_CLI" addr add "$PXL_CLI_ADDR/$PXL_PREFIX" dev br0
-	ip -n "$PXL_T_CLI" link set br0 up
-	for i in $(seq 1 "$N"); do
-		ns=$(mt_ns "$i")
-		pxl_ns_destroy "$ns"
-		ip netns add "$ns"
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip -n "$ns" link set lo up
-		ip -n "$PXL_T_CLI" link add "mt$i" type veth peer name eth0 netns "$ns"
-		ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 || true
-		ip netns exec "$PXL_T_CLI" ethtool -K "mt$i" tx off >/dev/null 2>&1 || true
-		ip -n "$PXL_T_CLI" link set "mt$i" master br0
-		ip -n "$PXL_T_CLI" link set "mt$i" up
-		ip -n "$ns" addr add "192.0.2.$((20 + i))/$PXL_PREFIX" dev eth0
-		ip -n "$ns" link set eth0 up
-		# IP_ADD_MEMBERSHIP on "any" interface needs a route to the group.
-		ip -n "$ns" route add 224.0.0.0/4 dev eth0
-	done
-}
-
-mt_stat()
-{
-	echo /pxeline/stats | timeout 10 ip netns exec "$PXL_T_SRV" dpdk-telemetry.py \
-		-f "$PXL_T_PREFIX" 2>/dev/null |
-		python3 -c 'import json,sys
-d = json.load(sys.stdin)["/pxeline/stats"]
-print(" ".join(str(d.get(k, -1)) for k in sys.argv[1:]))' "$@"
-}
+# pxl_t_cleanup exits with the status it finds: keep the test's, not the client namespaces' removal.
+trap 'rc=$?; pxl_t_destroy_clients mt "$N"; (exit $rc); pxl_t_cleanup' EXIT
 
 # atftp's MTFTP: listen MTFTP-TMOUT (2 s) on the group, then RRQ to SPORT.
 mt_get()
 {
 	local i=$1 out=$PXL_T_OUT/mt$1.bin
 	rm -f "$out"
-	timeout -k 2 300 ip netns exec "$(mt_ns "$i")" atftp \
+	timeout -k 2 300 ip netns exec "$(pxl_t_client_ns mt "$i")" atftp \
 		--mtftp "mcast-ip $GROUP" --mtftp "client-port $CPORT" \
 		--mtftp "listen-delay 2" --mtftp "timeout-delay 2" \
 		--mget -r big.bin -l "$out" "$PXL_SRV_ADDR" "$SPORT" >"$PXL_T_OUT/mt$i.log" 2>&1
 	echo $? >"$PXL_T_OUT/mt$i.rc"
 }
 
-mt_size()
-{
-	stat -c %s "$PXL_T_OUT/mt$1.bin" 2>/dev/null || echo 0
-}
 
-# Waits (bounded: 60 s) until client i's copy reaches bytes or it ended.
-mt_wait_size()
-{
-	local i=$1 bytes=$2 k
-	for k in $(seq 1 600); do
-		[ "$(mt_size "$i")" -ge "$bytes" ] && return 0
-		[ -f "$PXL_T_OUT/mt$i.rc" ] && return 0
-		sleep 0.1
-	done
-}
-
-mt_lab
+pxl_t_bridge_clients mt "$N"
 pxl_t_file big.bin "$SIZE"
 pxl_t_server_start
 
@@ -142,15 +79,15 @@ for i in $(seq 2 "$early"); do
 	mt_get "$i" &
 	pids+=($!)
 done
-mt_wait_size 1 $((SIZE / 3))
+pxl_t_wait_client_size mt 1 $((SIZE / 3))
 for i in $(seq $((early + 1)) "$N"); do
 	mt_get "$i" &
 	pids+=($!)
 done
 if [ "$KILL" = 1 ]; then
-	mt_wait_size 1 $((SIZE * 3 / 5))
-	kpids=$(ip netns pids "$(mt_ns 1)" 2>/dev/null || true)
-	pxl_t_log "killing client 1 (the requester) at $(mt_size 1) bytes (pids $kpids)"
+	pxl_t_wait_client_size mt 1 $((SIZE * 3 / 5))
+	kpids=$(ip netns pids "$(pxl_t_client_ns mt 1)" 2>/dev/null || true)
+	pxl_t_log "killing client 1 (the requester) at $(pxl_t_client_size mt 1) bytes (pids $kpids)"
 	# shellcheck disable=SC2086
 	[ -n "$kpids" ] && kill -KILL $kpids 2>/dev/null || true
 fi
@@ -182,7 +119,7 @@ for i in $(seq "$first" "$N"); do
 	fi
 done
 
-read -r sent requests started listening completed dropped firsts <<<"$(mt_stat \
+read -r sent requests started listening completed dropped firsts <<<"$(pxl_t_stat \
 	mcast_bytes_sent mtftp_requests mtftp_started mtftp_listening mcast_completed \
 	mcast_dropped mtftp_unicast_firsts)" || true
 pxl_t_log "counters: sent $sent requests $requests streams $started unanswered (listening) $listening completed-as-requester $completed dropped $dropped block-1-unicast $firsts"
@@ -206,5 +143,5 @@ if [ "${sent:--1}" -gt 0 ]; then
 	fi
 fi
 pxl_t_expect "server still running" pxl_t_server_alive
-mt_cleanup
+pxl_t_destroy_clients mt "$N"
 pxl_t_finish

@@ -39,85 +39,21 @@ EOF
 }
 
 # The client namespace becomes a bridge; each atftp gets a namespace on it.
-CNS=()
-mc_ns()
-{
-	printf 'pxl-t-mc-%s-c%d' "$PXL_T_ID" "$1"
-}
-
-mc_cleanup()
-{
-	local i
-	for i in $(seq 1 "$N"); do
-		pxl_ns_destroy "$(mc_ns "$i")"
-	done
-}
-# pxl_t_cleanup exits with the status it finds: keep the test's, not mc_cleanup's.
-trap 'rc=$?; mc_cleanup; (exit $rc); pxl_t_cleanup' EXIT
-
-mc_lab()
-{
-	local i ns
-	ip -n "$PXL_T_CLI" link add br0 type bridge mcast_snooping 0
-	ip -n "$PXL_T_CLI" addr del "$PXL_CLI_ADDR/$PXL_PREFIX" dev "$PXL_CLI_IF"
-	ip -n "$PXL_T_CLI" link set "$PXL_CLI_IF" master br0
-	ip -n "$PXL_T_CLI" addr add "$PXL_CLI_ADDR/$PXL_PREFIX" dev br0
-	ip -n "$PXL_T_CLI" link set br0 up
-	for i in $(seq 1 "$N"); do
-		ns=$(mc_ns "$i")
-		pxl_ns_destroy "$ns"
-		ip netns add "$ns"
-		CNS+=("$ns")
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip -n "$ns" link set lo up
-		ip -n "$PXL_T_CLI" link add "mc$i" type veth peer name eth0 netns "$ns"
-		ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 || true
-		ip netns exec "$PXL_T_CLI" ethtool -K "mc$i" tx off >/dev/null 2>&1 || true
-		ip -n "$PXL_T_CLI" link set "mc$i" master br0
-		ip -n "$PXL_T_CLI" link set "mc$i" up
-		ip -n "$ns" addr add "192.0.2.$((20 + i))/$PXL_PREFIX" dev eth0
-		ip -n "$ns" link set eth0 up
-		# IP_ADD_MEMBERSHIP on "any" interface needs a route to the group.
-		ip -n "$ns" route add 224.0.0.0/4 dev eth0
-	done
-}
-
-mc_stat()
-{
-	echo /pxeline/stats | timeout 10 ip netns exec "$PXL_T_SRV" dpdk-telemetry.py \
-		-f "$PXL_T_PREFIX" 2>/dev/null |
-		python3 -c 'import json,sys
-d = json.load(sys.stdin)["/pxeline/stats"]
-print(" ".join(str(d.get(k, -1)) for k in sys.argv[1:]))' "$@"
-}
+# pxl_t_cleanup exits with the status it finds: keep the test's, not the client namespaces' removal.
+trap 'rc=$?; pxl_t_destroy_clients mc "$N"; (exit $rc); pxl_t_cleanup' EXIT
 
 mc_get()
 {
 	local i=$1 out=$PXL_T_OUT/mc$1.bin
 	rm -f "$out"
-	timeout -k 2 240 ip netns exec "$(mc_ns "$i")" atftp --option "multicast" \
+	timeout -k 2 240 ip netns exec "$(pxl_t_client_ns mc "$i")" atftp --option "multicast" \
 		--option "blksize $BLK" --option "tsize 0" -g -r big.bin -l "$out" \
 		"$PXL_SRV_ADDR" >"$PXL_T_OUT/mc$i.log" 2>&1
 	echo $? >"$PXL_T_OUT/mc$i.rc"
 }
 
-mc_size()
-{
-	stat -c %s "$PXL_T_OUT/mc$1.bin" 2>/dev/null || echo 0
-}
 
-# Waits (bounded) until client i's copy has at least bytes.
-mc_wait_size()
-{
-	local i=$1 bytes=$2 k
-	for k in $(seq 1 600); do
-		[ "$(mc_size "$i")" -ge "$bytes" ] && return 0
-		[ -f "$PXL_T_OUT/mc$i.rc" ] && return 0
-		sleep 0.1
-	done
-}
-
-mc_lab
+pxl_t_bridge_clients mc "$N"
 pxl_t_file big.bin "$SIZE"
 pxl_t_server_start
 
@@ -130,15 +66,15 @@ for i in $(seq 1 "$early"); do
 	mc_get "$i" &
 	pids+=($!)
 done
-mc_wait_size 1 $((SIZE / 5))
+pxl_t_wait_client_size mc 1 $((SIZE / 5))
 for i in $(seq $((early + 1)) "$N"); do
 	mc_get "$i" &
 	pids+=($!)
-	[ "$i" -eq $(((early + N) / 2)) ] && mc_wait_size 1 $((SIZE / 2))
+	[ "$i" -eq $(((early + N) / 2)) ] && pxl_t_wait_client_size mc 1 $((SIZE / 2))
 done
-mc_wait_size 1 $((SIZE * 3 / 5))
-kpids=$(ip netns pids "$(mc_ns "$killed")" 2>/dev/null || true)
-pxl_t_log "killing client $killed at $(mc_size "$killed") bytes (pids $kpids)"
+pxl_t_wait_client_size mc 1 $((SIZE * 3 / 5))
+kpids=$(ip netns pids "$(pxl_t_client_ns mc "$killed")" 2>/dev/null || true)
+pxl_t_log "killing client $killed at $(pxl_t_client_size mc "$killed") bytes (pids $kpids)"
 # shellcheck disable=SC2086
 [ -n "$kpids" ] && kill -KILL $kpids 2>/dev/null || true
 wait "${pids[@]}" || true
@@ -158,7 +94,7 @@ for i in $(seq 1 "$N"); do
 	fi
 done
 
-read -r sent delivered joined completed dropped handovers declined <<<"$(mc_stat \
+read -r sent delivered joined completed dropped handovers declined <<<"$(pxl_t_stat \
 	mcast_bytes_sent mcast_bytes_delivered mcast_joined mcast_completed mcast_dropped \
 	mcast_handovers mcast_declined)" || true
 pxl_t_log "counters: sent $sent delivered $delivered joined $joined completed $completed dropped $dropped handovers $handovers declined $declined"
@@ -173,5 +109,5 @@ if [ "${sent:--1}" -gt 0 ]; then
 		test "$((sent * 2))" -lt "$((SIZE * done_ok))"
 fi
 pxl_t_expect "server still running" pxl_t_server_alive
-mc_cleanup
+pxl_t_destroy_clients mc "$N"
 pxl_t_finish
