@@ -682,6 +682,19 @@ tftp_send_block(struct worker *w, struct tftp_session *s, uint64_t n)
 	return 1;
 }
 
+/*
+ * The wait before the next retransmission. A timeout the client negotiated
+ * (RFC 2349) is kept as asked; our own timer backs off while the client is
+ * silent, so a client that re-ACKs only on its own growing timer gets a turn.
+ */
+static uint32_t
+tftp_session_rto(const struct tftp_session *s)
+{
+	if (s->granted.present & (TFTP_OPT_TIMEOUT | TFTP_OPT_UTIMEOUT))
+		return s->rto_ms;
+	return tftp_rto_backoff(s->rto_ms, s->retries);
+}
+
 /* Sends what the plan still holds; parks the session on a cache miss. */
 static void
 tftp_pump(struct worker *w, struct tftp_session *s)
@@ -703,13 +716,13 @@ tftp_pump(struct worker *w, struct tftp_session *s)
 		s->send_cur++;
 	}
 	tftp_set_state(s, TS_WAIT_ACK);
-	tw_arm(w->wheel, &s->timer, w->now_ms + s->rto_ms);
+	tw_arm(w->wheel, &s->timer, w->now_ms + tftp_session_rto(s));
 	return;
 no_mbuf:
 	/* Out of mbufs: what was not sent goes out on the timeout. */
 	s->send_cur = s->send_end;
 	tftp_set_state(s, TS_WAIT_ACK);
-	tw_arm(w->wheel, &s->timer, w->now_ms + s->rto_ms);
+	tw_arm(w->wheel, &s->timer, w->now_ms + tftp_session_rto(s));
 }
 
 static void

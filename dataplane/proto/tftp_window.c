@@ -268,3 +268,16 @@ tftp_window_on_timeout(struct tftp_window *w, struct tftp_win_plan *plan)
 	tftp_window_send(w, w->acked + 1, plan);
 	return TFTP_WIN_SEND;
 }
+
+uint32_t
+tftp_rto_backoff(uint32_t base_ms, unsigned int timeouts)
+{
+	uint64_t ms = base_ms;
+	unsigned int i;
+
+	for (i = 0; i < timeouts && ms < (uint64_t)base_ms * TFTP_RTO_BACKOFF_MAX; i++)
+		ms *= 2;
+	if (ms > (uint64_t)base_ms * TFTP_RTO_BACKOFF_MAX)
+		ms = (uint64_t)base_ms * TFTP_RTO_BACKOFF_MAX;
+	return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}

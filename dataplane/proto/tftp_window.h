@@ -80,6 +80,15 @@ enum tftp_win_event tftp_window_on_ack(struct tftp_window *w, uint16_t wire_bloc
 /* The retransmission timer fired: resend from the first unacknowledged block. */
 enum tftp_win_event tftp_window_on_timeout(struct tftp_window *w, struct tftp_win_plan *plan);
 
+/*
+ * Wait before the next retransmission when the server's own timer is in
+ * use: base_ms doubled per consecutive timeout, at most TFTP_RTO_BACKOFF_MAX
+ * times. Clients that restart their wait on every duplicate DATA (busybox)
+ * only re-send a lost ACK once our interval outgrows their own backoff.
+ */
+#define TFTP_RTO_BACKOFF_MAX 8u
+uint32_t tftp_rto_backoff(uint32_t base_ms, unsigned int timeouts);
+
 /* msftwindow: the client asked for n blocks in the next window (clamped). */
 void tftp_window_set_size(struct tftp_window *w, uint32_t n);
 

@@ -34,6 +34,10 @@ pxl_t_atftp_retry()
 	return $rc
 }
 
+# busybox ignores a duplicate DATA without re-ACKing and restarts its wait
+# on it: with a lost ACK it re-sends only when its own backed-off timer
+# fires, which our retransmissions kept resetting until the server's timer
+# backed off too (seen: a busybox run ending "no ACK from the client").
 # Clients run side by side, each bounded; their own timers are short too.
 PXL_T_CLIENT_TIMEOUT=300
 PXL_T_TFTPHPA_REXMT=1

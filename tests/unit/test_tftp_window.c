@@ -1266,6 +1266,25 @@ test_random_loss(void)
 	CU_ASSERT_EQUAL(crossed, 66);
 }
 
+static void
+test_rto_backoff(void)
+{
+	static const struct {
+		uint32_t base;
+		unsigned int timeouts;
+		uint32_t want;
+	} rows[] = {
+		{ 1000, 0, 1000 }, { 1000, 1, 2000 }, { 1000, 2, 4000 },
+		{ 1000, 3, 8000 }, { 1000, 4, 8000 }, { 1000, 100, 8000 },
+		{ 200, 2, 800 }, { 10, 0, 10 }, { 0, 5, 0 },
+		{ UINT32_MAX, 3, UINT32_MAX },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CU_ASSERT_EQUAL(tftp_rto_backoff(rows[i].base, rows[i].timeouts), rows[i].want);
+}
+
 int
 main(void)
 {
@@ -1284,6 +1303,7 @@ main(void)
 		{ "scripted loss", test_scripts },
 		{ "msftwindow", test_msftwindow },
 		{ "random loss", test_random_loss },
+		{ "retransmit backoff", test_rto_backoff },
 		{ NULL, NULL },
 	};
 
