@@ -121,6 +121,31 @@ log_mac(char buf[18], const uint8_t mac[6])
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
+/*
+ * One line per multicast stream: the bytes it put on the wire against the
+ * unicast transfers it replaced (one copy per receiver that completed).
+ */
+static void
+log_mcast_stream(const char *stamp, const char *group, const struct log_event *ev)
+{
+	uint64_t unicast = ev->file_size * ev->mc.completed;
+	int64_t saved = (int64_t)unicast - (int64_t)ev->bytes;
+	double secs = ev->duration_us / 1e6;
+
+	fprintf(out, "%s mcast %s stream %s:%u file=\"%s\" blksize=%u receivers=%u "
+		"completed=%u dropped=%u handovers=%u sent=%lu copies=%.2f unicast=%lu "
+		"saved=%ld (%.0f%%) time=%.3fs rate=%.2fMiB/s%s lcore=%u\n",
+		stamp, ev->mc.mtftp ? "mtftp" : "rfc2090", group, ev->client_port, ev->file,
+		ev->blksize, ev->mc.receivers, ev->mc.completed, ev->mc.dropped,
+		ev->mc.handovers, (unsigned long)ev->bytes,
+		ev->file_size ? (double)ev->bytes / (double)ev->file_size : 0.0,
+		(unsigned long)unicast, (long)saved,
+		unicast ? 100.0 * (double)saved / (double)unicast : 0.0, secs,
+		secs > 0 ? ev->bytes / secs / 1048576.0 : 0.0,
+		ev->mc.mtftp ? " (MTFTP listeners never ask: only requesters are counted)" : "",
+		ev->lcore);
+}
+
 /* One line per event: what an operator greps when a boot fails. */
 static void
 log_write_event(const struct log_event *ev)
@@ -154,6 +179,9 @@ log_write_event(const struct log_event *ev)
 		if (level >= CFG_LOG_INFO)
 			fprintf(out, "%s drop from %s:%u reason=%s (rate-limited) lcore=%u\n",
 				stamp, ip, ev->client_port, ev->detail, ev->lcore);
+		break;
+	case LOG_MCAST_STREAM:
+		log_mcast_stream(stamp, ip, ev);
 		break;
 	default:
 		fprintf(out, "%s %s\n", stamp, ev->detail);

@@ -18,6 +18,7 @@ enum log_kind {
 	LOG_TFTP_REFUSED,	/* an RRQ/WRQ answered with ERROR, no session */
 	LOG_DROP,		/* a dropped packet (rate-limited per reason) */
 	LOG_DHCP,		/* a proxyDHCP step */
+	LOG_MCAST_STREAM,	/* a multicast stream ended: what it saved */
 	LOG_KIND__MAX,
 };
 
@@ -58,6 +59,15 @@ struct log_event {
 	uint32_t timeouts;
 	uint32_t options;	/* TFTP_OPT_* granted */
 	uint8_t mac[6];
+	/* LOG_MCAST_STREAM: client_ip:client_port is the group, bytes what
+	 * the group was sent, file_size one copy. */
+	struct {
+		uint32_t receivers;	/* joined by RRQ (MTFTP listeners are unseen) */
+		uint32_t completed;
+		uint32_t dropped;
+		uint32_t handovers;
+		uint8_t mtftp;
+	} mc;
 	char file[128];		/* as requested (truncated) */
 	char detail[96];	/* free text: error message, drop reason */
 } __attribute__((aligned(8)));

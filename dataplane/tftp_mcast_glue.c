@@ -47,6 +47,7 @@ struct mc_group {
 	uint32_t blksize;		/* the group's, from its first receiver */
 	uint32_t rto_ms;
 	uint64_t start_ms;
+	uint32_t joined;		/* receivers that joined by RRQ, for the stream line */
 	uint64_t pending_block;		/* to send once a chunk or the pace allows, 0 none */
 	struct cache_file *file;	/* the version streamed, held */
 	struct cache_chunk *chunk;	/* chunk of the last block sent, held */
@@ -416,6 +417,29 @@ mc_pump(struct worker *w, struct mc_group *m)
 	mc_arm(w, m, m->rto_ms);
 }
 
+/* The stream's trace line: bytes on the wire against unicast. */
+static void
+mc_log_stream(struct worker *w, const struct mc_group *m)
+{
+	struct log_event ev = { 0 };
+
+	ev.kind = LOG_MCAST_STREAM;
+	ev.client_ip = m->group_ip;
+	ev.client_port = m->dst_port;
+	ev.server_port = m->server_port;
+	ev.file_size = m->g.size;
+	ev.bytes = m->g.bytes_sent;
+	ev.duration_us = (w->now_ms - m->start_ms) * 1000;
+	ev.blksize = m->blksize;
+	ev.mc.receivers = m->joined;
+	ev.mc.completed = m->g.completed;
+	ev.mc.dropped = m->g.dropped;
+	ev.mc.handovers = m->g.handovers;
+	ev.mc.mtftp = m->mtftp;
+	snprintf(ev.file, sizeof(ev.file), "%.*s", (int)sizeof(ev.file) - 1, m->path);
+	worker_log(w, &ev);
+}
+
 /* Every group ends here; wire_code >= 0 tells each receiver first. */
 static void
 mc_close(struct worker *w, struct mc_group *m, int wire_code, const char *msg)
@@ -445,6 +469,8 @@ mc_close(struct worker *w, struct mc_group *m, int wire_code, const char *msg)
 			mc_log_end(w, m, &p.ended_rcv, TFTP_MCE_SHUTDOWN);
 		}
 	}
+	if (m->state == MC_RUNNING)
+		mc_log_stream(w, m);
 	if (w->mcast)
 		tw_cancel(&w->mcast->wheel, &m->timer);
 	if (m->chunk)
@@ -494,6 +520,7 @@ mc_join(struct worker *w, struct mc_group *m, uint32_t ip, uint16_t port, const 
 		memcpy(m->rcv[slot].mac, mac, 6);
 		m->rcv[slot].opts = req->present;
 		m->rcv_req[slot] = *req;
+		m->joined++;
 		w->stats.mcast_joined++;
 	}
 	if (!m->mtftp)
@@ -605,6 +632,7 @@ tftp_mcast_on_request(struct worker *w, int port_idx, const struct frame_info *f
 	m->rto_ms = w->cfg->tftp.timeout_ms < MC_RTO_MAX_MS ? w->cfg->tftp.timeout_ms :
 		    MC_RTO_MAX_MS;
 	m->start_ms = w->now_ms;
+	m->joined = 0;
 	m->pending_block = 0;
 	m->n_pending = 1;
 	m->pending[0].ip = fi->src_ip;
@@ -764,6 +792,7 @@ tftp_mcast_on_mtftp_request(struct worker *w, int port_idx, const struct frame_i
 	m->rto_ms = w->cfg->tftp.timeout_ms < MC_RTO_MAX_MS ? w->cfg->tftp.timeout_ms :
 		    MC_RTO_MAX_MS;
 	m->start_ms = w->now_ms;
+	m->joined = 0;
 	m->pending_block = 0;
 	m->n_pending = 1;
 	m->pending[0].ip = fi->src_ip;

@@ -450,6 +450,19 @@ print(" ".join(str(d.get(k, -1)) for k in sys.argv[1:]))' "$@"
 }
 
 # Prints the summary and exits 0 only when nothing failed.
+# pxl_t_wait_log PATTERN [SECS]: prints the first server log line matching
+# the extended regex within SECS (5) seconds; fails when none came. The
+# control thread writes the log a moment after the data plane's event.
+pxl_t_wait_log()
+{
+	local deadline=$(($(date +%s) + ${2:-5}))
+	while :; do
+		grep -m 1 -E -- "$1" "$PXL_T_LOG" 2>/dev/null && return 0
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
+
 pxl_t_finish()
 {
 	if pxl_t_server_alive; then

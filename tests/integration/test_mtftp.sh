@@ -141,6 +141,12 @@ if [ "${sent:--1}" -gt 0 ]; then
 		pxl_t_expect "streams sent under half the unicast bytes" \
 			test "$((sent * 2))" -lt "$((SIZE * done_ok))"
 	fi
+	# One trace line per stream, with what it saved against unicast.
+	pxl_t_wait_log "mcast mtftp stream" >/dev/null || true
+	grep -E "mcast mtftp stream" "$PXL_T_LOG" | sed 's/^[^ ]* mcast /trace: /' |
+		while read -r l; do pxl_t_log "$l"; done
+	pxl_t_expect "a stream trace line per stream opened ($started)" \
+		test "$(grep -cE "mcast mtftp stream .*file=\"big.bin\"" "$PXL_T_LOG")" -ge "$started"
 fi
 pxl_t_expect "server still running" pxl_t_server_alive
 pxl_t_destroy_clients mt "$N"

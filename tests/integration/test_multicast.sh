@@ -107,6 +107,11 @@ if [ "${sent:--1}" -gt 0 ]; then
 	pxl_t_expect "the killed client was dropped ($dropped)" test "$dropped" -ge 1
 	pxl_t_expect "group sent under half the unicast bytes ($factor x)" \
 		test "$((sent * 2))" -lt "$((SIZE * done_ok))"
+	# The stream's own trace line says the same from the engine's side.
+	line=$(pxl_t_wait_log "mcast rfc2090 stream .* file=\"big.bin\"") || line=
+	pxl_t_log "trace: ${line#* mcast }"
+	pxl_t_expect "stream line: $done_ok completed, sent = counter" \
+		grep -qE "completed=$done_ok .*sent=$sent copies=" <<<"$line"
 fi
 pxl_t_expect "server still running" pxl_t_server_alive
 pxl_t_destroy_clients mc "$N"
