@@ -33,6 +33,7 @@ static const char *const end_names[TFTP_END__MAX] = {
 	[TFTP_END_BUSY] = "busy",
 	[TFTP_END_PROTOCOL] = "protocol-error",
 	[TFTP_END_SHUTDOWN] = "shutdown",
+	[TFTP_END_TO_UNICAST] = "to-unicast",
 };
 
 const char *

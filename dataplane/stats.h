@@ -70,6 +70,7 @@
 	X(mcast_joined)		/* receivers that joined a group */	\
 	X(mcast_completed)	/* receivers that ACKed the last block */ \
 	X(mcast_dropped)	/* silent masters and laggards */	\
+	X(tftp_from_multicast)	/* receivers dropped from a group, served on by unicast */ \
 	X(mcast_aborted)	/* receivers gone by ERROR or shutdown */ \
 	X(mcast_handovers)	/* a new master after one left */	\
 	X(mcast_oacks_sent)						\

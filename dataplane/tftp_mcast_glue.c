@@ -9,6 +9,7 @@
 #include "dataplane/proto/path.h"
 #include "dataplane/proto/tftp_mcast.h"
 #include "dataplane/tftp_mcast_glue.h"
+#include "dataplane/tftp_session.h"
 #include "dataplane/tx.h"
 #include "dataplane/worker.h"
 
@@ -214,7 +215,7 @@ mc_send_oack(struct worker *w, struct mc_group *m, int32_t slot)
 
 static void
 mc_log_end(struct worker *w, const struct mc_group *m, const struct tftp_mcast_rcv *r,
-	   enum tftp_mcast_end why)
+	   enum tftp_mcast_end why, bool to_unicast)
 {
 	static const uint16_t reason[TFTP_MCE__MAX] = {
 		[TFTP_MCE_DONE] = TFTP_END_DONE,
@@ -227,7 +228,8 @@ mc_log_end(struct worker *w, const struct mc_group *m, const struct tftp_mcast_r
 	uint64_t acked = r->acked * (uint64_t)m->blksize;
 
 	ev.kind = LOG_TFTP_END;
-	ev.reason = reason[why];
+	/* Its unicast transfer writes the line that says how it ended. */
+	ev.reason = to_unicast ? TFTP_END_TO_UNICAST : reason[why];
 	ev.client_ip = r->ip;
 	ev.client_port = r->port;
 	ev.server_port = m->server_port;
@@ -255,12 +257,42 @@ mc_arm(struct worker *w, struct mc_group *m, uint64_t in_ms)
 	tw_arm(&w->mcast->wheel, &m->timer, w->now_ms + in_ms);
 }
 
+/*
+ * An RFC 2090 receiver dropped from the group gets the rest by unicast from
+ * the same server port, where its client takes DATA on its own socket too
+ * (RFC 2090 lets the server send to the client's unicast address). That
+ * also serves a client that never hears the group at all: iPXE's tftm://
+ * binds its group socket with stray bytes in the address and never matches
+ * the group's DATA. MTFTP clients restart on their own: not for them.
+ */
+static bool
+mc_to_unicast(struct worker *w, const struct mc_group *m, const struct tftp_mcast_rcv *r)
+{
+	struct tftp_adopt a = {
+		.port_idx = m->port_idx,
+		.ip = r->ip,
+		.port = r->port,
+		.server_port = m->server_port,
+		.blksize = m->blksize,
+		.acked = r->acked,
+		.known_max = m->g.sent_last,
+		.file = m->file,
+		.path = m->path,
+	};
+
+	if (m->mtftp || !m->file)
+		return false;
+	memcpy(a.mac, r->mac, 6);
+	return tftp_session_adopt(w, &a);
+}
+
 /* Carries out what the state machine decided. */
 static void
 mc_apply(struct worker *w, struct mc_group *m, const struct tftp_mcast_plan *p)
 {
 	if (p->ended) {
 		const struct tftp_mcast_rcv *r = &p->ended_rcv;
+		bool to_unicast = false;
 
 		switch (p->why) {
 		case TFTP_MCE_DONE:
@@ -269,8 +301,11 @@ mc_apply(struct worker *w, struct mc_group *m, const struct tftp_mcast_plan *p)
 			break;
 		case TFTP_MCE_TIMEOUT:
 		case TFTP_MCE_LAGGARD:
-			/* Told so it can fall back to a unicast RRQ. */
 			w->stats.mcast_dropped++;
+			to_unicast = mc_to_unicast(w, m, r);
+			if (to_unicast)
+				break;
+			/* Told so it can fall back to a unicast RRQ. */
 			mc_send_error(w, m, r->ip, r->port, r->mac, TFTP_EUNDEF,
 				      "dropped from the multicast group: retry without multicast");
 			break;
@@ -278,7 +313,7 @@ mc_apply(struct worker *w, struct mc_group *m, const struct tftp_mcast_plan *p)
 			w->stats.mcast_aborted++;
 			break;
 		}
-		mc_log_end(w, m, r, p->why);
+		mc_log_end(w, m, r, p->why, to_unicast);
 	}
 	if (p->oack_to >= 0 && !m->mtftp) {
 		if (p->ended)
@@ -466,7 +501,7 @@ mc_close(struct worker *w, struct mc_group *m, int wire_code, const char *msg)
 			m->g.master = -1;
 			tftp_mcast_leave(&m->g, (int32_t)i, TFTP_MCE_SHUTDOWN, &p);
 			w->stats.mcast_aborted++;
-			mc_log_end(w, m, &p.ended_rcv, TFTP_MCE_SHUTDOWN);
+			mc_log_end(w, m, &p.ended_rcv, TFTP_MCE_SHUTDOWN, false);
 		}
 	}
 	if (m->state == MC_RUNNING)

@@ -81,6 +81,8 @@ struct tftp_table {
 static void tftp_session_end(struct worker *w, struct tftp_session *s,
 			     enum tftp_end_reason why, int wire_code, const char *msg);
 static void tftp_pump(struct worker *w, struct tftp_session *s);
+static void tftp_apply_plan(struct worker *w, struct tftp_session *s,
+			    const struct tftp_win_plan *p);
 
 static void
 tftp_set_state(struct tftp_session *s, enum tftp_state st)
@@ -343,10 +345,11 @@ tftp_pick_tid(const struct worker *w, const struct port *p, uint32_t slot, uint3
 }
 
 static struct tftp_session *
-tftp_session_alloc(struct worker *w, const struct frame_info *fi, int port_idx)
+tftp_session_alloc(struct worker *w, int port_idx, uint32_t client_ip, uint16_t client_port,
+		   const uint8_t client_mac[6])
 {
 	struct tftp_table *t = w->tftp;
-	struct tftp_key k = tftp_key_of(fi->src_ip, fi->src_port);
+	struct tftp_key k = tftp_key_of(client_ip, client_port);
 	struct tftp_session *s;
 	uint32_t slot;
 
@@ -360,10 +363,10 @@ tftp_session_alloc(struct worker *w, const struct frame_info *fi, int port_idx)
 	s = &t->s[slot];
 	s->gen++;
 	s->port_idx = port_idx;
-	s->client_ip = fi->src_ip;
-	s->client_port = fi->src_port;
-	memcpy(s->client_mac, fi->src_mac, 6);
-	s->server_port = tftp_pick_tid(w, &w->ports[port_idx], slot, fi->src_ip, fi->src_port);
+	s->client_ip = client_ip;
+	s->client_port = client_port;
+	memcpy(s->client_mac, client_mac, 6);
+	s->server_port = tftp_pick_tid(w, &w->ports[port_idx], slot, client_ip, client_port);
 	s->retries = 0;
 	s->send_oack = 0;
 	s->last_error = 0;
@@ -450,7 +453,7 @@ tftp_on_request(struct worker *w, int port_idx, const struct frame_info *fi)
 	}
 	if (tftp_mcast_on_request(w, port_idx, fi, &pkt, path))
 		return;		/* joined (or joining) a multicast group */
-	s = tftp_session_alloc(w, fi, port_idx);
+	s = tftp_session_alloc(w, port_idx, fi->src_ip, fi->src_port, fi->src_mac);
 	if (!s) {
 		w->stats.tftp_busy++;
 		tftp_refuse(w, port_idx, fi, pkt.u.req.filename, pkt.u.req.filename_len,
@@ -519,6 +522,36 @@ tftp_on_opened(struct worker *w, struct tftp_session *s, struct cache_file *f)
 	s->send_cur = plan.first;
 	s->send_end = plan.first + plan.count;
 	tftp_pump(w, s);
+}
+
+bool
+tftp_session_adopt(struct worker *w, const struct tftp_adopt *a)
+{
+	struct tftp_win_plan plan;
+	struct tftp_session *s;
+
+	if (tftp_lookup(w, a->ip, a->port))
+		return false;	/* already has a unicast transfer from that port */
+	s = tftp_session_alloc(w, a->port_idx, a->ip, a->port, a->mac);
+	if (!s)
+		return false;
+	/* The client knows the group's port as its server: keep it. */
+	s->server_port = a->server_port;
+	snprintf(s->name, sizeof(s->name), "%.*s", (int)sizeof(s->name) - 1, a->path);
+	memset(&s->req, 0, sizeof(s->req));
+	s->granted.present = TFTP_OPT_BLKSIZE;
+	s->granted.blksize = a->blksize;
+	cache_file_get(a->file);
+	s->file = a->file;
+	s->rto_ms = w->cfg->tftp.timeout_ms;
+	tftp_window_init(&s->win, a->file->size, a->blksize, 1, 0, false);
+	/* Blocks the client already holds count as acknowledged; it may hold
+	 * any the group sent, and ACK them. */
+	tftp_window_resume(&s->win, a->acked, a->known_max);
+	w->stats.tftp_from_multicast++;
+	tftp_window_on_timeout(&s->win, &plan);
+	tftp_apply_plan(w, s, &plan);
+	return true;
 }
 
 void

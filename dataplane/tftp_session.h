@@ -8,6 +8,7 @@
 #ifndef PXELINE_DATAPLANE_TFTP_SESSION_H
 #define PXELINE_DATAPLANE_TFTP_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,6 +34,27 @@ void tftp_on_cache_done(struct worker *w, const struct cache_done *d);
 
 /* Fires due retransmission timers, at most budget of them. */
 void tftp_run_timers(struct worker *w, unsigned budget);
+
+/*
+ * A receiver leaving a multicast group mid-file: the rest goes to it by
+ * unicast, from the group's server port (its TID), starting after block
+ * `acked`, lock-step. The session takes its own reference on `file`.
+ */
+struct tftp_adopt {
+	int port_idx;
+	uint32_t ip;
+	uint16_t port;
+	uint8_t mac[6];
+	uint16_t server_port;
+	uint32_t blksize;
+	uint64_t acked;			/* absolute blocks the client holds */
+	uint64_t known_max;		/* highest block the group sent */
+	struct cache_file *file;
+	const char *path;
+};
+
+/* True when the session took over; false (busy) leaves the caller to refuse. */
+bool tftp_session_adopt(struct worker *w, const struct tftp_adopt *a);
 
 /* Ends every session (engine stopping). */
 void tftp_shutdown(struct worker *w);

@@ -73,6 +73,7 @@ tftp_window_init(struct tftp_window *w, uint64_t size, uint32_t blksize,
 	w->acked = 0;
 	w->next = 1;
 	w->sent_max = 0;
+	w->known_max = 0;
 	w->rollover = rollover ? 1 : 0;
 	w->windowsize_max = tftp_window_clamp(w, windowsize, UINT32_MAX);
 	w->windowsize = w->windowsize_max;
@@ -219,7 +220,8 @@ tftp_window_on_ack(struct tftp_window *w, uint16_t wire_block,
 	if (w->done)
 		return TFTP_WIN_IGNORE;
 
-	if (tftp_wire_at_or_after(w, w->acked, wire_block, &n) && n <= w->sent_max) {
+	if (tftp_wire_at_or_after(w, w->acked, wire_block, &n) &&
+	    (n <= w->sent_max || (n <= w->known_max && n > w->acked))) {
 		if (n == w->acked) {
 			/* RFC 2347: a read's OACK is acknowledged with ACK 0. */
 			if (w->oack_pending) {
@@ -253,6 +255,19 @@ tftp_window_on_ack(struct tftp_window *w, uint16_t wire_block,
 	    w->acked - n <= stale_max)
 		return TFTP_WIN_IGNORE;
 	return TFTP_WIN_BAD_ACK;
+}
+
+void
+tftp_window_resume(struct tftp_window *w, uint64_t acked, uint64_t known_max)
+{
+	/* The final block is always ours to send: the client must ACK it. */
+	if (acked >= w->last)
+		acked = w->last - 1;
+	w->acked = acked;
+	w->next = acked + 1;
+	w->sent_max = acked;
+	w->known_max = known_max < w->last ? known_max : w->last;
+	w->oack_pending = false;
 }
 
 enum tftp_win_event

@@ -35,6 +35,8 @@ struct tftp_window {
 	uint64_t acked;		/* highest block acknowledged; 0 = none/OACK */
 	uint64_t next;		/* next block to send */
 	uint64_t sent_max;	/* highest block ever sent; ACKs above it are bad */
+	uint64_t known_max;	/* ...unless at most this: blocks the client may
+				 * hold from elsewhere (a multicast group) */
 	uint32_t blksize;	/* payload bytes per block */
 	uint32_t windowsize;	/* blocks per window now (msftwindow may change it) */
 	uint32_t windowsize_max;/* ceiling for msftwindow requests */
@@ -76,6 +78,14 @@ enum tftp_win_event tftp_window_start(struct tftp_window *w, struct tftp_win_pla
  */
 enum tftp_win_event tftp_window_on_ack(struct tftp_window *w, uint16_t wire_block,
 				       struct tftp_win_plan *plan);
+
+/*
+ * Continues a transfer the client already holds blocks 1..acked of (a
+ * receiver leaving a multicast group, with no OACK): the next plan starts
+ * at acked + 1, and ACKs up to known_max count as progress even though this
+ * window never sent those blocks. Call after tftp_window_init.
+ */
+void tftp_window_resume(struct tftp_window *w, uint64_t acked, uint64_t known_max);
 
 /* The retransmission timer fired: resend from the first unacknowledged block. */
 enum tftp_win_event tftp_window_on_timeout(struct tftp_window *w, struct tftp_win_plan *plan);

@@ -217,7 +217,9 @@ pxl_f_bridge()
 	local ns=$1 br=$2
 	shift 2
 	# No STP and no forwarding delay: firmware gives up on DHCP in seconds.
-	ip -n "$ns" link add "$br" type bridge stp_state 0 forward_delay 0
+	# No multicast snooping: firmware sends no IGMP joins, and a group's
+	# stream must reach every port like on an unmanaged switch.
+	ip -n "$ns" link add "$br" type bridge stp_state 0 forward_delay 0 mcast_snooping 0
 	ip -n "$ns" link set "$br" up
 	for p in "$@"; do
 		ip -n "$ns" link set "$p" master "$br"
@@ -321,6 +323,8 @@ pxl_f_write_engine_cfg()
 		printf 'control = { socket = "%s"; };\n' "$PXL_F_WORK/ctl.sock"
 		printf 'state = { db = "%s"; };\n' "$PXL_F_WORK/state.db"
 		printf 'log = { level = "debug"; };\n'
+		# A test's own sections (multicast = { ... }), as written.
+		[ -z "${PXL_F_EXTRA_CFG:-}" ] || printf '%s\n' "$PXL_F_EXTRA_CFG"
 		printf 'dpdk = { eal = [ "-l", "0-1", "--main-lcore", "0", "--no-pci", "--in-memory", "--file-prefix", "pxl-f-%s-%s" ]; };\n' \
 			"$PXL_F_NAME" "$PXL_F_ID"
 	} >"$cfg"

@@ -1266,6 +1266,34 @@ test_random_loss(void)
 	CU_ASSERT_EQUAL(crossed, 66);
 }
 
+/* A receiver taken over from a multicast group: blocks 1..40 held, the
+ * group sent up to 70, file of 100 blocks (+ the empty final one). */
+static void
+test_resume(void)
+{
+	struct tftp_window w;
+	struct tftp_win_plan p;
+
+	tftp_window_init(&w, 100 * 512, 512, 1, 0, false);
+	tftp_window_resume(&w, 40, 70);
+	CU_ASSERT_EQUAL(tftp_window_on_timeout(&w, &p), TFTP_WIN_SEND);
+	CU_ASSERT(!p.send_oack && p.first == 41 && p.count == 1 && p.resent == 0);
+	/* an ACK for a block the group sent, but we did not: progress */
+	CU_ASSERT_EQUAL(tftp_window_on_ack(&w, 65, &p), TFTP_WIN_SEND);
+	CU_ASSERT(w.acked == 65 && p.first == 66 && p.count == 1);
+	/* beyond what anybody sent: still bad */
+	CU_ASSERT_EQUAL(tftp_window_on_ack(&w, 90, &p), TFTP_WIN_BAD_ACK);
+	/* stale below acked: ignored */
+	CU_ASSERT_EQUAL(tftp_window_on_ack(&w, 50, &p), TFTP_WIN_IGNORE);
+	/* a client holding everything still has the final block to ACK */
+	tftp_window_init(&w, 100 * 512, 512, 1, 0, false);
+	tftp_window_resume(&w, 500, 500);
+	CU_ASSERT(w.acked == 100 && w.known_max == 101);
+	CU_ASSERT_EQUAL(tftp_window_on_timeout(&w, &p), TFTP_WIN_SEND);
+	CU_ASSERT(p.first == 101 && p.count == 1);
+	CU_ASSERT_EQUAL(tftp_window_on_ack(&w, 101, &p), TFTP_WIN_DONE);
+}
+
 static void
 test_rto_backoff(void)
 {
@@ -1304,6 +1332,7 @@ main(void)
 		{ "msftwindow", test_msftwindow },
 		{ "random loss", test_random_loss },
 		{ "retransmit backoff", test_rto_backoff },
+		{ "resume after multicast", test_resume },
 		{ NULL, NULL },
 	};
 
