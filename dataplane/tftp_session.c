@@ -382,6 +382,17 @@ tftp_session_alloc(struct worker *w, int port_idx, uint32_t client_ip, uint16_t 
 	return s;
 }
 
+bool
+tftp_request_wants_multicast(const struct worker *w, const struct frame_info *fi)
+{
+	struct tftp_packet pkt;
+
+	if (!w->cfg->multicast.enabled)
+		return false;
+	return tftp_parse(fi->payload, fi->payload_len, &pkt) == TFTP_OK &&
+	       pkt.opcode == TFTP_OP_RRQ && (pkt.u.req.opts.present & TFTP_OPT_MULTICAST);
+}
+
 void
 tftp_on_request(struct worker *w, int port_idx, const struct frame_info *fi)
 {

@@ -23,6 +23,12 @@ struct worker;
 int tftp_table_create(struct worker *w);
 void tftp_table_destroy(struct worker *w);
 
+/*
+ * True for a read request asking RFC 2090 multicast while multicast is on:
+ * one worker (0) streams each file, so such requests all go there.
+ */
+bool tftp_request_wants_multicast(const struct worker *w, const struct frame_info *fi);
+
 /* A datagram to port 69: RRQ (or a refused WRQ). */
 void tftp_on_request(struct worker *w, int port_idx, const struct frame_info *fi);
 

@@ -182,8 +182,13 @@ worker_handle_frame(struct worker *w, int port_idx, struct rte_mbuf *m, bool fro
 			w->stats.icmp_echo_replies++;
 		break;
 	case FRAME_UDP:
-		if (fi.dst_port == TFTP_PORT)
+		if (fi.dst_port == TFTP_PORT) {
+			/* Multicast requests meet in worker 0's groups: one
+			 * stream per file however the port spread them. */
+			if (w->id != 0 && tftp_request_wants_multicast(w, &fi))
+				return !from_handoff && worker_handoff_to(w, 0, m, port_idx);
 			tftp_on_request(w, port_idx, &fi);
+		}
 		else if (fi.dst_port == DHCP_SERVER_PORT || fi.dst_port == PXE_BINL_PORT)
 			dhcp_worker_on_request(w, port_idx, &fi);
 		else if (worker_is_mtftp(w, fi.dst_port)) {

@@ -192,6 +192,11 @@ pxl_t_engine_cfg()
 		-e "s|--file-prefix[= ][A-Za-z0-9_.-]+|--file-prefix=pxl-t-$PXL_T_NAME|" \
 		-e "s|iface=[A-Za-z0-9_.-]+|iface=$PXL_SRV_IF|" \
 		"$PXL_REPO/config/lab.cfg" >"$cfg"
+	# PXL_T_WORKERS=N: N workers, all on CPU 1 beside the control thread's 0.
+	if [ -n "${PXL_T_WORKERS:-}" ]; then
+		sed -Ei -e "s|^([[:space:]]*workers[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_WORKERS|" \
+			-e "s|\"-l\", \"0-1\"|\"--lcores\", \"0@0,(1-$PXL_T_WORKERS)@1\"|" "$cfg"
+	fi
 	if [ -n "${PXL_T_MTU:-}" ]; then
 		sed -Ei "s|^([[:space:]]*mtu[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_MTU|" "$cfg"
 	fi
