@@ -54,13 +54,15 @@ trap 'rc=$?; pxl_t_destroy_clients mt "$N"; (exit $rc); pxl_t_cleanup' EXIT
 # atftp's MTFTP: listen MTFTP-TMOUT (2 s) on the group, then RRQ to SPORT.
 mt_get()
 {
-	local i=$1 out=$PXL_T_OUT/mt$1.bin
+	local i=$1 out=$PXL_T_OUT/mt$1.bin rc=0
 	rm -f "$out"
+	# "|| rc=": under errexit a killed client would end this subshell
+	# before its .rc is written, and the wait below would sit out 300 s.
 	timeout -k 2 300 ip netns exec "$(pxl_t_client_ns mt "$i")" atftp \
 		--mtftp "mcast-ip $GROUP" --mtftp "client-port $CPORT" \
 		--mtftp "listen-delay 2" --mtftp "timeout-delay 2" \
-		--mget -r big.bin -l "$out" "$PXL_SRV_ADDR" "$SPORT" >"$PXL_T_OUT/mt$i.log" 2>&1
-	echo $? >"$PXL_T_OUT/mt$i.rc"
+		--mget -r big.bin -l "$out" "$PXL_SRV_ADDR" "$SPORT" >"$PXL_T_OUT/mt$i.log" 2>&1 || rc=$?
+	echo "$rc" >"$PXL_T_OUT/mt$i.rc"
 }
 
 
@@ -92,7 +94,7 @@ if [ "$KILL" = 1 ]; then
 	[ -n "$kpids" ] && kill -KILL $kpids 2>/dev/null || true
 fi
 wait "${pids[@]}" || true
-# Seen once: wait returned while clients still ran (no .rc yet): bounded 300 s.
+# Every client writes its .rc, the killed one too; bounded 300 s all the same.
 for k in $(seq 1 3000); do
 	left=0
 	for i in $(seq 1 "$N"); do
