@@ -83,6 +83,7 @@
 	X(mcast_bytes_sent)	/* their payload: one copy per stream */ \
 	X(mcast_bytes_delivered) /* file size x receivers completed */	\
 	X(mtftp_requests)	/* RRQs to the PXE MTFTP port */	\
+	X(mtftp_rrq_stream_port) /* MTFTP RRQs sent to a stream's port (atftp --mget) */ \
 	X(mtftp_started)	/* transfers opened for a requester */	\
 	X(mtftp_listening)	/* RRQ for a file already streaming: unanswered */ \
 	X(mtftp_clash)		/* its group address busy with another file */ \

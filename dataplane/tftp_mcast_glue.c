@@ -863,14 +863,27 @@ mc_by_port(struct worker *w, int port_idx, uint16_t server_port)
 bool
 tftp_mcast_on_packet(struct worker *w, int port_idx, const struct frame_info *fi)
 {
-	struct mc_group *m = mc_by_port(w, port_idx, fi->dst_port);
+	const struct cfg_multicast *mc = &w->cfg->multicast;
 	struct tftp_mcast_plan p;
 	struct tftp_packet pkt;
+	struct mc_group *m;
 	int32_t slot;
+	bool parsed;
 
+	if (tftp_mcast_tid_owner(w, fi->dst_port) < 0)
+		return false;
+	parsed = tftp_parse(fi->payload, fi->payload_len, &pkt) == TFTP_OK;
+	if (parsed && pkt.opcode == TFTP_OP_RRQ && mc->enabled && mc->mtftp) {
+		/* atftp --mget sends its next open request to the port the
+		 * last stream came from, not to MTFTP-SPORT: take it as one. */
+		w->stats.mtftp_rrq_stream_port++;
+		tftp_mcast_on_mtftp_request(w, port_idx, fi);
+		return true;
+	}
+	m = mc_by_port(w, port_idx, fi->dst_port);
 	if (!m)
 		return false;
-	if (tftp_parse(fi->payload, fi->payload_len, &pkt) != TFTP_OK) {
+	if (!parsed) {
 		w->stats.tftp_bad_packet++;
 		return true;
 	}
