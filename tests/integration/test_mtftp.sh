@@ -138,8 +138,10 @@ if [ "${sent:--1}" -gt 0 ]; then
 	pxl_t_expect "streams sent less than unicast would ($factor x < $done_ok x)" \
 		test "$sent" -lt "$((SIZE * done_ok))"
 	# A killed requester costs about one more stream: with 8 copies or
-	# more the saving must be at least half.
-	if [ "$done_ok" -ge 8 ]; then
+	# more the saving must be at least half. Without the kill, late
+	# joiners each ask again once the first stream ends, and atftp's
+	# fixed delays start 3-6 more whole streams (seen 4-7 copies for 16).
+	if [ "$KILL" = 1 ] && [ "$done_ok" -ge 8 ]; then
 		pxl_t_expect "streams sent under half the unicast bytes" \
 			test "$((sent * 2))" -lt "$((SIZE * done_ok))"
 	fi
