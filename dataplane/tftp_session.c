@@ -813,9 +813,11 @@ tftp_on_client_error(struct worker *w, struct tftp_session *s, const struct tftp
 	w->stats.tftp_errors_received++;
 	s->last_error = pkt->u.error.code;
 	/* Firmware probes tsize, then closes with ERROR 0 "TFTP Aborted"
-	 * (BIOS ROMs) or ERROR 8 (OVMF) right after our OACK: normal. */
-	if (s->win.oack_pending && (pkt->u.error.code == TFTP_EUNDEF ||
-				    pkt->u.error.code == TFTP_EOPTNEG)) {
+	 * (BIOS ROMs) or ERROR 8 (OVMF) right after our first OACK: normal.
+	 * After our timer resent the OACK it is a client that lost its ACK 0 and
+	 * gave up on the repeat (atftp: "unexpected OACK"): a real abort. */
+	if (s->win.oack_pending && s->retries == 0 &&
+	    (pkt->u.error.code == TFTP_EUNDEF || pkt->u.error.code == TFTP_EOPTNEG)) {
 		w->stats.tftp_tsize_probes++;
 		tftp_session_end(w, s, TFTP_END_TSIZE_PROBE, -1, pkt->u.error.msg);
 		return;

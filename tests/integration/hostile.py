@@ -117,10 +117,36 @@ def flood(server, n, seed):
     print("flood\t%d replies to %d datagrams" % (replies, n))
 
 
+def probe(server, name, resend):
+    """A firmware-style tsize probe: RRQ, OACK, then ERROR 0. With resend,
+    the ERROR waits for the server's timer to repeat the OACK first, as
+    a client whose ACK 0 was lost would see it (then it is an abort)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 0))
+    s.settimeout(WAIT)
+    s.sendto(rrq(name.encode(), opts=((b"tsize", b"0"),)), (server, 69))
+    try:
+        buf, peer = s.recvfrom(70000)
+        oacks = 1
+        if resend:
+            buf, peer = s.recvfrom(70000)
+            oacks += 1
+    except socket.timeout:
+        print("probe%s\tsilence" % ("-resent" if resend else ""))
+        return
+    s.sendto(struct.pack("!HH", 5, 0) + b"TFTP Aborted\0", peer)
+    s.close()
+    print("probe%s\t%d oack(s) from port %d, then error 0 sent" %
+          ("-resent" if resend else "", oacks, peer[1]))
+
+
 def main():
     server = sys.argv[1]
     if sys.argv[2:] == ["--list"]:
         print("\n".join(CASES))
+        return 0
+    if sys.argv[2] == "--probe":
+        probe(server, sys.argv[3], sys.argv[4:] == ["--resent"])
         return 0
     if sys.argv[2] == "--flood":
         flood(server, int(sys.argv[3]), int(sys.argv[4]))

@@ -77,6 +77,20 @@ done <"$PXL_T_OUT/hostile.txt"
 n=$(wc -l <"$PXL_T_OUT/hostile.txt")
 pxl_t_expect "every hostile case answered or timed out ($n of ${#want[@]})" test "$n" -eq "${#want[@]}"
 
+# Firmware closes a tsize probe with ERROR 0 right after the OACK: a probe,
+# not a failure. The same ERROR after the server's timer repeated the OACK
+# is a client that gave up (atftp after losing its ACK 0): an abort.
+for mode in "" --resent; do
+	out=$(pxl_t_in 30 "$PY" "$PXL_T_DIR/hostile.py" "$PXL_SRV_ADDR" --probe ready.txt $mode) || out="probe failed"
+	pxl_t_log "$out"
+	port=$(sed -n 's/.* from port \([0-9]*\),.*/\1/p' <<<"$out")
+	want=tsize-probe
+	[ -n "$mode" ] && want=client-abort
+	# "TFTP Aborted" is the probe's message (the cases above say "test done").
+	line=$(pxl_t_wait_log "file=\"ready.txt\".* end=$want detail=TFTP Aborted" 5 || true)
+	pxl_t_expect "ERROR 0 after ${mode:+a repeated }OACK ends as $want" test -n "$port" -a -n "$line"
+done
+
 # A burst of random datagrams on port 69.
 flood=$(pxl_t_in 120 "$PY" "$PXL_T_DIR/hostile.py" "$PXL_SRV_ADDR" --flood 500 7) || flood="flood failed"
 pxl_t_log "$flood"
