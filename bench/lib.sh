@@ -180,15 +180,10 @@ pxb_wait_ready()
 # SIGTERM, SIGKILL after 10 s; only the pid this library started.
 pxb_server_stop()
 {
-	local pid=$PXB_SERVER_PID i
+	local pid=$PXB_SERVER_PID
 	[ -n "$pid" ] || return 0
 	PXB_SERVER_PID=
-	kill -TERM "$pid" 2>/dev/null || true
-	for i in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
+	pxl_stop_pid "$pid" || true
 	wait "$pid" 2>/dev/null || true
 }
 

@@ -47,12 +47,7 @@ cleanup()
 	trap - EXIT INT TERM
 	set +e
 	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-		kill -TERM "$server_pid" 2>/dev/null
-		for _ in $(seq 1 50); do
-			kill -0 "$server_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$server_pid" 2>/dev/null
+		pxl_stop_pid "$server_pid" TERM 50
 	fi
 	pxl_ns_destroy "$SRV_NS" "$CLI_NS"
 	pxl_say "lab removed (namespaces $SRV_NS, $CLI_NS)"

@@ -27,6 +27,21 @@ pxl_die()
 	exit 1
 }
 
+# pxl_stop_pid PID [SIG] [TENTHS]: sends SIG (TERM), gives the process
+# TENTHS tenths of a second (100) to go, then SIGKILL. Returns 0 when it
+# left by itself, 1 when it had to be killed. The caller reaps it (wait).
+pxl_stop_pid()
+{
+	local pid=$1 sig=${2:-TERM} tenths=${3:-100} i
+	kill -"$sig" "$pid" 2>/dev/null || true
+	for i in $(seq 1 "$tenths"); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	return 1
+}
+
 pxl_need_root()
 {
 	[ "$(id -u)" -eq 0 ] || pxl_die "must run as root (network namespaces, hugepages, packages)"

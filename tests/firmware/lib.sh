@@ -426,16 +426,11 @@ pxl_f_wait_tftp()
 # pxl_f_server_stop [kill]: TERM (or KILL: a crash) and wait.
 pxl_f_server_stop()
 {
-	local pid=$PXL_F_SRV_PID sig=TERM i
+	local pid=$PXL_F_SRV_PID sig=TERM
 	[ -n "$pid" ] || return 0
 	[ "${1:-}" = kill ] && sig=KILL
 	PXL_F_SRV_PID=
-	kill -"$sig" "$pid" 2>/dev/null || true
-	for i in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
+	pxl_stop_pid "$pid" "$sig" || true
 	wait "$pid" 2>/dev/null || true
 	ip netns exec "$PXL_F_SRV" nft delete table inet pxl_f67 2>/dev/null || true
 }
@@ -544,15 +539,10 @@ pxl_f_qemu_cmd()
 
 pxl_f_qemu_stop()
 {
-	local pid=$PXL_F_QEMU_PID i
+	local pid=$PXL_F_QEMU_PID
 	[ -n "$pid" ] || return 0
 	PXL_F_QEMU_PID=
-	kill -TERM "$pid" 2>/dev/null || true
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
+	pxl_stop_pid "$pid" TERM 50 || true
 	wait "$pid" 2>/dev/null || true
 }
 

@@ -283,16 +283,10 @@ pxl_t_fatal()
 # must stop cleanly (exit 0) on SIGTERM; that is checked unless quiet.
 pxl_t_server_stop()
 {
-	local pid=$PXL_T_SERVER_PID rc=0 i
+	local pid=$PXL_T_SERVER_PID rc=0
 	[ -n "$pid" ] || return 0
 	PXL_T_SERVER_PID=
-	kill -TERM "$pid" 2>/dev/null || true
-	for i in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid" 2>/dev/null || true
+	if ! pxl_stop_pid "$pid"; then
 		wait "$pid" 2>/dev/null || true
 		[ "${1:-}" = quiet ] || pxl_t_result 0 "server stops on SIGTERM" "killed after 10 s"
 		return 0
