@@ -598,6 +598,37 @@ mc_on_opened(struct worker *w, struct mc_group *m, struct cache_file *f)
 	mc_arm(w, m, m->rto_ms);
 }
 
+/*
+ * A free group m, its address and block size chosen, starts: the request
+ * in fi waits in it while the feeder opens the file. False (m left free)
+ * when the feeder cannot take the open now.
+ */
+static bool
+mc_open(struct worker *w, struct mc_group *m, const struct frame_info *fi,
+	const struct tftp_options *req, const char *path)
+{
+	m->rto_ms = w->cfg->tftp.timeout_ms < MC_RTO_MAX_MS ? w->cfg->tftp.timeout_ms :
+		    MC_RTO_MAX_MS;
+	m->start_ms = w->now_ms;
+	m->joined = 0;
+	m->pending_block = 0;
+	m->n_pending = 1;
+	m->pending[0].ip = fi->src_ip;
+	m->pending[0].port = fi->src_port;
+	memcpy(m->pending[0].mac, fi->src_mac, 6);
+	m->pending[0].req = *req;
+	snprintf(m->path, sizeof(m->path), "%s", path);
+	mc_set_state(m, MC_OPENING);
+	if (cache_open_async(w->cache, w->id, mc_token(m), path) != CACHE_OK) {
+		m->n_pending = 0;
+		mc_set_state(m, MC_FREE);
+		return false;
+	}
+	w->stats.mcast_groups_opened++;
+	mc_arm(w, m, MC_OPEN_TIMEOUT_MS);
+	return true;
+}
+
 bool
 tftp_mcast_on_request(struct worker *w, int port_idx, const struct frame_info *fi,
 		      const struct tftp_packet *pkt, const char *path)
@@ -607,7 +638,6 @@ tftp_mcast_on_request(struct worker *w, int port_idx, const struct frame_info *f
 	struct tftp_mcast_table *t;
 	struct mc_group *m = NULL, *free_m = NULL;
 	uint32_t i, span;
-	enum cache_err ce;
 
 	if (!mc->enabled || !(req.present & TFTP_OPT_MULTICAST))
 		return false;
@@ -664,26 +694,8 @@ tftp_mcast_on_request(struct worker *w, int port_idx, const struct frame_info *f
 		if (m->blksize < TFTP_BLKSIZE_MIN)
 			goto unicast;	/* let the unicast path refuse it */
 	}
-	m->rto_ms = w->cfg->tftp.timeout_ms < MC_RTO_MAX_MS ? w->cfg->tftp.timeout_ms :
-		    MC_RTO_MAX_MS;
-	m->start_ms = w->now_ms;
-	m->joined = 0;
-	m->pending_block = 0;
-	m->n_pending = 1;
-	m->pending[0].ip = fi->src_ip;
-	m->pending[0].port = fi->src_port;
-	memcpy(m->pending[0].mac, fi->src_mac, 6);
-	m->pending[0].req = req;
-	snprintf(m->path, sizeof(m->path), "%s", path);
-	mc_set_state(m, MC_OPENING);
-	ce = cache_open_async(w->cache, w->id, mc_token(m), path);
-	if (ce != CACHE_OK) {
-		m->n_pending = 0;
-		mc_set_state(m, MC_FREE);
+	if (!mc_open(w, m, fi, &req, path))
 		goto unicast;
-	}
-	w->stats.mcast_groups_opened++;
-	mc_arm(w, m, MC_OPEN_TIMEOUT_MS);
 	return true;
 unicast:
 	w->stats.mcast_declined++;
@@ -738,6 +750,7 @@ mt_repeat(struct worker *w, struct mc_group *m, const struct frame_info *fi)
 void
 tftp_mcast_on_mtftp_request(struct worker *w, int port_idx, const struct frame_info *fi)
 {
+	static const struct tftp_options no_options;	/* MTFTP RRQs carry none */
 	const struct cfg_multicast *mc = &w->cfg->multicast;
 	struct mtftp_running run[TFTP_MCAST_MAX_GROUPS];
 	struct tftp_mcast_table *t;
@@ -824,27 +837,11 @@ tftp_mcast_on_mtftp_request(struct worker *w, int port_idx, const struct frame_i
 	m->group_ip = ip;
 	frame_multicast_mac(m->group_ip, m->group_mac);
 	m->blksize = MTFTP_BLKSIZE;	/* no options: RFC 1350 blocks */
-	m->rto_ms = w->cfg->tftp.timeout_ms < MC_RTO_MAX_MS ? w->cfg->tftp.timeout_ms :
-		    MC_RTO_MAX_MS;
-	m->start_ms = w->now_ms;
-	m->joined = 0;
-	m->pending_block = 0;
-	m->n_pending = 1;
-	m->pending[0].ip = fi->src_ip;
-	m->pending[0].port = fi->src_port;
-	memcpy(m->pending[0].mac, fi->src_mac, 6);
-	memset(&m->pending[0].req, 0, sizeof(m->pending[0].req));
-	snprintf(m->path, sizeof(m->path), "%s", path);
-	mc_set_state(m, MC_OPENING);
-	if (cache_open_async(w->cache, w->id, mc_token(m), path) != CACHE_OK) {
-		m->n_pending = 0;
-		mc_set_state(m, MC_FREE);
+	if (!mc_open(w, m, fi, &no_options, path)) {
 		mt_refuse(w, port_idx, fi, TFTP_EUNDEF, "server busy: retry later");
 		return;
 	}
 	w->stats.mtftp_started++;
-	w->stats.mcast_groups_opened++;
-	mc_arm(w, m, MC_OPEN_TIMEOUT_MS);
 }
 
 static struct mc_group *
