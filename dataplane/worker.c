@@ -188,8 +188,7 @@ worker_handle_frame(struct worker *w, int port_idx, struct rte_mbuf *m, bool fro
 			if (w->id != 0 && tftp_request_wants_multicast(w, &fi))
 				return !from_handoff && worker_handoff_to(w, 0, m, port_idx);
 			tftp_on_request(w, port_idx, &fi);
-		}
-		else if (fi.dst_port == DHCP_SERVER_PORT || fi.dst_port == PXE_BINL_PORT)
+		} else if (fi.dst_port == DHCP_SERVER_PORT || fi.dst_port == PXE_BINL_PORT)
 			dhcp_worker_on_request(w, port_idx, &fi);
 		else if (worker_is_mtftp(w, fi.dst_port)) {
 			/* Worker 0 decides which file streams where; an RRQ

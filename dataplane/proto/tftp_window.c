@@ -221,7 +221,7 @@ tftp_window_on_ack(struct tftp_window *w, uint16_t wire_block,
 		return TFTP_WIN_IGNORE;
 
 	if (tftp_wire_at_or_after(w, w->acked, wire_block, &n) &&
-	    (n <= w->sent_max || (n <= w->known_max && n > w->acked))) {
+	    (n <= w->sent_max || n <= w->known_max)) {
 		if (n == w->acked) {
 			/* RFC 2347: a read's OACK is acknowledged with ACK 0. */
 			if (w->oack_pending) {
@@ -288,11 +288,9 @@ uint32_t
 tftp_rto_backoff(uint32_t base_ms, unsigned int timeouts)
 {
 	uint64_t ms = base_ms;
-	unsigned int i;
 
-	for (i = 0; i < timeouts && ms < (uint64_t)base_ms * TFTP_RTO_BACKOFF_MAX; i++)
+	/* The cap is a power of two: doubling lands on it exactly. */
+	for (; timeouts > 0 && ms < (uint64_t)base_ms * TFTP_RTO_BACKOFF_MAX; timeouts--)
 		ms *= 2;
-	if (ms > (uint64_t)base_ms * TFTP_RTO_BACKOFF_MAX)
-		ms = (uint64_t)base_ms * TFTP_RTO_BACKOFF_MAX;
 	return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
