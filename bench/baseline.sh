@@ -40,7 +40,7 @@ for a in "$@"; do
 	--skip-memif) do_memif=0 ;;
 	--skip-callgrind) do_cg=0 ;;
 	-h | --help)
-		awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
+		pxb_usage
 		exit 0
 		;;
 	*) pxl_die "unknown argument '$a' (try --help)" ;;

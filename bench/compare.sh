@@ -47,17 +47,7 @@ PXB_MIN_TRANSFERS=${PXB_MIN_TRANSFERS:-3}
 PXB_LIMIT=${PXB_LIMIT:-120}
 PXB_LOSS_RTO_MS=${PXB_LOSS_RTO_MS:-500}
 
-report=0
-for a in "$@"; do
-	case $a in
-	--report) report=1 ;;
-	-h | --help)
-		awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
-		exit 0
-		;;
-	*) pxl_die "unknown argument '$a' (try --help)" ;;
-	esac
-done
+pxb_report_args "$@"
 
 pxl_need_root
 if [ "${PXB_TABLE_ONLY:-0}" = 1 ]; then

@@ -20,6 +20,30 @@ PXL_TAG=${PXL_TAG:-bench}
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/netns.sh"
 
 PXB_DIR=$PXL_REPO/bench
+
+# pxb_usage: prints the calling script's header comment (its usage).
+pxb_usage()
+{
+	awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
+}
+
+# pxb_report_args ARGS...: a script's arguments when it takes only --report
+# (sets report=1: copy the tables to bench/report/) and --help.
+pxb_report_args()
+{
+	local a
+	report=0
+	for a in "$@"; do
+		case $a in
+		--report) report=1 ;;
+		-h | --help)
+			pxb_usage
+			exit 0
+			;;
+		*) pxl_die "unknown argument '$a' (try --help)" ;;
+		esac
+	done
+}
 PXB_TFTPBENCH=${PXB_TFTPBENCH:-$PXL_BUILD/tftpbench}
 PXB_FILE_PREFIX=${PXB_FILE_PREFIX:-pxb}
 # Each run writes into its own directory under bench/results (gitignored).

@@ -50,7 +50,7 @@ REPORT=$PXB_DIR/report/multicast.csv
 
 case ${1:-} in
 -h | --help)
-	sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'
+	pxb_usage
 	exit 0
 	;;
 esac

@@ -22,17 +22,7 @@ set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-report=0
-for a in "$@"; do
-	case $a in
-	--report) report=1 ;;
-	-h | --help)
-		awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
-		exit 0
-		;;
-	*) pxl_die "unknown argument '$a' (try --help)" ;;
-	esac
-done
+pxb_report_args "$@"
 
 [ "${PXB_QUICK:-0}" = 1 ] && : "${PXB_SIZE:=16777216}" "${PXB_LIMIT:=30}" "${PXB_SWEEP_TRANSFERS:=1}"
 PXB_SWEEP_SERVERS=${PXB_SWEEP_SERVERS:-pxeline atftpd}
