@@ -95,6 +95,22 @@ pxl_t_check()
 	fi
 }
 
+# pxl_t_check_copy LABEL NAME OUT: checks a background client's copy of NAME
+# (OUT.bin, its exit status in OUT.rc, its output in OUT.log); true when
+# the copy matches. A failed one shows the client's last lines.
+pxl_t_check_copy()
+{
+	local label=$1 name=$2 out=$3
+	pxl_t_check "$label" "$name" "$out.bin" "$(cat "$out.rc" 2>/dev/null || echo 255)"
+	if [ -f "$out.bin" ] && cmp -s "$out.bin" "$PXL_T_ROOT/$name"; then
+		return 0
+	fi
+	if [ -s "$out.log" ]; then
+		tail -n 3 "$out.log" | sed 's/^/    client: /'
+	fi
+	return 1
+}
+
 # pxl_t_expect LABEL COND...: records whether the command COND succeeds.
 pxl_t_expect()
 {

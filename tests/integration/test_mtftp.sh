@@ -112,12 +112,8 @@ for i in $(seq "$first" "$N"); do
 	when=listening
 	[ "$i" -eq 1 ] && when=asking
 	[ "$i" -gt "$early" ] && when=late
-	pxl_t_check "client $i (MTFTP, $when)" \
-		big.bin "$PXL_T_OUT/mt$i.bin" "$(cat "$PXL_T_OUT/mt$i.rc" 2>/dev/null || echo 255)"
-	if [ -f "$PXL_T_OUT/mt$i.bin" ] && cmp -s "$PXL_T_OUT/mt$i.bin" "$PXL_T_ROOT/big.bin"; then
+	if pxl_t_check_copy "client $i (MTFTP, $when)" big.bin "$PXL_T_OUT/mt$i"; then
 		done_ok=$((done_ok + 1))
-	elif [ -s "$PXL_T_OUT/mt$i.log" ]; then
-		tail -n 3 "$PXL_T_OUT/mt$i.log" | sed 's/^/    client: /'
 	fi
 done
 
