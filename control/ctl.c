@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "control/ctl.h"
+#include "dataplane/base/clock.h"
 #include "control/dhcp_control.h"
 #include "control/hostdb.h"
 
@@ -344,20 +345,12 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 
 static uint64_t start_ns;	/* when ctl_init ran, for the uptime */
 
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void
 print_status(const struct ctl_callbacks *cb, FILE *out)
 {
 	struct dhcp_control_stats s;
-	uint64_t up = start_ns ? (mono_ns() - start_ns) / 1000000000ull : 0;
+	uint64_t up = start_ns ? (clock_mono_ns() - start_ns) / 1000000000ull : 0;
 
 	dhcp_control_get_stats(&s);
 	fprintf(out, "uptime: %" PRIu64 "s\n", up);
@@ -491,7 +484,7 @@ ctl_init(const struct pxeline_config *cfg, struct hostdb *db, const struct ctl_c
 		memset(&ctl.clients[i], 0, sizeof(ctl.clients[i]));
 		ctl.clients[i].fd = -1;
 	}
-	start_ns = mono_ns();
+	start_ns = clock_mono_ns();
 	return 0;
 }
 
@@ -566,7 +559,7 @@ ctl_poll(void)
 
 	if (ctl.fd < 0)
 		return 0;
-	now = mono_ns();
+	now = clock_mono_ns();
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		if (ctl.clients[i].fd >= 0)
 			continue;

@@ -14,6 +14,7 @@
 
 #include "control/bootaction.h"
 #include "control/dhcp_control.h"
+#include "dataplane/base/clock.h"
 #include "control/hostdb.h"
 #include "control/log.h"
 #include "dataplane/proto/dhcp.h"
@@ -291,7 +292,7 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	struct boot_decision d;
 	struct boot_request br;
 	struct boot_policy pol;
-	struct dhcp_msg m;
+	const struct dhcp_msg *mp = &req->msg;
 	char ip[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
 	bool graced, mac_graced, uuid_graced;
 	enum dhcp_msg_type type;
@@ -300,28 +301,20 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	size_t len;
 
 	hd->stats.requests++;
-	hostdb_mac_str(req->src_mac, t.mac);
-	if (req->msg_len > sizeof(req->msg) ||
-	    (de = dhcp_parse(req->msg, req->msg_len, &m)) != DHCP_OK) {
-		hd->stats.bad++;
-		trace(&t, "dropped: unparsable request from this MAC (%s)",
-		      req->msg_len > sizeof(req->msg) ? "too long" : dhcp_strerror(de));
-		return false;
-	}
 	/* The client is chaddr: a relayed request's source MAC is the relay's. */
-	hostdb_mac_str(m.chaddr, t.mac);
-	if (!dhcp_is_pxe_request(&m)) {
+	hostdb_mac_str(mp->chaddr, t.mac);
+	if (!dhcp_is_pxe_request(mp)) {
 		hd->stats.not_pxe++;
 		return false;
 	}
-	trace_request(&t, req, &m);
-	type = dhcp_reply_type(&m);
+	trace_request(&t, req, mp);
+	type = dhcp_reply_type(mp);
 	if (type == DHCP_NONE) {
 		hd->stats.not_pxe++;
-		trace(&t, "no proxy reply owed to a %s", msg_type_name(m.msg_type));
+		trace(&t, "no proxy reply owed to a %s", msg_type_name(mp->msg_type));
 		return false;
 	}
-	if (mac_ignored(hd->cfg, m.chaddr)) {
+	if (mac_ignored(hd->cfg, mp->chaddr)) {
 		hd->stats.ignored_mac++;
 		trace(&t, "ignored: MAC on ignore list (dhcp.ignore_macs)");
 		return false;
@@ -338,28 +331,28 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 		return false;
 	}
 	our_ip = hd->server_ip[req->port_idx];
-	if (req->dst_port == DHCP_PORT_SERVER && m.msg_type == DHCP_REQUEST &&
-	    dhcp_has(&m, DHCP_OPT_SERVER_ID) && m.server_id != our_ip) {
+	if (req->dst_port == DHCP_PORT_SERVER && mp->msg_type == DHCP_REQUEST &&
+	    dhcp_has(mp, DHCP_OPT_SERVER_ID) && mp->server_id != our_ip) {
 		hd->stats.ignored_other_server++;
 		trace(&t, "ignored: REQUEST for DHCP server %s, not us",
-		      ip_str(m.server_id, ip));
+		      ip_str(mp->server_id, ip));
 		return false;
 	}
 
 	memset(&br, 0, sizeof(br));
-	memcpy(br.mac, m.chaddr, 6);
-	br.has_uuid = dhcp_has(&m, DHCP_OPT_CLIENT_UUID) && uuid_is_real(m.uuid);
-	memcpy(br.uuid, m.uuid, 16);
-	br.arch = dhcp_msg_arch(&m);
-	br.is_ipxe = m.is_ipxe;
+	memcpy(br.mac, mp->chaddr, 6);
+	br.has_uuid = dhcp_has(mp, DHCP_OPT_CLIENT_UUID) && uuid_is_real(mp->uuid);
+	memcpy(br.uuid, mp->uuid, 16);
+	br.arch = dhcp_msg_arch(mp);
+	br.is_ipxe = mp->is_ipxe;
 	memset(&mac_h, 0, sizeof(mac_h));
-	if (!find_host(&t, hostdb_lookup_mac(hd->db, m.chaddr, &mac_h), "MAC"))
+	if (!find_host(&t, hostdb_lookup_mac(hd->db, mp->chaddr, &mac_h), "MAC"))
 		return false;
 	if (mac_h.h.id)
 		found.by_mac = &mac_h.h;
 	memset(&uuid_h, 0, sizeof(uuid_h));
 	if (br.has_uuid) {
-		if (!find_host(&t, hostdb_lookup_uuid(hd->db, m.uuid, &uuid_h), "UUID"))
+		if (!find_host(&t, hostdb_lookup_uuid(hd->db, mp->uuid, &uuid_h), "UUID"))
 			return false;
 		if (uuid_h.h.id)
 			found.by_uuid = &uuid_h.h;
@@ -390,14 +383,14 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 
 	memset(ret_reply, 0, sizeof(*ret_reply));
 	ret_reply->port_idx = req->port_idx;
-	if (!reply_address(req, &m, ret_reply)) {
+	if (!reply_address(req, mp, ret_reply)) {
 		hd->stats.bad++;
 		trace(&t, "%s -> cannot answer: request to %u without a source address "
 		      "(client will show PXE-E55: no reply on port 4011)", d.reason, req->dst_port);
 		return false;
 	}
 	memset(&p, 0, sizeof(p));
-	p.req = &m;
+	p.req = mp;
 	p.msg_type = type;
 	p.server_addr = our_ip;
 	p.boot_file = d.file;
@@ -440,15 +433,6 @@ static struct {
 	struct pending_reply pending[DHCP_DELAY_SLOTS];
 	unsigned head, count;
 } dc;
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void
 trace_to_log(void *arg, const char *line)
@@ -518,7 +502,7 @@ dhcp_control_poll(void)
 
 	if (!dc.req_ring)
 		return 0;
-	now = mono_ns();
+	now = clock_mono_ns();
 	n = rte_ring_sc_dequeue_burst_elem(dc.req_ring, reqs, sizeof(reqs[0]), DHCP_BURST,
 					   NULL);
 	work = n;

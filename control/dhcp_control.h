@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 #include "config/config.h"
-#include "control/dhcp_ring.h"
-#include "dataplane/port.h"
+#include "dataplane/base/events.h"
+#include "dataplane/core/port.h"
 
 struct rte_ring;
 struct hostdb;

@@ -10,9 +10,9 @@
 #include <rte_ring_elem.h>
 
 #include "control/log.h"
+#include "dataplane/base/clock.h"
 #include "dataplane/proto/tftp_packet.h"
 
-#define LOG_RING_SIZE 4096
 #define LOG_MAX_WORKERS 128
 
 static struct rte_ring *rings[LOG_MAX_WORKERS];
@@ -20,38 +20,11 @@ static unsigned n_rings;
 static FILE *out;
 static enum cfg_log_level level = CFG_LOG_INFO;
 
-static const char *const end_names[TFTP_END__MAX] = {
-	[TFTP_END_DONE] = "done",
-	[TFTP_END_TSIZE_PROBE] = "tsize-probe",
-	[TFTP_END_CLIENT_ABORT] = "client-abort",
-	[TFTP_END_TIMEOUT] = "timeout",
-	[TFTP_END_NOT_FOUND] = "not-found",
-	[TFTP_END_ACCESS] = "access-denied",
-	[TFTP_END_BAD_OPTION] = "bad-option",
-	[TFTP_END_STALE] = "file-changed",
-	[TFTP_END_IO] = "io-error",
-	[TFTP_END_BUSY] = "busy",
-	[TFTP_END_PROTOCOL] = "protocol-error",
-	[TFTP_END_SHUTDOWN] = "shutdown",
-	[TFTP_END_TO_UNICAST] = "to-unicast",
-};
-
-const char *
-tftp_end_strerror(enum tftp_end_reason r)
-{
-	return (unsigned)r < TFTP_END__MAX ? end_names[r] : "?";
-}
-
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
 int
-log_init(unsigned n_workers, const struct pxeline_config *cfg)
+log_init(const struct pxeline_config *cfg)
 {
-	char name[32];
-	unsigned i;
-
-	if (n_workers > LOG_MAX_WORKERS)
-		return -EINVAL;
 	level = cfg->log_level;
 	out = stderr;
 	if (cfg->log_file[0]) {
@@ -60,22 +33,17 @@ log_init(unsigned n_workers, const struct pxeline_config *cfg)
 			return -errno;
 	}
 	setvbuf(out, NULL, _IOLBF, 0);
-	for (i = 0; i < n_workers; i++) {
-		snprintf(name, sizeof(name), "pxl_log%u", i);
-		rings[i] = rte_ring_create_elem(name, sizeof(struct log_event),
-						LOG_RING_SIZE, SOCKET_ID_ANY,
-						RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (!rings[i])
-			return -rte_errno;
-	}
-	n_rings = n_workers;
 	return 0;
 }
 
-struct rte_ring *
-log_ring(unsigned worker)
+void
+log_attach_rings(struct rte_ring *const *r, unsigned n)
 {
-	return worker < n_rings ? rings[worker] : NULL;
+	unsigned i;
+
+	n_rings = n < LOG_MAX_WORKERS ? n : LOG_MAX_WORKERS;
+	for (i = 0; i < n_rings; i++)
+		rings[i] = r[i];
 }
 
 static void
@@ -211,15 +179,13 @@ log_drain(void)
 void
 log_msg(enum cfg_log_level lvl, const char *fmt, ...)
 {
-	struct timespec ts;
 	char stamp[40];
 	va_list ap;
 	FILE *f = out ? out : stderr;
 
 	if (lvl > level)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	log_stamp(stamp, sizeof(stamp), ts.tv_sec * 1000000000ull + ts.tv_nsec);
+	log_stamp(stamp, sizeof(stamp), clock_wall_ns());
 	fprintf(f, "%s %s: ", stamp, level_names[lvl]);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
@@ -230,11 +196,7 @@ log_msg(enum cfg_log_level lvl, const char *fmt, ...)
 void
 log_fini(void)
 {
-	unsigned i;
-
 	log_drain();
-	for (i = 0; i < n_rings; i++)
-		rte_ring_free(rings[i]);
 	n_rings = 0;
 	if (out && out != stderr)
 		fclose(out);

@@ -4,9 +4,8 @@
 #include <rte_telemetry.h>
 
 #include "control/telemetry.h"
-#include "dataplane/worker.h"
 
-static struct worker *workers;
+static const struct worker_stats *const *stats;
 static unsigned n_workers;
 static struct cache *cache;
 
@@ -17,7 +16,7 @@ telemetry_sum(struct worker_stats *ret)
 
 	memset(ret, 0, sizeof(*ret));
 	for (i = 0; i < n_workers; i++) {
-		const struct worker_stats *s = &workers[i].stats;
+		const struct worker_stats *s = stats[i];
 #define STATS_ADD(name) ret->name += s->name;
 		STATS_COUNTERS(STATS_ADD)
 #undef STATS_ADD
@@ -88,9 +87,9 @@ telemetry_cache(const char *cmd __rte_unused, const char *params __rte_unused,
 }
 
 int
-telemetry_init(struct worker *w, unsigned n, struct cache *c)
+telemetry_init(const struct worker_stats *const *worker_stats, unsigned n, struct cache *c)
 {
-	workers = w;
+	stats = worker_stats;
 	n_workers = n;
 	cache = c;
 	if (rte_telemetry_register_cmd("/pxeline/stats", telemetry_stats,

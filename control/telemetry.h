@@ -8,11 +8,10 @@
 #define PXELINE_CONTROL_TELEMETRY_H
 
 #include "dataplane/cache.h"
-#include "dataplane/stats.h"
+#include "dataplane/base/stats.h"
 
-struct worker;
-
-int telemetry_init(struct worker *workers, unsigned n_workers, struct cache *c);
+/* Registers the commands; reads each worker's counters through stats[i]. */
+int telemetry_init(const struct worker_stats *const *stats, unsigned n_workers, struct cache *c);
 
 /* Sums every worker's counters into ret. */
 void telemetry_sum(struct worker_stats *ret);

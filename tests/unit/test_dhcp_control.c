@@ -112,14 +112,16 @@ struct req_spec {
 	const uint8_t *src_mac;		/* NULL = mac */
 };
 
+/* The request as a worker hands it over: built on the wire, parsed once. */
 static void
 build_req(const struct req_spec *s, struct dhcp_ring_req *r)
 {
-	uint8_t *b = r->msg;
+	uint8_t b[DHCP_MIN_LEN + 256];
 	size_t n = DHCP_FIXED_LEN;
 	char vc[64];
 
 	memset(r, 0, sizeof(*r));
+	memset(b, 0, sizeof(b));
 	b[0] = DHCP_OP_REQUEST;
 	b[1] = DHCP_HTYPE_ETHER;
 	b[2] = 6;
@@ -168,7 +170,7 @@ build_req(const struct req_spec *s, struct dhcp_ring_req *r)
 	b[n++] = DHCP_OPT_END;
 	while (n < DHCP_MIN_LEN)
 		b[n++] = 0;
-	r->msg_len = (uint16_t)n;
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(b, n, &r->msg), DHCP_OK);
 	r->worker = 1;
 	r->port_idx = 0;
 	r->dst_port = s->dst_port ? s->dst_port : DHCP_PORT_SERVER;
@@ -594,22 +596,8 @@ test_hostile(void)
 	struct req_spec s = { .type = DHCP_DISCOVER, .mac = mac_bios, .arch = 0 };
 	uint64_t bad;
 
-	/* msg_len beyond the element */
-	build_req(&s, &req);
-	req.msg_len = 60000;
-	bad = hd.stats.bad;
-	trace_reset();
-	CU_ASSERT_FALSE(dhcp_control_handle(&hd, &req, 1, &rep));
-	CU_ASSERT_EQUAL(hd.stats.bad, bad + 1);
-	TRACE_HAS("too long");
-
-	/* truncated to the fixed header */
-	build_req(&s, &req);
-	req.msg_len = 200;
-	trace_reset();
-	CU_ASSERT_FALSE(dhcp_control_handle(&hd, &req, 1, &rep));
-	TRACE_HAS("unparsable");
-
+	/* Unparsable and truncated requests never reach the control thread:
+	 * the worker drops them (tests/eal: dhcp_bad). */
 	/* not a PXE client */
 	s.vendor = "MSFT 5.0";
 	build_req(&s, &req);

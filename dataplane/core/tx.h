@@ -5,8 +5,8 @@
  * is larger than the interface MTU (blksize 8192/16384 on a 1500 MTU, as
  * Windows boot manager asks).
  */
-#ifndef PXELINE_DATAPLANE_TX_H
-#define PXELINE_DATAPLANE_TX_H
+#ifndef PXELINE_DATAPLANE_CORE_TX_H
+#define PXELINE_DATAPLANE_CORE_TX_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +14,7 @@
 #include "dataplane/proto/frame.h"
 
 struct cache_chunk;
-struct worker;
+struct lcore;
 
 /* A piece of payload: up to three (TFTP header, then file bytes across
  * at most two chunks). */
@@ -24,17 +24,23 @@ struct tx_piece {
 	struct cache_chunk *chunk;	/* p lies in this chunk: may be attached, not copied */
 };
 
-#define TX_MAX_PIECES 4
+/*
+ * Addresses a datagram from the port's own MAC/IP/VLAN to dst (TTL 64):
+ * the one place a UDP header's fields are filled.
+ */
+void tx_udp_addr(const struct lcore *lc, int port_idx, const uint8_t dst_mac[6],
+		 uint32_t dst_ip, uint16_t src_port, uint16_t dst_port,
+		 struct frame_udp_tx *ret);
 
 /*
  * Sends one UDP datagram made of pieces on port port_idx, fragmenting it to
- * the port's MTU. Returns the number of frames queued, or -1 when mbufs ran
- * out (counted; nothing is queued then).
+ * the port's MTU; the IPv4 id is assigned here. Returns the number of
+ * frames queued, or -1 when mbufs ran out (counted; nothing is queued then).
  */
-int tx_udp(struct worker *w, int port_idx, const struct frame_udp_tx *t,
+int tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *t,
 	   const struct tx_piece *pieces, int n_pieces);
 
 /* Sends a frame built in buf (ARP, ICMP replies). */
-int tx_frame(struct worker *w, int port_idx, const uint8_t *buf, size_t len);
+int tx_frame(struct lcore *lc, int port_idx, const uint8_t *buf, size_t len);
 
-#endif /* PXELINE_DATAPLANE_TX_H */
+#endif /* PXELINE_DATAPLANE_CORE_TX_H */

@@ -6,8 +6,7 @@
 #include <rte_ethdev.h>
 #include <rte_bus_pci.h>
 
-#include "control/log.h"
-#include "dataplane/port.h"
+#include "dataplane/core/port.h"
 
 #define PORT_RX_DESC 1024
 #define PORT_TX_DESC 1024
@@ -123,9 +122,12 @@ port_read_rss(struct port *p, const struct rte_eth_dev_info *info)
 	p->rss_steer = true;
 }
 
+/* Says why set-up failed, for the caller to log. */
+#define PORT_FAIL(fmt, ...) snprintf(err, err_cap, "interface %s: " fmt, p->name, __VA_ARGS__)
+
 static int
 port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
-	      struct rte_mempool *pool, struct port *p)
+	      struct rte_mempool *pool, struct port *p, char *err, size_t err_cap)
 {
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
@@ -137,16 +139,18 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	port_dev_name(ifc->device, p->name, sizeof(p->name));
 	ret = rte_eth_dev_get_port_by_name(p->name, &p->port_id);
 	if (ret) {
-		log_msg(CFG_LOG_ERROR, "interface %s: no such DPDK device (%s)",
-			ifc->device, rte_strerror(-ret));
+		snprintf(err, err_cap, "interface %s: no such DPDK device (%s)",
+			 ifc->device, rte_strerror(-ret));
 		return ret;
 	}
 	ret = rte_eth_dev_info_get(p->port_id, &info);
-	if (ret)
+	if (ret) {
+		PORT_FAIL("device info: %s", rte_strerror(-ret));
 		return ret;
+	}
 	if (n_queues > info.max_rx_queues || n_queues > info.max_tx_queues) {
-		log_msg(CFG_LOG_ERROR, "interface %s: %u queues asked, the PMD has %u rx/%u tx",
-			p->name, n_queues, info.max_rx_queues, info.max_tx_queues);
+		PORT_FAIL("%u queues asked, the PMD has %u rx/%u tx", n_queues,
+			  info.max_rx_queues, info.max_tx_queues);
 		return -EINVAL;
 	}
 	p->n_queues = n_queues;
@@ -154,16 +158,10 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	/* af_packet copies every segment into its kernel ring anyway: there
 	 * an attached chunk only costs an extra mbuf per frame. */
 	p->tx_zero_copy = p->tx_multi_seg && strcmp(info.driver_name, "net_af_packet") != 0;
-	p->tx_ip_cksum = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
-	p->tx_udp_cksum = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 	p->rx_cksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_CHECKSUM) ==
 		      RTE_ETH_RX_OFFLOAD_CHECKSUM;
 	if (p->tx_multi_seg)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	if (p->tx_ip_cksum)
-		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
-	if (p->tx_udp_cksum)
-		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 	if (p->rx_cksum)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_CHECKSUM;
 	if (n_queues > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_NONFRAG_IPV4_UDP)) {
@@ -172,12 +170,14 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	}
 	ret = rte_eth_dev_configure(p->port_id, n_queues, n_queues, &conf);
 	if (ret) {
-		log_msg(CFG_LOG_ERROR, "interface %s: configure: %s", p->name, rte_strerror(-ret));
+		PORT_FAIL("configure: %s", rte_strerror(-ret));
 		return ret;
 	}
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
-	if (ret)
+	if (ret) {
+		PORT_FAIL("descriptors: %s", rte_strerror(-ret));
 		return ret;
+	}
 	for (q = 0; q < n_queues; q++) {
 		ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd,
 					     rte_eth_dev_socket_id(p->port_id), NULL, pool);
@@ -185,20 +185,17 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 			ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd,
 						     rte_eth_dev_socket_id(p->port_id), NULL);
 		if (ret) {
-			log_msg(CFG_LOG_ERROR, "interface %s: queue %u setup: %s", p->name, q,
-				rte_strerror(-ret));
+			PORT_FAIL("queue %u setup: %s", q, rte_strerror(-ret));
 			return ret;
 		}
 	}
 	/* Not every PMD can set its MTU (af_packet follows the kernel's);
 	 * the engine still sizes its datagrams to the configured one. */
 	ret = rte_eth_dev_set_mtu(p->port_id, ifc->mtu);
-	if (ret && ret != -ENOTSUP)
-		log_msg(CFG_LOG_WARN, "interface %s: cannot set MTU %u: %s", p->name,
-			ifc->mtu, rte_strerror(-ret));
+	p->mtu_set_err = ret == -ENOTSUP ? 0 : ret;
 	ret = rte_eth_dev_start(p->port_id);
 	if (ret) {
-		log_msg(CFG_LOG_ERROR, "interface %s: start: %s", p->name, rte_strerror(-ret));
+		PORT_FAIL("start: %s", rte_strerror(-ret));
 		return ret;
 	}
 	rte_eth_promiscuous_enable(p->port_id);
@@ -209,27 +206,39 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	p->local.netmask = ifc->prefix_len ? ~0u << (32 - ifc->prefix_len) : 0;
 	p->local.vlan = ifc->vlan;
 	p->mtu = ifc->mtu;
-	log_msg(CFG_LOG_INFO, "interface %s: port %u mac %02x:%02x:%02x:%02x:%02x:%02x "
-		"address %u.%u.%u.%u/%u mtu %u vlan %u queues %u%s offloads%s%s%s%s%s",
-		p->name, p->port_id, mac.addr_bytes[0], mac.addr_bytes[1], mac.addr_bytes[2],
-		mac.addr_bytes[3], mac.addr_bytes[4], mac.addr_bytes[5],
-		ifc->address >> 24, (ifc->address >> 16) & 0xff, (ifc->address >> 8) & 0xff,
-		ifc->address & 0xff, ifc->prefix_len, ifc->mtu, ifc->vlan, n_queues,
-		n_queues < 2 ? "" : p->rss_steer ? " (rss steering)" : " (handoff rings)",
-		p->tx_multi_seg ? " multi-seg" : "", p->tx_zero_copy ? " zero-copy" : "",
-		p->tx_ip_cksum ? " tx-ip-csum" : "",
-		p->tx_udp_cksum ? " tx-udp-csum" : "", p->rx_cksum ? " rx-csum" : "");
-	return 0;
+	p->prefix_len = ifc->prefix_len;
+return 0;
+}
+
+void
+port_describe(const struct port *p, char *buf, size_t cap)
+{
+	const uint8_t *m = p->local.mac;
+	uint32_t a = p->local.ip;
+	int n;
+
+	n = snprintf(buf, cap, "interface %s: port %u mac %02x:%02x:%02x:%02x:%02x:%02x "
+		     "address %u.%u.%u.%u/%u mtu %u vlan %u queues %u%s offloads%s%s%s",
+		     p->name, p->port_id, m[0], m[1], m[2], m[3], m[4], m[5],
+		     a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff,
+		     p->prefix_len, p->mtu, p->local.vlan, p->n_queues,
+		     p->n_queues < 2 ? "" : p->rss_steer ? " (rss steering)" : " (handoff rings)",
+		     p->tx_multi_seg ? " multi-seg" : "", p->tx_zero_copy ? " zero-copy" : "",
+		     p->rx_cksum ? " rx-csum" : "");
+	if (p->mtu_set_err && n > 0 && (size_t)n < cap)
+		snprintf(buf + n, cap - n, " (cannot set MTU %u: %s; datagrams sized to it anyway)",
+			 p->mtu, rte_strerror(-p->mtu_set_err));
 }
 
 int
 port_init_all(const struct pxeline_config *cfg, uint16_t n_queues,
-	      struct rte_mempool *pool, struct port *ret_ports)
+	      struct rte_mempool *pool, struct port *ret_ports, char *err, size_t err_cap)
 {
 	int i, ret;
 
 	for (i = 0; i < cfg->n_interfaces; i++) {
-		ret = port_init_one(&cfg->interfaces[i], n_queues, pool, &ret_ports[i]);
+		ret = port_init_one(&cfg->interfaces[i], n_queues, pool, &ret_ports[i], err,
+				    err_cap);
 		if (ret)
 			return ret;
 	}

@@ -6,8 +6,8 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/cache.h"
-#include "dataplane/tx.h"
-#include "dataplane/worker.h"
+#include "dataplane/core/lcore.h"
+#include "dataplane/core/tx.h"
 
 /* A cursor over the datagram's pieces, to copy any byte range of it. */
 struct tx_stream {
@@ -72,39 +72,39 @@ tx_udp_csum(const uint8_t *udp_hdr, const struct frame_udp_tx *t,
 }
 
 static struct rte_mbuf *
-tx_alloc(struct worker *w, size_t len)
+tx_alloc(struct lcore *lc, size_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->pool);
 
 	if (!m) {
-		w->stats.tx_no_mbuf++;
+		lc->stats.tx_no_mbuf++;
 		return NULL;
 	}
 	if (!rte_pktmbuf_append(m, len)) {
 		rte_pktmbuf_free(m);
-		w->stats.tx_no_mbuf++;
+		lc->stats.tx_no_mbuf++;
 		return NULL;
 	}
 	return m;
 }
 
 int
-tx_frame(struct worker *w, int port_idx, const uint8_t *buf, size_t len)
+tx_frame(struct lcore *lc, int port_idx, const uint8_t *buf, size_t len)
 {
-	struct rte_mbuf *m = tx_alloc(w, len);
+	struct rte_mbuf *m = tx_alloc(lc, len);
 
 	if (!m)
 		return -1;
 	memcpy(rte_pktmbuf_mtod(m, void *), buf, len);
-	worker_tx(w, port_idx, m);
+	lcore_tx(lc, port_idx, m);
 	return 1;
 }
 
 /* A direct segment holding a copy of len stream bytes. */
 static struct rte_mbuf *
-tx_copy_seg(struct worker *w, struct tx_stream *s, size_t len)
+tx_copy_seg(struct lcore *lc, struct tx_stream *s, size_t len)
 {
-	struct rte_mbuf *seg = tx_alloc(w, len);
+	struct rte_mbuf *seg = tx_alloc(lc, len);
 
 	if (seg)
 		tx_stream_copy(s, rte_pktmbuf_mtod(seg, uint8_t *), len);
@@ -117,7 +117,7 @@ tx_copy_seg(struct worker *w, struct tx_stream *s, size_t len)
  * referenced until the PMD frees the mbuf); everything else is copied.
  */
 static int
-tx_put_stream(struct worker *w, struct rte_mbuf *head, struct tx_stream *s,
+tx_put_stream(struct lcore *lc, struct rte_mbuf *head, struct tx_stream *s,
 	      size_t len, bool zc)
 {
 	while (len && s->i < s->n) {
@@ -128,7 +128,7 @@ tx_put_stream(struct worker *w, struct rte_mbuf *head, struct tx_stream *s,
 		if (n > len)
 			n = len;
 		if (zc && pc->chunk) {
-			seg = rte_pktmbuf_alloc(w->pool);
+			seg = rte_pktmbuf_alloc(lc->pool);
 			if (seg && cache_chunk_attach(pc->chunk, seg,
 						      pc->p + s->off - pc->chunk->data, n) != 0) {
 				rte_pktmbuf_free(seg);	/* too many references: copy */
@@ -146,13 +146,13 @@ tx_put_stream(struct worker *w, struct rte_mbuf *head, struct tx_stream *s,
 			uint8_t *d = (uint8_t *)rte_pktmbuf_append(head, n);
 
 			if (!d) {
-				w->stats.tx_no_mbuf++;
+				lc->stats.tx_no_mbuf++;
 				return -1;
 			}
 			tx_stream_copy(s, d, n);
 		} else {
 			if (!seg)
-				seg = tx_copy_seg(w, s, n);
+				seg = tx_copy_seg(lc, s, n);
 			if (!seg)
 				return -1;
 			if (rte_pktmbuf_chain(head, seg) != 0) {
@@ -165,11 +165,29 @@ tx_put_stream(struct worker *w, struct rte_mbuf *head, struct tx_stream *s,
 	return 0;
 }
 
+void
+tx_udp_addr(const struct lcore *lc, int port_idx, const uint8_t dst_mac[6], uint32_t dst_ip,
+	    uint16_t src_port, uint16_t dst_port, struct frame_udp_tx *ret)
+{
+	const struct frame_local *l = &lc->ports[port_idx].local;
+
+	memset(ret, 0, sizeof(*ret));
+	memcpy(ret->src_mac, l->mac, 6);
+	memcpy(ret->dst_mac, dst_mac, 6);
+	ret->vlan = l->vlan;
+	ret->src_ip = l->ip;
+	ret->dst_ip = dst_ip;
+	ret->src_port = src_port;
+	ret->dst_port = dst_port;
+	ret->ttl = 64;
+}
+
 int
-tx_udp(struct worker *w, int port_idx, const struct frame_udp_tx *t,
+tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
        const struct tx_piece *pieces, int n_pieces)
 {
-	const struct port *port = &w->ports[port_idx];
+	struct frame_udp_tx tt = *addr, *t = &tt;
+	const struct port *port = &lc->ports[port_idx];
 	struct rte_mbuf *frag[48];
 	uint8_t hdr[64];
 	struct rte_ipv4_hdr *ip;
@@ -178,6 +196,7 @@ tx_udp(struct worker *w, int port_idx, const struct frame_udp_tx *t,
 	uint16_t csum;
 	int i, n = 0;
 
+	t->ip_id = lc->ip_id++;
 	for (i = 0; i < n_pieces; i++)
 		payload += pieces[i].len;
 	hlen = frame_build_udp_header(hdr, sizeof(hdr), t, payload, 0);
@@ -205,7 +224,7 @@ tx_udp(struct worker *w, int port_idx, const struct frame_udp_tx *t,
 		flen = ip_payload - off <= port->mtu - FRAME_IPV4_LEN ?
 		       ip_payload - off : max_frag;
 		first = off == 0 ? hlen : l2len + FRAME_IPV4_LEN;
-		m = tx_alloc(w, first);
+		m = tx_alloc(lc, first);
 		if (!m)
 			goto fail;
 		frag[n++] = m;
@@ -216,14 +235,14 @@ tx_udp(struct worker *w, int port_idx, const struct frame_udp_tx *t,
 			(off + flen < ip_payload ? RTE_IPV4_HDR_MF_FLAG : 0));
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		if (tx_put_stream(w, m, &s, off == 0 ? flen - FRAME_UDP_LEN : flen,
+		if (tx_put_stream(lc, m, &s, off == 0 ? flen - FRAME_UDP_LEN : flen,
 				  port->tx_zero_copy) != 0)
 			goto fail;
 	}
 	for (i = 0; i < n; i++)
-		worker_tx(w, port_idx, frag[i]);
+		lcore_tx(lc, port_idx, frag[i]);
 	if (n > 1)
-		w->stats.tx_fragments += n;
+		lc->stats.tx_fragments += n;
 	return n;
 fail:
 	for (i = 0; i < n; i++)

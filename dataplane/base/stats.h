@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Per-lcore counters, counted by reason and summed by the reader
- * (control/telemetry.c). Each worker writes only its own block, so there
+ * (control/telemetry.c) from the array of pointers the set-up hands it. Each worker writes only its own block, so there
  * are no atomics on the packet path; readers may see a value one update old.
  */
-#ifndef PXELINE_DATAPLANE_STATS_H
-#define PXELINE_DATAPLANE_STATS_H
+#ifndef PXELINE_DATAPLANE_BASE_STATS_H
+#define PXELINE_DATAPLANE_BASE_STATS_H
 
 #include <stdint.h>
 
@@ -53,6 +53,7 @@
 	X(tftp_errors_received)						\
 	X(tftp_acks)							\
 	X(tftp_acks_ignored)	/* duplicate or stale */		\
+	X(tftp_protocol_errors)	/* ACK for a block never sent: ended */ \
 	X(tftp_bad_tid)		/* packets for no session */		\
 	X(tftp_bad_packet)	/* unparseable on a session port */	\
 	X(tftp_chunk_waits)	/* session parked on a cache miss */	\
@@ -98,4 +99,4 @@ struct worker_stats {
 	uint64_t tftp_err[TFTP_ERR__MAX];	/* unparseable TFTP by reason */
 } __rte_cache_aligned;
 
-#endif /* PXELINE_DATAPLANE_STATS_H */
+#endif /* PXELINE_DATAPLANE_BASE_STATS_H */

@@ -4,10 +4,11 @@
  * then configuring it (queues, offloads, MTU) once EAL is up. Kept apart
  * from the worker loop (DPDK's examples/l3fwd).
  */
-#ifndef PXELINE_DATAPLANE_PORT_H
-#define PXELINE_DATAPLANE_PORT_H
+#ifndef PXELINE_DATAPLANE_CORE_PORT_H
+#define PXELINE_DATAPLANE_CORE_PORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_mempool.h>
@@ -23,9 +24,9 @@ struct port {
 	uint16_t n_queues;		/* RX/TX queue pairs (one per worker) */
 	bool tx_multi_seg;		/* PMD sends mbuf chains */
 	bool tx_zero_copy;		/* attach cache chunks to mbufs instead of copying */
-	bool tx_ip_cksum;		/* offloads the port offers */
-	bool tx_udp_cksum;
-	bool rx_cksum;
+	bool rx_cksum;			/* the PMD checks IP/UDP checksums */
+	uint8_t prefix_len;		/* of local.ip, for the start-up line */
+	int mtu_set_err;		/* rte_eth_dev_set_mtu's refusal, 0 if none */
 	/* RSS as the port hashes it, to choose server ports whose ACKs land
 	 * on the session owner's queue (rss_steer false: handoff rings do it). */
 	bool rss_steer;
@@ -45,10 +46,16 @@ int port_eal_args(const struct pxeline_config *cfg, char **argv, int argc, int m
 /* Bytes an RX mbuf must hold for this interface's PMD and MTU. */
 uint32_t port_rx_buf_size(const struct cfg_interface *ifc);
 
-/* Configures and starts every interface; n_queues per port. */
+/*
+ * Configures and starts every interface; n_queues per port. On failure
+ * returns a negative errno and says why in err (for the caller to log).
+ */
 int port_init_all(const struct pxeline_config *cfg, uint16_t n_queues,
-		  struct rte_mempool *pool, struct port *ret_ports);
+		  struct rte_mempool *pool, struct port *ret_ports, char *err, size_t err_cap);
+
+/* The start-up line of one port: address, MTU, queues, offloads. */
+void port_describe(const struct port *p, char *buf, size_t cap);
 
 void port_stop_all(struct port *ports, int n_ports);
 
-#endif /* PXELINE_DATAPLANE_PORT_H */
+#endif /* PXELINE_DATAPLANE_CORE_PORT_H */

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the data plane emits, owned by the data plane: the port numbers it
+ * serves, the log events its workers push on their own rings, how a
+ * transfer ended (and what that ending puts on the wire), and the proxyDHCP
+ * messages it exchanges with the control thread. Workers never format or
+ * write text: the control thread drains the rings and writes one line per
+ * event (SMSPXE.log-style). A full ring costs a counter, never a stall.
+ */
+#ifndef PXELINE_DATAPLANE_BASE_EVENTS_H
+#define PXELINE_DATAPLANE_BASE_EVENTS_H
+
+#include <stdint.h>
+
+#include "dataplane/proto/dhcp.h"
+
+/* ---- ports ---- */
+
+/* DHCP's (67, 68, 4011) are proto/dhcp.h's DHCP_PORT_*; MTFTP's are configured. */
+#define TFTP_PORT 69
+
+/* Server ports (TIDs) of unicast sessions: each worker owns a slice, so a
+ * port names its owner. A datagram to a port in the range that matches no
+ * session gets ERROR 5 (RFC 1350). */
+#define TFTP_TID_BASE 32768
+#define TFTP_TID_COUNT 28000
+/* Multicast group server ports: worker w owns
+ * TFTP_MCAST_TID_BASE + w * TFTP_MCAST_MAX_GROUPS .. + TFTP_MCAST_MAX_GROUPS - 1,
+ * above the unicast range. */
+#define TFTP_MCAST_TID_BASE 61000
+#define TFTP_MCAST_MAX_GROUPS 16	/* per worker */
+
+/* ---- how a transfer ended ---- */
+
+/* One reason per ending (tftp_session_end, the groups' receivers). */
+enum tftp_end_reason {
+	TFTP_END_DONE,		/* final block acknowledged */
+	TFTP_END_TSIZE_PROBE,	/* client closed after OACK, as firmware does */
+	TFTP_END_CLIENT_ABORT,	/* client sent ERROR mid-transfer */
+	TFTP_END_TIMEOUT,	/* retries exhausted */
+	TFTP_END_NOT_FOUND,
+	TFTP_END_ACCESS,
+	TFTP_END_BAD_OPTION,
+	TFTP_END_STALE,		/* the file changed under the transfer */
+	TFTP_END_IO,
+	TFTP_END_BUSY,
+	TFTP_END_PROTOCOL,	/* an ACK for a block never sent */
+	TFTP_END_SHUTDOWN,
+	TFTP_END_TO_UNICAST,	/* left a multicast group, goes on by unicast */
+	TFTP_END__MAX,
+};
+
+/* The log name of a reason ("done", "timeout", ...). */
+const char *tftp_end_strerror(enum tftp_end_reason r);
+
+/*
+ * What an ending sends the client: the TFTP error code and its text, or
+ * code -1 when nothing is sent (done, the client's own ERROR, a silent
+ * client). The one mapping from internal endings to the wire.
+ */
+struct tftp_end_wire {
+	int16_t code;
+	const char *text;
+};
+struct tftp_end_wire tftp_end_wire(enum tftp_end_reason r);
+
+/* ---- log events ---- */
+
+enum log_kind {
+	LOG_TFTP_END,		/* a transfer finished, however it ended */
+	LOG_TFTP_REFUSED,	/* an RRQ/WRQ answered with ERROR, no session */
+	LOG_DROP,		/* a dropped packet (rate-limited per reason) */
+	LOG_MCAST_STREAM,	/* a multicast stream ended: what it saved */
+	LOG_KIND__MAX,
+};
+
+struct log_event {
+	uint16_t kind;		/* enum log_kind */
+	uint16_t lcore;
+	uint16_t reason;	/* enum tftp_end_reason, or a drop reason */
+	uint16_t error_code;	/* TFTP error code sent or received */
+	uint64_t wall_ns;	/* CLOCK_REALTIME at the event */
+	uint32_t client_ip;	/* host order */
+	uint16_t client_port;
+	uint16_t server_port;
+	uint64_t bytes;		/* payload bytes acknowledged */
+	uint64_t file_size;
+	uint64_t duration_us;
+	uint32_t blksize;
+	uint32_t windowsize;
+	uint32_t retransmits;
+	uint32_t timeouts;
+	uint32_t options;	/* TFTP_OPT_* granted */
+	uint8_t mac[6];
+	/* LOG_MCAST_STREAM: client_ip:client_port is the group, bytes what
+	 * the group was sent, file_size one copy. */
+	struct {
+		uint32_t receivers;	/* joined by RRQ (MTFTP listeners are unseen) */
+		uint32_t completed;
+		uint32_t dropped;
+		uint32_t handovers;
+		uint8_t mtftp;
+	} mc;
+	char file[128];		/* as requested (truncated) */
+	char detail[96];	/* free text: error message, drop reason */
+} __attribute__((aligned(8)));
+
+/* Per worker: events waiting for the control thread. */
+#define LOG_RING_SIZE 4096
+
+/* ---- proxyDHCP between workers and the control thread ---- */
+
+/*
+ * A PXE client's request, parsed once by the worker that received it
+ * (DESIGN.md steps 1-2). The control thread decides, commits durable
+ * state, and hands back a reply with its addressing; the worker that
+ * received the request sends it.
+ */
+struct dhcp_ring_req {
+	uint16_t worker;	/* who received it: the reply goes back there */
+	uint8_t port_idx;	/* interface index (config order) */
+	uint8_t broadcast;	/* sent to 255.255.255.255 (or subnet broadcast) */
+	uint32_t src_ip;	/* host order; 0 for a client without an address */
+	uint32_t dst_ip;
+	uint16_t src_port;
+	uint16_t dst_port;	/* 67 or 4011 */
+	uint8_t src_mac[6];
+	uint64_t rx_ns;		/* wall clock at reception, for the trace */
+	struct dhcp_msg msg;	/* the request, parsed (proto/dhcp.h) */
+} __attribute__((aligned(8)));
+
+#define DHCP_RING_MSG_MAX 1236	/* a reply's payload; keeps the element a multiple of 8 */
+
+/* A reply for a worker to send. */
+struct dhcp_ring_reply {
+	uint8_t port_idx;
+	uint8_t pad;
+	uint8_t dst_mac[6];	/* ff:ff:ff:ff:ff:ff for broadcast */
+	uint32_t dst_ip;	/* host order */
+	uint16_t src_port;	/* 67, or 4011 (iPXE takes a proxy ACK only from 4011) */
+	uint16_t dst_port;	/* 68, 4011, or 67 for a relay */
+	uint16_t len;
+	uint16_t pad2;
+	uint8_t payload[DHCP_RING_MSG_MAX];
+};
+
+#define DHCP_RING_SIZE 1024
+
+#endif /* PXELINE_DATAPLANE_BASE_EVENTS_H */

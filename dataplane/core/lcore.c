@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dataplane/base/clock.h"
+#include "dataplane/core/lcore.h"
+
+#define LCORE_DROP_LOG_MS 1000
+
+void
+lcore_clock_init(struct lcore *lc)
+{
+	lc->tsc_hz = rte_get_tsc_hz();
+	lc->tsc_per_ms = lc->tsc_hz / 1000;
+	lc->wall_offset_ns = clock_wall_ns() - (uint64_t)(rte_rdtsc() / (double)lc->tsc_hz * 1e9);
+	lcore_clock_tick(lc);
+}
+
+uint64_t
+lcore_wall_ns(const struct lcore *lc)
+{
+	return lc->wall_offset_ns + rte_rdtsc() / (double)lc->tsc_hz * 1e9;
+}
+
+void
+lcore_tx(struct lcore *lc, int port_idx, struct rte_mbuf *m)
+{
+	struct lcore_txq *q = &lc->txq[port_idx];
+
+	if (q->n == LCORE_TX_BUF)
+		lcore_tx_flush(lc);
+	q->m[q->n++] = m;
+}
+
+void
+lcore_tx_flush(struct lcore *lc)
+{
+	int i;
+
+	for (i = 0; i < lc->n_ports; i++) {
+		struct lcore_txq *q = &lc->txq[i];
+		uint64_t bytes = 0;
+		uint16_t sent = 0, k;
+
+		for (k = 0; k < q->n; k++)
+			bytes += q->m[k]->pkt_len;
+
+		/* A few tries: af_packet's TX ring frees as the kernel sends. */
+		for (k = 0; k < 4 && sent < q->n; k++)
+			sent += rte_eth_tx_burst(lc->ports[i].port_id, lc->queue,
+						 q->m + sent, q->n - sent);
+		for (k = sent; k < q->n; k++) {
+			lc->stats.tx_dropped++;
+			bytes -= q->m[k]->pkt_len;
+			rte_pktmbuf_free(q->m[k]);
+		}
+		lc->stats.tx_bytes += bytes;
+		lc->stats.tx_packets += sent;
+		q->n = 0;
+	}
+}
+
+void
+lcore_log(struct lcore *lc, struct log_event *ev)
+{
+	ev->lcore = lc->lcore;
+	ev->wall_ns = lcore_wall_ns(lc);
+	if (!lc->log_ring ||
+	    rte_ring_sp_enqueue_elem(lc->log_ring, ev, sizeof(*ev)) != 0)
+		lc->stats.log_dropped++;
+}
+
+void
+lcore_drop(struct lcore *lc, const struct frame_info *fi, enum frame_err e)
+{
+	struct log_event ev = { 0 };
+
+	lc->stats.rx_dropped++;
+	lc->stats.frame_err[e]++;
+	/* Other hosts' traffic and protocols we do not speak are not news. */
+	if (e == FRAME_ERR_NOT_FOR_US || e == FRAME_ERR_ETHERTYPE || e == FRAME_ERR_PROTO ||
+	    e == FRAME_ERR_VLAN || e == FRAME_ERR_ARP)
+		return;
+	if (lc->now_ms - lc->drop_log_ms[e] < LCORE_DROP_LOG_MS && lc->drop_log_ms[e])
+		return;
+	lc->drop_log_ms[e] = lc->now_ms;
+	ev.kind = LOG_DROP;
+	ev.reason = e;
+	ev.client_ip = fi->src_ip;
+	ev.client_port = fi->src_port;
+	snprintf(ev.detail, sizeof(ev.detail), "%s", frame_strerror(e));
+	lcore_log(lc, &ev);
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-lcore context every handler works in, and the few services it
+ * offers them: queue a frame for tx_burst, push a log event, count a drop,
+ * read the clock. One per worker lcore; it owns everything it points at
+ * but the shared read-only parts (config, ports, pool, cache), and other
+ * threads reach it only through rings. The loop that drives it is
+ * dataplane/worker.c; set-up is dataplane/setup.c.
+ */
+#ifndef PXELINE_DATAPLANE_CORE_LCORE_H
+#define PXELINE_DATAPLANE_CORE_LCORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_cycles.h>
+#include <rte_mbuf.h>
+
+#include "config/config.h"
+#include "dataplane/base/events.h"
+#include "dataplane/base/stats.h"
+#include "dataplane/core/port.h"
+#include "dataplane/proto/dhcp.h"
+#include "dataplane/proto/frame.h"
+#include "dataplane/proto/timer_wheel.h"
+
+#define LCORE_BURST 32
+#define LCORE_TX_BUF 256
+
+struct cache;
+struct rte_ring;
+struct tftp_table;
+struct tftp_mcast_table;
+
+/* Frames waiting for tx_burst, per port. */
+struct lcore_txq {
+	uint16_t n;
+	struct rte_mbuf *m[LCORE_TX_BUF];
+};
+
+struct lcore {
+	unsigned id;			/* worker number, 0 .. n_workers-1 */
+	unsigned n_workers;
+	unsigned lcore;			/* EAL lcore id */
+	uint16_t queue;			/* the queue it polls on every port */
+	struct worker_stats stats;	/* its own counters (base/stats.h) */
+	const struct pxeline_config *cfg;
+	const struct port *ports;
+	int n_ports;
+	struct rte_mempool *pool;
+	struct cache *cache;
+	struct rte_ring *log_ring;	/* events to the control thread (SP/SC) */
+	struct tftp_table *tftp;	/* its sessions */
+	struct tftp_mcast_table *mcast;	/* its multicast groups, NULL until asked */
+	struct timer_wheel *wheel;	/* its session timers, in milliseconds */
+	uint64_t tsc_hz;
+	uint64_t tsc_per_ms;
+	uint64_t now_ms;		/* refreshed once per pass */
+	uint64_t wall_offset_ns;	/* CLOCK_REALTIME - TSC time, for logs */
+	uint16_t ip_id;			/* next IPv4 id (tx.c) */
+	uint64_t drop_log_ms[FRAME_ERR__MAX];	/* rate limit per reason */
+	struct lcore_txq txq[CFG_MAX_INTERFACES];
+	struct rte_ring **handoff;		/* every worker's inbox, by id (MP/SC) */
+	struct rte_ring *dhcp_req_ring;		/* PXE requests to control (MP), NULL = off */
+	struct rte_ring *dhcp_reply_ring;	/* replies from control (SC) */
+	struct dhcp_ring_req dhcp_req_scratch;	/* parse space, off the stack */
+	volatile bool *quit;
+};
+
+/* Sets the clocks up; called once on the lcore before its loop. */
+void lcore_clock_init(struct lcore *lc);
+
+/* Refreshes now_ms from the TSC (once per pass). */
+static inline void
+lcore_clock_tick(struct lcore *lc)
+{
+	lc->now_ms = rte_rdtsc() / lc->tsc_per_ms;
+}
+
+/* CLOCK_REALTIME in ns, derived from the TSC (no syscall on the fast path). */
+uint64_t lcore_wall_ns(const struct lcore *lc);
+
+/* Queues one frame on a port (sent at the end of the pass, or when full). */
+void lcore_tx(struct lcore *lc, int port_idx, struct rte_mbuf *m);
+void lcore_tx_flush(struct lcore *lc);
+
+/* Stamps and pushes a log event; counts it when the ring is full. */
+void lcore_log(struct lcore *lc, struct log_event *ev);
+
+/* Counts a dropped frame; logs it at most once a second per reason. */
+void lcore_drop(struct lcore *lc, const struct frame_info *fi, enum frame_err e);
+
+#endif /* PXELINE_DATAPLANE_CORE_LCORE_H */
