@@ -352,7 +352,6 @@ static const struct cfg_field cfg_interface_fields[] = {
 	F_CUSTOM("gateway", 0),
 	F_U32(cfg_interface, mtu, 68, 9216),
 	F_U16(cfg_interface, vlan, 0, 4094),
-	F_U16(cfg_interface, queues, 1, 64),
 };
 
 static const struct cfg_field cfg_tftp_fields[] = {
@@ -368,7 +367,6 @@ static const struct cfg_field cfg_tftp_fields[] = {
 	F_U32(cfg_tftp, retries, 0, 100),
 	F_U32(cfg_tftp, max_sessions, 1, 1048576),
 	F_BOOL(cfg_tftp, msftwindow),
-	F_BOOL(cfg_tftp, netascii),
 };
 
 static const struct cfg_field cfg_cache_fields[] = {
@@ -725,7 +723,6 @@ cfg_interfaces(struct cfg_ctx *c, const config_setting_t *list)
 		}
 		ifc = &cfg->interfaces[cfg->n_interfaces++];
 		ifc->mtu = 1500;
-		ifc->queues = 1;
 		snprintf(path, sizeof(path), "interfaces[%d]", i);
 		if (!cfg_group(c, grp, path, cfg_interface_fields, N(cfg_interface_fields), ifc))
 			continue;
@@ -1098,7 +1095,6 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->tftp.retries = 5;
 	cfg->tftp.max_sessions = 16384;
 	cfg->tftp.msftwindow = false;
-	cfg->tftp.netascii = false;
 	cfg->cache.size = 256ull << 20;
 	cfg->cache.chunk_size = 1024 * 1024;
 	cfg->cache.readahead = 4;

@@ -26,7 +26,6 @@ struct cfg_interface {
 	uint32_t gateway;	/* host order, 0 = none (replies go back to the sender's MAC) */
 	uint32_t mtu;		/* default 1500 */
 	uint16_t vlan;		/* 802.1Q id, 0 = untagged */
-	uint16_t queues;	/* RX/TX queue pairs, default 1 (one per worker) */
 };
 
 struct cfg_tftp {
@@ -39,7 +38,6 @@ struct cfg_tftp {
 	uint32_t retries;		/* retransmissions before giving up; default 5 */
 	uint32_t max_sessions;		/* per lcore; default 16384 */
 	bool msftwindow;		/* Microsoft variable window; default false (patent note) */
-	bool netascii;			/* convert netascii (true) or refuse it (false); default false */
 };
 
 struct cfg_cache {

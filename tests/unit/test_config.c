@@ -108,7 +108,6 @@ test_shipped_example(void)
 	CU_ASSERT_EQUAL(c->tftp.retries, d->tftp.retries);
 	CU_ASSERT_EQUAL(c->tftp.max_sessions, d->tftp.max_sessions);
 	CU_ASSERT_EQUAL(c->tftp.msftwindow, d->tftp.msftwindow);
-	CU_ASSERT_EQUAL(c->tftp.netascii, d->tftp.netascii);
 	CU_ASSERT_EQUAL(c->cache.size, d->cache.size);
 	CU_ASSERT_EQUAL(c->cache.chunk_size, d->cache.chunk_size);
 	CU_ASSERT_EQUAL(c->cache.readahead, d->cache.readahead);
@@ -124,7 +123,6 @@ test_shipped_example(void)
 	CU_ASSERT_STRING_EQUAL(c->log_file, d->log_file);
 	CU_ASSERT_EQUAL(c->interfaces[0].mtu, 1500);
 	CU_ASSERT_EQUAL(c->interfaces[0].vlan, 0);
-	CU_ASSERT_EQUAL(c->interfaces[0].queues, 1);
 	CU_ASSERT_EQUAL(c->dhcp.n_ignore, 1);
 	CU_ASSERT_PTR_NOT_NULL(cfg_find_profile(c, "default"));
 	cfg_free(c);
@@ -136,11 +134,11 @@ test_shipped_example_documents_every_key(void)
 {
 	static const char *const keys[] = {
 		"interfaces.[0].device", "interfaces.[0].address", "interfaces.[0].gateway",
-		"interfaces.[0].mtu", "interfaces.[0].vlan", "interfaces.[0].queues",
+		"interfaces.[0].mtu", "interfaces.[0].vlan",
 		"workers",
 		"tftp.root", "tftp.case_insensitive", "tftp.blksize_max", "tftp.allow_fragments",
 		"tftp.windowsize_max", "tftp.timeout_ms", "tftp.retries", "tftp.max_sessions",
-		"tftp.msftwindow", "tftp.netascii",
+		"tftp.msftwindow",
 		"cache.size_mb", "cache.chunk_kb", "cache.readahead", "cache.queue_depth",
 		"dhcp.enabled", "dhcp.port67", "dhcp.delay_ms", "dhcp.ignore",
 		"profiles.[0].name", "profiles.[0].bios", "profiles.[0].efi_x64",
@@ -233,7 +231,6 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(c->interfaces[0].gateway, 0);
 	CU_ASSERT_EQUAL(c->interfaces[0].mtu, 1500);
 	CU_ASSERT_EQUAL(c->interfaces[0].vlan, 0);
-	CU_ASSERT_EQUAL(c->interfaces[0].queues, 1);
 	CU_ASSERT_EQUAL(c->workers, 1);
 	/* "." made absolute: a later chdir cannot move the root. */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof(cwd)));
@@ -246,7 +243,6 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(c->tftp.retries, 5);
 	CU_ASSERT_EQUAL(c->tftp.max_sessions, 16384);
 	CU_ASSERT_FALSE(c->tftp.msftwindow);
-	CU_ASSERT_FALSE(c->tftp.netascii);
 	CU_ASSERT_EQUAL(c->cache.size, 256ull << 20);
 	CU_ASSERT_EQUAL(c->cache.chunk_size, 1u << 20);
 	CU_ASSERT_EQUAL(c->cache.readahead, 4);
@@ -282,12 +278,10 @@ test_full(void)
 	CU_ASSERT_EQUAL(c->interfaces[0].gateway, 0xc0000201u);
 	CU_ASSERT_EQUAL(c->interfaces[0].mtu, 9000);
 	CU_ASSERT_EQUAL(c->interfaces[0].vlan, 42);
-	CU_ASSERT_EQUAL(c->interfaces[0].queues, 2);
 	CU_ASSERT_STRING_EQUAL(c->interfaces[1].device, "0000:3b:00.0");
 	CU_ASSERT_EQUAL(c->interfaces[1].address, 0xc6336407u);
 	CU_ASSERT_EQUAL(c->interfaces[1].prefix_len, 31);
 	CU_ASSERT_EQUAL(c->interfaces[1].mtu, 1500);
-	CU_ASSERT_EQUAL(c->interfaces[1].queues, 1);
 	CU_ASSERT_EQUAL(c->workers, 2);
 	CU_ASSERT_FALSE(c->tftp.case_insensitive);
 	CU_ASSERT_EQUAL(c->tftp.blksize_max, 8192);
@@ -297,7 +291,6 @@ test_full(void)
 	CU_ASSERT_EQUAL(c->tftp.retries, 0);
 	CU_ASSERT_EQUAL(c->tftp.max_sessions, 100);
 	CU_ASSERT_TRUE(c->tftp.msftwindow);
-	CU_ASSERT_TRUE(c->tftp.netascii);
 	CU_ASSERT_EQUAL(c->cache.size, 64ull << 20);
 	CU_ASSERT_EQUAL(c->cache.chunk_size, 256u * 1024);
 	CU_ASSERT_EQUAL(c->cache.readahead, 8);
@@ -391,7 +384,7 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_mtu_low.cfg", 6, "interfaces[0].mtu = 67 is out of range 68..9216"),
 	BAD1("bad_mtu_high.cfg", 6, "interfaces[0].mtu = 9217 is out of range 68..9216"),
 	BAD1("bad_vlan.cfg", 6, "interfaces[0].vlan = 4095 is out of range 0..4094"),
-	BAD1("bad_queues.cfg", 6, "interfaces[0].queues = 0 is out of range"),
+	BAD1("bad_removed_queues.cfg", 6, "unknown key 'queues' in interfaces[0]"),
 	BAD1("bad_gateway_subnet.cfg", 6, "gateway '198.51.100.1' is not another host"),
 	BAD1("bad_gateway_self.cfg", 6, "gateway '192.0.2.2' is not another host"),
 	BAD1("bad_gateway_syntax.cfg", 6, "gateway '192.0.2.1/24' is not A.B.C.D"),
@@ -482,7 +475,7 @@ test_many_errors(void)
 		{ 9, "workers = 0 is out of range" },
 		{ 12, "unknown key 'blksize_mx' in tftp" },
 		{ 13, "tftp.windowsize_max = 0 is out of range" },
-		{ 14, "tftp.netascii must be true or false" },
+		{ 14, "tftp.msftwindow must be true or false" },
 		{ 16, "cache.chunk_kb = 100 is not a power of two" },
 		{ 17, "dhcp.ignore[0] 'zz:54:00:00:00:01' is not a MAC address" },
 		{ 20, "duplicate profile name 'default'" },
