@@ -24,8 +24,8 @@
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 
-#include "dataplane/cache.h"
-#include "dataplane/cache_internal.h"
+#include "dataplane/cache/cache.h"
+#include "dataplane/cache/layout.h"
 #include "unit.h"
 
 #define CS (64u * 1024)		/* chunk size of most tests */

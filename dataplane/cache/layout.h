@@ -15,8 +15,8 @@
  *   program; it is kept (attach requires one) as a counted safety net that
  *   hands the chunk back to the feeder through ret_ring.
  */
-#ifndef PXELINE_DATAPLANE_CACHE_INTERNAL_H
-#define PXELINE_DATAPLANE_CACHE_INTERNAL_H
+#ifndef PXELINE_DATAPLANE_CACHE_LAYOUT_H
+#define PXELINE_DATAPLANE_CACHE_LAYOUT_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -25,7 +25,7 @@
 #include <rte_common.h>
 #include <rte_ring.h>
 
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 
 /* Sessions refused a reference above this (uint16_t counter, keep margin). */
 #define CACHE_REFCNT_LIMIT 0xff00u
@@ -105,4 +105,4 @@ void cache_chunk_free_cb(void *addr, void *opaque);
 enum cache_err feeder_resolve(int rootfd, const char *relpath, bool case_insensitive,
 			      bool use_openat2, int *ret_fd, char *ret_path, size_t cap);
 
-#endif /* PXELINE_DATAPLANE_CACHE_INTERNAL_H */
+#endif /* PXELINE_DATAPLANE_CACHE_LAYOUT_H */

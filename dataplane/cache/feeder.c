@@ -28,8 +28,8 @@
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
-#include "dataplane/cache.h"
-#include "dataplane/cache_internal.h"
+#include "dataplane/cache/cache.h"
+#include "dataplane/cache/layout.h"
 
 #define FEEDER_BURST 32u
 #define FEEDER_NAP_MIN_US 20u

@@ -16,8 +16,8 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "dataplane/cache.h"
-#include "dataplane/cache_internal.h"
+#include "dataplane/cache/cache.h"
+#include "dataplane/cache/layout.h"
 
 static const char *const cache_err_str[CACHE_ERR__MAX] = {
 	[CACHE_OK] = "ok",
