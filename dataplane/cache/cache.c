@@ -1,23 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The chunk cache: creation, and the worker side (lookups, requests,
- * answers). Nothing here blocks, locks or allocates after cache_create;
- * the feeder thread (feeder.c) does every open, read and eviction.
+ * The cache object's life: create it (memory, rings, the chunk pool) and
+ * destroy it (stopping the feeder first), its counters summed for
+ * telemetry, and its error strings. The modules it calls never call back:
+ * the feeder (feeder.c) and the versions (version.c) are below it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
-#include <rte_memory.h>
-#include <rte_mbuf.h>
 #include <rte_ring.h>
 
 #include "dataplane/cache/cache.h"
 #include "dataplane/cache/layout.h"
+#include "dataplane/cache/pool.h"
+#include "dataplane/cache/version.h"
 
 static const char *const cache_err_str[CACHE_ERR__MAX] = {
 	[CACHE_OK] = "ok",
@@ -36,11 +36,6 @@ cache_strerror(enum cache_err e)
 		return "unknown cache error";
 	return cache_err_str[e];
 }
-
-/* Ring sizes: requests from all workers, answers per worker. */
-#define CACHE_OPEN_RING 1024u
-#define CACHE_READ_RING 8192u
-#define CACHE_DONE_RING 8192u
 
 static struct rte_ring *
 cache_ring(const char *what, unsigned id, unsigned n, unsigned esize, unsigned flags)
@@ -109,19 +104,7 @@ cache_create(const struct cfg_cache *cfg, unsigned n_workers)
 			goto fail;
 	}
 
-	for (i = 0; i < c->n_chunks; i++) {
-		struct cache_chunk *ch = &c->chunks[i];
-
-		ch->data = c->mem + (size_t)i * cfg->chunk_size;
-		ch->iova = rte_mem_virt2iova(ch->data);
-		ch->shinfo.free_cb = cache_chunk_free_cb;
-		ch->shinfo.fcb_opaque = c;
-		rte_mbuf_ext_refcnt_set(&ch->shinfo, 0);
-		ch->state = CHUNK_FREE;
-		/* Popped from the top: chunk 0 first. */
-		c->free_stack[c->n_chunks - 1 - i] = i;
-	}
-	c->n_free = c->n_chunks;
+	cache_pool_init(c);
 	return c;
 fail:
 	cache_destroy(c);
@@ -138,7 +121,7 @@ cache_destroy(struct cache *c)
 	if (c == NULL)
 		return;
 	feeder_stop(c);
-	feeder_release_all(c);
+	cache_version_release_all(c);
 	if (c->done_rings != NULL)
 		for (i = 0; i < c->n_workers; i++)
 			rte_ring_free(c->done_rings[i]);
@@ -150,170 +133,6 @@ cache_destroy(struct cache *c)
 	rte_free(c->chunks);
 	rte_free(c->mem);
 	rte_free(c);
-}
-
-void
-cache_chunk_free_cb(void *addr, void *opaque)
-{
-	struct cache *c = opaque;
-	size_t i = ((uint8_t *)addr - c->mem) / c->cfg.chunk_size;
-	void *ch = &c->chunks[i];
-
-	RTE_SET_USED(addr);
-	/* ret_ring holds every chunk, so this cannot fail. */
-	rte_ring_mp_enqueue_elem(c->ret_ring, &ch, sizeof(ch));
-}
-
-/* ---- worker side ---- */
-
-static struct cache_lcore_stats *
-cache_lstats(struct cache *c)
-{
-	unsigned id = rte_lcore_id();
-
-	return &c->lstats[id < RTE_MAX_LCORE ? id : RTE_MAX_LCORE];
-}
-
-static void
-cache_count(struct cache *c, bool hit)
-{
-	struct cache_lcore_stats *s = cache_lstats(c);
-	uint64_t *ctr = hit ? &s->hits : &s->misses;
-
-	/* Non-EAL threads share the last slot. */
-	if (s == &c->lstats[RTE_MAX_LCORE])
-		__atomic_fetch_add(ctr, 1, __ATOMIC_RELAXED);
-	else
-		__atomic_store_n(ctr, *ctr + 1, __ATOMIC_RELAXED);
-}
-
-struct cache_chunk *
-cache_chunk_get(struct cache_file *f, uint32_t idx)
-{
-	struct cache_chunk *ch;
-	uint16_t r;
-
-	if (idx >= f->n_chunks)
-		return NULL;
-	ch = __atomic_load_n(&f->chunks[idx], __ATOMIC_ACQUIRE);
-	if (ch == NULL)
-		goto miss;
-	r = __atomic_load_n(&ch->shinfo.refcnt, __ATOMIC_RELAXED);
-	do {
-		/* 0: being recycled; a stale pointer is still memory-safe (fixed pool). */
-		if (r == 0 || r >= CACHE_REFCNT_LIMIT)
-			goto miss;
-	} while (!__atomic_compare_exchange_n(&ch->shinfo.refcnt, &r, r + 1, true,
-					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
-	if (__atomic_load_n(&ch->file, __ATOMIC_RELAXED) != f ||
-	    __atomic_load_n(&ch->index, __ATOMIC_RELAXED) != idx) {
-		cache_chunk_put(ch);
-		goto miss;
-	}
-	__atomic_store_n(&ch->last_use, rte_get_tsc_cycles(), __ATOMIC_RELAXED);
-	cache_count(f->cache, true);
-	return ch;
-miss:
-	cache_count(f->cache, false);
-	return NULL;
-}
-
-void
-cache_chunk_put(struct cache_chunk *ch)
-{
-	if (__atomic_sub_fetch(&ch->shinfo.refcnt, 1, __ATOMIC_ACQ_REL) == 0)
-		ch->shinfo.free_cb(ch->data, ch->shinfo.fcb_opaque);
-}
-
-int
-cache_chunk_attach(struct cache_chunk *ch, struct rte_mbuf *m, uint32_t off, uint16_t len)
-{
-	uint16_t r;
-
-	if (off > ch->len || len > ch->len - off)
-		return -ERANGE;
-	r = __atomic_load_n(&ch->shinfo.refcnt, __ATOMIC_RELAXED);
-	do {
-		if (r >= CACHE_REFCNT_LIMIT)
-			return -ENOSPC;
-	} while (!__atomic_compare_exchange_n(&ch->shinfo.refcnt, &r, r + 1, true,
-					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-	rte_pktmbuf_attach_extbuf(m, ch->data + off, ch->iova + off, len, &ch->shinfo);
-	m->data_len = len;
-	m->pkt_len = len;
-	return 0;
-}
-
-enum cache_err
-cache_open_async(struct cache *c, unsigned worker, uint64_t token, const char *relpath)
-{
-	struct cache_open_req req = { .token = token, .worker = worker };
-	size_t n = strlen(relpath);
-
-	if (worker >= c->n_workers)
-		return CACHE_ERR_ACCESS;
-	if (n == 0 || n >= sizeof(req.path))
-		return CACHE_ERR_ACCESS;
-	memcpy(req.path, relpath, n + 1);
-	if (rte_ring_mp_enqueue_elem(c->open_ring, &req, sizeof(req)) != 0)
-		return CACHE_ERR_BUSY;
-	return CACHE_OK;
-}
-
-static enum cache_err
-cache_read_enqueue(struct cache *c, unsigned worker, uint64_t token, struct cache_file *f,
-		   uint32_t idx, enum cache_read_kind kind)
-{
-	struct cache_read_req req = {
-		.file = f, .token = token, .idx = idx,
-		.worker = (uint16_t)worker, .kind = (uint16_t)kind,
-	};
-
-	if (worker >= c->n_workers)
-		return CACHE_ERR_ACCESS;
-	/* The request keeps f alive until the feeder has handled it. */
-	cache_file_get(f);
-	if (rte_ring_mp_enqueue_elem(c->read_ring, &req, sizeof(req)) != 0) {
-		cache_file_put(f);
-		return CACHE_ERR_BUSY;
-	}
-	return CACHE_OK;
-}
-
-enum cache_err
-cache_chunk_request(struct cache *c, unsigned worker, uint64_t token,
-		    struct cache_file *f, uint32_t idx)
-{
-	return cache_read_enqueue(c, worker, token, f, idx, CACHE_READ_DEMAND);
-}
-
-void
-cache_readahead(struct cache *c, unsigned worker, struct cache_file *f, uint32_t idx)
-{
-	if (idx < f->n_chunks)
-		cache_read_enqueue(c, worker, 0, f, idx, CACHE_READ_AHEAD);
-}
-
-unsigned
-cache_poll(struct cache *c, unsigned worker, struct cache_done *out, unsigned n)
-{
-	if (worker >= c->n_workers)
-		return 0;
-	return rte_ring_sc_dequeue_burst_elem(c->done_rings[worker], out,
-					      sizeof(*out), n, NULL);
-}
-
-void
-cache_file_get(struct cache_file *f)
-{
-	__atomic_fetch_add(&f->refcnt, 1, __ATOMIC_RELAXED);
-}
-
-void
-cache_file_put(struct cache_file *f)
-{
-	/* Never frees: the feeder reclaims retired versions at 0 (no I/O here). */
-	__atomic_fetch_sub(&f->refcnt, 1, __ATOMIC_RELEASE);
 }
 
 void

@@ -6,22 +6,19 @@
  * (short, growing naps, or a bounded wait on the io_uring completion queue)
  * instead of spinning a core.
  *
- * Versions: a cache_file is one (dev, ino, size, mtime) of a file. The table
- * holds one reference on each current version; a version that is replaced,
- * found stale or idle and unlinked is retired (out of the table) and freed
- * here once the last reference — workers' and in-flight requests' — is gone.
+ * Here: the thread and its loop, the worker rings it serves, opens, and the
+ * reads (feeder_op: one chunk being read and everyone waiting for it). Path
+ * resolution (resolve.c), versions (version.c) and the chunk pool (pool.c)
+ * are modules below it that never call back.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/openat2.h>
 #include <liburing.h>
 
 #include <rte_cycles.h>
@@ -30,6 +27,9 @@
 
 #include "dataplane/cache/cache.h"
 #include "dataplane/cache/layout.h"
+#include "dataplane/cache/pool.h"
+#include "dataplane/cache/resolve.h"
+#include "dataplane/cache/version.h"
 
 #define FEEDER_BURST 32u
 #define FEEDER_NAP_MIN_US 20u
@@ -38,7 +38,6 @@
 #define FEEDER_IDLE_CHECK_NS (1000ull * 1000 * 1000)
 /* A version nobody held or opened for this long gives back its fd and chunks. */
 #define FEEDER_IDLE_RETIRE_NS (600ull * 1000 * 1000 * 1000)
-
 struct feeder_waiter {
 	uint64_t token;
 	uint32_t worker;
@@ -93,13 +92,6 @@ now_ns(void)
 }
 
 static void
-stat_add(uint64_t *ctr, uint64_t n)
-{
-	/* Feeder is the only writer; readers load relaxed. */
-	__atomic_store_n(ctr, *ctr + n, __ATOMIC_RELAXED);
-}
-
-static void
 q_push(struct feeder_queue *q, struct feeder_op *op)
 {
 	op->next = NULL;
@@ -130,174 +122,6 @@ q_pop(struct feeder_queue *q)
 			q->tail = NULL;
 	}
 	return op;
-}
-
-/* ---- path resolution ---- */
-
-static enum cache_err
-errno_to_cache(int e)
-{
-	switch (e) {
-	case ENOENT:
-	case ENOTDIR:
-	case ENAMETOOLONG:
-		return CACHE_ERR_NOT_FOUND;
-	case EXDEV:	/* openat2: would leave the root */
-	case ELOOP:	/* symlink loop, magic link or O_NOFOLLOW */
-	case EACCES:
-	case EPERM:
-		return CACHE_ERR_ACCESS;
-	case ENOMEM:
-	case EMFILE:
-	case ENFILE:
-		return CACHE_ERR_NOMEM;
-	default:
-		return CACHE_ERR_IO;
-	}
-}
-
-static int
-resolve_step(int rootfd, int dirfd, const char *full, const char *comp, int flags,
-	     bool use_openat2)
-{
-	if (use_openat2) {
-		struct open_how how = {
-			.flags = (uint64_t)(flags | O_CLOEXEC),
-			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-		};
-
-		/* From the root each time, so symlinks inside the root work. */
-		return (int)syscall(SYS_openat2, rootfd, full, &how, sizeof(how));
-	}
-	return openat(dirfd, comp, flags | O_CLOEXEC | O_NOFOLLOW);
-}
-
-/*
- * Finds the entry of dirfd equal to name ignoring case; several: the first
- * in byte order, so the answer does not depend on directory order.
- */
-static bool
-resolve_scan(int dirfd, const char *name, char *ret, size_t cap)
-{
-	struct dirent *de;
-	bool found = false;
-	int fd = dup(dirfd);
-	DIR *d;
-
-	if (fd < 0)
-		return false;
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return false;
-	}
-	/* The dup shares the offset with dirfd: start from the top. */
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (strcasecmp(de->d_name, name) != 0 || strlen(de->d_name) >= cap)
-			continue;
-		if (!found || strcmp(de->d_name, ret) < 0) {
-			strcpy(ret, de->d_name);
-			found = true;
-		}
-	}
-	closedir(d);
-	return found;
-}
-
-enum cache_err
-feeder_resolve(int rootfd, const char *relpath, bool case_insensitive, bool use_openat2,
-	       int *ret_fd, char *ret_path, size_t cap)
-{
-	enum cache_err err = CACHE_OK;
-	const char *p = relpath;
-	size_t plen = 0;
-	int dirfd = rootfd;
-	int fd = -1;
-	struct stat st;
-
-	if (cap == 0)
-		return CACHE_ERR_NOT_FOUND;
-	ret_path[0] = '\0';
-	while (*p == '/')
-		p++;
-	if (*p == '\0')
-		return CACHE_ERR_NOT_FOUND;
-
-	while (*p != '\0') {
-		const char *end = strchrnul(p, '/');
-		size_t clen = (size_t)(end - p);
-		bool last;
-		char comp[256];
-		int flags;
-
-		while (*end == '/')
-			end++;
-		last = (*end == '\0');
-		if (clen >= sizeof(comp) || plen + 1 + clen >= cap) {
-			err = CACHE_ERR_NOT_FOUND;
-			goto out;
-		}
-		memcpy(comp, p, clen);
-		comp[clen] = '\0';
-		/* proto/path.c never produces these; refuse anyway. */
-		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-			err = CACHE_ERR_ACCESS;
-			goto out;
-		}
-		/* Final: O_NONBLOCK so a FIFO does not hang the feeder. */
-		flags = last ? O_RDONLY | O_NONBLOCK | O_NOCTTY : O_RDONLY | O_DIRECTORY;
-		sprintf(ret_path + plen, "%s%s", plen ? "/" : "", comp);
-
-		fd = resolve_step(rootfd, dirfd, ret_path, comp, flags, use_openat2);
-		if (fd < 0 && errno == ENOENT && case_insensitive &&
-		    resolve_scan(dirfd, comp, comp, sizeof(comp))) {
-			sprintf(ret_path + plen, "%s%s", plen ? "/" : "", comp);
-			fd = resolve_step(rootfd, dirfd, ret_path, comp, flags, use_openat2);
-		}
-		if (fd < 0) {
-			int e = errno;
-			struct stat lst;
-
-			err = errno_to_cache(e);
-			/* Without openat2 every symlink is refused: say so, not "not found". */
-			if (!use_openat2 && (e == ENOTDIR || e == ELOOP) &&
-			    fstatat(dirfd, comp, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISLNK(lst.st_mode))
-				err = CACHE_ERR_ACCESS;
-			goto out;
-		}
-		plen = strlen(ret_path);
-		if (!last) {
-			if (dirfd != rootfd)
-				close(dirfd);
-			dirfd = fd;
-			fd = -1;
-		}
-		p = end;
-	}
-
-	if (fstat(fd, &st) != 0) {
-		err = errno_to_cache(errno);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = CACHE_ERR_ACCESS;
-		goto out;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-out:
-	if (dirfd != rootfd)
-		close(dirfd);
-	if (err != CACHE_OK) {
-		if (fd >= 0)
-			close(fd);
-		return err;
-	}
-	*ret_fd = fd;
-	return CACHE_OK;
 }
 
 /* ---- answers ---- */
@@ -346,224 +170,11 @@ feeder_flush_answers(struct feeder *fd)
 	return n;
 }
 
-/* ---- chunks ---- */
-
-static void
-chunk_free(struct cache *c, struct cache_chunk *ch)
-{
-	__atomic_store_n(&ch->file, NULL, __ATOMIC_RELAXED);
-	__atomic_store_n(&ch->index, UINT32_MAX, __ATOMIC_RELAXED);
-	ch->len = 0;
-	ch->state = CHUNK_FREE;
-	c->free_stack[c->n_free] = (uint32_t)(ch - c->chunks);
-	__atomic_store_n(&c->n_free, c->n_free + 1, __ATOMIC_RELAXED);
-}
-
-/* The cache lets go of its own reference: now if nobody else holds it, else later. */
-static void
-chunk_drop_cache_ref(struct cache *c, struct cache_chunk *ch)
-{
-	uint16_t one = 1;
-
-	if (__atomic_compare_exchange_n(&ch->shinfo.refcnt, &one, 0, false,
-					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-		chunk_free(c, ch);
-	} else {
-		ch->state = CHUNK_DRAINING;
-		c->n_draining++;
-	}
-}
-
-static void
-chunk_unpublish(struct cache_chunk *ch)
-{
-	struct cache_file *f = ch->file;
-
-	__atomic_store_n(&f->chunks[ch->index], NULL, __ATOMIC_RELEASE);
-}
-
-/* A free chunk, evicting the least recently used unreferenced one if needed. */
-static struct cache_chunk *
-chunk_take(struct cache *c)
-{
-	unsigned tries;
-
-	for (tries = 0; tries < 4; tries++) {
-		struct cache_chunk *victim = NULL;
-		uint16_t one = 1;
-		uint32_t i;
-
-		if (c->n_free > 0) {
-			struct cache_chunk *ch = &c->chunks[c->free_stack[c->n_free - 1]];
-
-			__atomic_store_n(&c->n_free, c->n_free - 1, __ATOMIC_RELAXED);
-			return ch;
-		}
-		for (i = 0; i < c->n_chunks; i++) {
-			struct cache_chunk *ch = &c->chunks[i];
-
-			if (ch->state != CHUNK_CACHED && ch->state != CHUNK_DRAINING)
-				continue;
-			if (__atomic_load_n(&ch->shinfo.refcnt, __ATOMIC_RELAXED) != 1)
-				continue;
-			if (ch->state == CHUNK_DRAINING) {
-				victim = ch;	/* useless already: take it first */
-				break;
-			}
-			if (victim == NULL ||
-			    __atomic_load_n(&ch->last_use, __ATOMIC_RELAXED) <
-			    __atomic_load_n(&victim->last_use, __ATOMIC_RELAXED))
-				victim = ch;
-		}
-		if (victim == NULL)
-			return NULL;
-		/* A worker may have taken a reference since the scan: then look again. */
-		if (!__atomic_compare_exchange_n(&victim->shinfo.refcnt, &one, 0, false,
-						 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			continue;
-		if (victim->state == CHUNK_DRAINING) {
-			c->n_draining--;
-		} else {
-			chunk_unpublish(victim);
-			stat_add(&c->evictions, 1);
-		}
-		__atomic_store_n(&victim->file, NULL, __ATOMIC_RELAXED);
-		__atomic_store_n(&victim->index, UINT32_MAX, __ATOMIC_RELAXED);
-		victim->state = CHUNK_FREE;
-		return victim;
-	}
-	return NULL;
-}
-
-/* ---- versions ---- */
-
-static unsigned
-file_bucket(uint64_t dev, uint64_t ino)
-{
-	uint64_t h = (dev * 0x9e3779b97f4a7c15ull) ^ (ino * 0xc2b2ae3d27d4eb4full);
-
-	return (unsigned)(h >> 32) % CACHE_FILE_BUCKETS;
-}
-
-static int64_t
-stat_mtime_ns(const struct stat *st)
-{
-	return (int64_t)st->st_mtim.tv_sec * 1000000000ll + st->st_mtim.tv_nsec;
-}
-
-static bool
-file_changed(const struct cache_file *f, const struct stat *st)
-{
-	return (uint64_t)st->st_size != f->size || stat_mtime_ns(st) != f->mtime_ns;
-}
-
-static void
-file_unpublish_all(struct cache *c, struct cache_file *f)
-{
-	uint32_t i;
-
-	for (i = 0; i < f->n_chunks; i++) {
-		struct cache_chunk *ch = f->chunks[i];
-
-		if (ch == NULL)
-			continue;
-		__atomic_store_n(&f->chunks[i], NULL, __ATOMIC_RELEASE);
-		chunk_drop_cache_ref(c, ch);
-	}
-}
-
-static void
-file_retire(struct cache *c, struct cache_file *f)
-{
-	struct cache_file **pp;
-
-	if (f->retired)
-		return;
-	for (pp = &c->table[file_bucket(f->dev, f->ino)]; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == f) {
-			*pp = f->next;
-			break;
-		}
-	}
-	f->retired = true;
-	f->next = c->retired;
-	c->retired = f;
-	cache_file_put(f);	/* the table's reference */
-}
-
-static void
-file_mark_stale(struct cache *c, struct cache_file *f)
-{
-	if (f->stale)
-		return;
-	f->stale = true;
-	stat_add(&c->stale, 1);
-	file_retire(c, f);
-	/* Workers now miss, ask, and are told CACHE_ERR_STALE. */
-	file_unpublish_all(c, f);
-}
-
-/* fstat of the open fd: false (and stale) if the file changed under the version. */
-static bool
-file_check(struct cache *c, struct cache_file *f)
-{
-	struct stat st;
-
-	if (f->stale)
-		return false;
-	if (fstat(f->fd, &st) == 0 && !file_changed(f, &st))
-		return true;
-	file_mark_stale(c, f);
-	return false;
-}
-
-static void
-file_free(struct cache *c, struct cache_file *f)
-{
-	file_unpublish_all(c, f);
-	if (f->fd >= 0)
-		close(f->fd);
-	free(f->chunks);
-	free(f->pending);
-	free(f);
-}
-
-static struct cache_file *
-file_new(struct cache *c, int fd, const struct stat *st, const char *path)
-{
-	struct cache_file *f = calloc(1, sizeof(*f));
-	uint64_t n = ((uint64_t)st->st_size + c->cfg.chunk_size - 1) / c->cfg.chunk_size;
-
-	if (f == NULL || n > UINT32_MAX)
-		goto fail;
-	f->size = (uint64_t)st->st_size;
-	f->chunk_size = c->cfg.chunk_size;
-	f->n_chunks = (uint32_t)n;
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	f->fd = fd;
-	f->dev = st->st_dev;
-	f->ino = st->st_ino;
-	f->mtime_ns = stat_mtime_ns(st);
-	f->cache = c;
-	f->chunks = calloc(n ? n : 1, sizeof(*f->chunks));
-	f->pending = calloc(n ? n : 1, sizeof(*f->pending));
-	if (f->chunks == NULL || f->pending == NULL)
-		goto fail;
-	return f;
-fail:
-	if (f != NULL) {
-		free(f->chunks);
-		free(f->pending);
-		free(f);
-	}
-	return NULL;
-}
-
 static void
 feeder_open(struct feeder *fd, const struct cache_open_req *req)
 {
 	struct cache *c = fd->cache;
-	struct cache_file *f, **head;
+	struct cache_file *f;
 	enum cache_err err;
 	char path[sizeof(req->path)];
 	struct stat st;
@@ -581,39 +192,25 @@ feeder_open(struct feeder *fd, const struct cache_open_req *req)
 	if (err != CACHE_OK)
 		goto fail;
 
-	head = &c->table[file_bucket(st.st_dev, st.st_ino)];
-	for (f = *head; f != NULL; f = f->next) {
-		if (f->dev != st.st_dev || f->ino != st.st_ino)
-			continue;
-		if (!file_changed(f, &st) && file_check(c, f)) {
-			close(filefd);
-			cache_file_get(f);
-			f->last_open_ns = now_ns();
-			stat_add(&c->opens, 1);
-			feeder_answer(fd, req->worker, CACHE_DONE_OPEN, req->token, CACHE_OK, f, 0);
-			return;
+	f = cache_version_find(c, &st);
+	if (f != NULL) {
+		close(filefd);
+		cache_file_get(f);
+	} else {
+		f = cache_version_add(c, filefd, &st, path);
+		if (f == NULL) {
+			err = CACHE_ERR_NOMEM;
+			goto fail;
 		}
-		/* Rewritten in place: the old version's transfers must fail. */
-		file_mark_stale(c, f);
-		break;
 	}
-
-	f = file_new(c, filefd, &st, path);
-	if (f == NULL) {
-		err = CACHE_ERR_NOMEM;
-		goto fail;
-	}
-	f->refcnt = 2;		/* the table's and the worker's */
 	f->last_open_ns = now_ns();
-	f->next = *head;
-	*head = f;
-	stat_add(&c->opens, 1);
+	cache_stat_add(&c->opens, 1);
 	feeder_answer(fd, req->worker, CACHE_DONE_OPEN, req->token, CACHE_OK, f, 0);
 	return;
 fail:
 	if (filefd >= 0)
 		close(filefd);
-	stat_add(&c->open_errors, 1);
+	cache_stat_add(&c->open_errors, 1);
 	feeder_answer(fd, req->worker, CACHE_DONE_OPEN, req->token, err, NULL, 0);
 }
 
@@ -629,9 +226,9 @@ op_complete(struct feeder *fd, struct feeder_op *op, enum cache_err err)
 
 	f->pending[op->idx] = NULL;
 	if (ch != NULL) {
-		stat_add(&c->reads, 1);
+		cache_stat_add(&c->reads, 1);
 		/* The bytes are only good if the file did not change while we read. */
-		if (err == CACHE_OK && !file_check(c, f))
+		if (err == CACHE_OK && !cache_version_check(c, f))
 			err = CACHE_ERR_STALE;
 		if (err == CACHE_OK) {
 			ch->len = op->len;
@@ -642,7 +239,7 @@ op_complete(struct feeder *fd, struct feeder_op *op, enum cache_err err)
 			__atomic_store_n(&ch->shinfo.refcnt, 1, __ATOMIC_RELEASE);
 			__atomic_store_n(&f->chunks[op->idx], ch, __ATOMIC_RELEASE);
 		} else {
-			chunk_free(c, ch);
+			cache_pool_free(c, ch);
 		}
 	}
 	for (i = 0; i < op->n_waiters; i++)
@@ -695,13 +292,13 @@ feeder_want(struct feeder *fd, struct cache_file *f, uint32_t idx, bool demand,
 	}
 	/* Read-ahead never waits for a chunk nor jumps ahead of a starved demand. */
 	if (fd->starved.head == NULL)
-		ch = chunk_take(c);
+		ch = cache_pool_take(c);
 	if (ch == NULL && !demand)
 		return;
 	op = calloc(1, sizeof(*op));
 	if (op == NULL || (demand && !op_add_waiter(op, worker, token))) {
 		if (ch != NULL)
-			chunk_free(c, ch);
+			cache_pool_free(c, ch);
 		free(op);
 		if (demand)
 			feeder_answer(fd, worker, CACHE_DONE_CHUNK, token, CACHE_ERR_NOMEM, f, idx);
@@ -731,7 +328,7 @@ feeder_read_req(struct feeder *fd, const struct cache_read_req *req)
 	bool demand = req->kind == CACHE_READ_DEMAND;
 	uint32_t i;
 
-	if (req->idx >= f->n_chunks || f->stale || (demand && !file_check(c, f))) {
+	if (req->idx >= f->n_chunks || f->stale || (demand && !cache_version_check(c, f))) {
 		if (demand)
 			feeder_answer(fd, req->worker, CACHE_DONE_CHUNK, req->token,
 				      f->stale ? CACHE_ERR_STALE : CACHE_ERR_IO, f, req->idx);
@@ -755,7 +352,7 @@ feeder_feed_starved(struct feeder *fd)
 	uint64_t now;
 
 	while (fd->starved.head != NULL) {
-		struct cache_chunk *ch = chunk_take(fd->cache);
+		struct cache_chunk *ch = cache_pool_take(fd->cache);
 
 		if (ch == NULL)
 			break;
@@ -827,10 +424,10 @@ feeder_reap(struct feeder *fd)
 			op_complete(fd, op, CACHE_ERR_IO);
 		} else if (res == 0) {
 			/* EOF before the end of the version: it shrank. */
-			op_complete(fd, op, file_check(fd->cache, op->file) ?
+			op_complete(fd, op, cache_version_check(fd->cache, op->file) ?
 				    CACHE_ERR_IO : CACHE_ERR_STALE);
 		} else {
-			stat_add(&fd->cache->read_bytes, (uint64_t)res);
+			cache_stat_add(&fd->cache->read_bytes, (uint64_t)res);
 			op->done += (uint32_t)res;
 			if (op->done < op->len)
 				q_push_front(&fd->ready, op);	/* short read: the rest */
@@ -843,73 +440,17 @@ feeder_reap(struct feeder *fd)
 
 /* ---- housekeeping ---- */
 
-static unsigned
-feeder_returns(struct feeder *fd)
-{
-	struct cache *c = fd->cache;
-	struct cache_chunk *ch;
-	unsigned n = 0;
-
-	/* Only a refcount bug brings chunks here; take them back rather than leak. */
-	while (rte_ring_sc_dequeue_elem(c->ret_ring, &ch, sizeof(ch)) == 0) {
-		stat_add(&c->underflows, 1);
-		if (ch->state == CHUNK_CACHED)
-			chunk_unpublish(ch);
-		else if (ch->state == CHUNK_DRAINING)
-			c->n_draining--;
-		else
-			continue;
-		chunk_free(c, ch);
-		n++;
-	}
-	return n;
-}
-
 static void
 feeder_maintain(struct feeder *fd, uint64_t now)
 {
 	struct cache *c = fd->cache;
-	struct cache_file **pp, *f;
-	uint32_t i;
 
-	for (i = 0; i < c->n_chunks && c->n_draining > 0; i++) {
-		struct cache_chunk *ch = &c->chunks[i];
-		uint16_t one = 1;
-
-		if (ch->state == CHUNK_DRAINING &&
-		    __atomic_compare_exchange_n(&ch->shinfo.refcnt, &one, 0, false,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-			c->n_draining--;
-			chunk_free(c, ch);
-		}
-	}
-
+	cache_pool_drain(c);
 	if (now >= fd->next_idle_check_ns) {
-		/* Versions nobody holds whose file is gone, changed or long unused: let them go. */
 		fd->next_idle_check_ns = now + FEEDER_IDLE_CHECK_NS;
-		for (i = 0; i < CACHE_FILE_BUCKETS; i++) {
-			for (f = c->table[i]; f != NULL;) {
-				struct cache_file *next = f->next;
-				struct stat st;
-
-				if (__atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE) == 1 &&
-				    (now - f->last_open_ns > FEEDER_IDLE_RETIRE_NS ||
-				     fstat(f->fd, &st) != 0 || st.st_nlink == 0 ||
-				     file_changed(f, &st)))
-					file_retire(c, f);
-				f = next;
-			}
-		}
+		cache_version_retire_idle(c, now, FEEDER_IDLE_RETIRE_NS);
 	}
-
-	for (pp = &c->retired; (f = *pp) != NULL;) {
-		if (__atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE) != 0) {
-			pp = &f->next;
-			continue;
-		}
-		*pp = f->next;
-		file_free(c, f);
-	}
+	cache_version_reap(c);
 }
 
 static unsigned
@@ -921,7 +462,7 @@ feeder_pass(struct feeder *fd)
 	unsigned n, i, work = 0;
 	uint64_t now;
 
-	work += feeder_returns(fd);
+	work += cache_pool_returns(c);
 	n = rte_ring_sc_dequeue_burst_elem(c->open_ring, oreq, sizeof(oreq[0]),
 					   RTE_DIM(oreq), NULL);
 	for (i = 0; i < n; i++)
@@ -1005,25 +546,26 @@ feeder_start(struct cache *c, const char *root, bool case_insensitive)
 	fd->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd->rootfd < 0) {
 		ret = -errno;
-		free(fd);
-		return ret;
+		goto fail_root;
 	}
 	ret = io_uring_queue_init(c->cfg.queue_depth, &fd->ring, 0);
-	if (ret < 0) {
-		close(fd->rootfd);
-		free(fd);
-		return ret;
-	}
+	if (ret < 0)
+		goto fail_ring;
 	/* A control thread: off the worker lcores' CPUs, named for ps/top. */
 	ret = rte_ctrl_thread_create(&fd->thread, "pxl-feeder", NULL, feeder_main, fd);
 	if (ret != 0) {
-		io_uring_queue_exit(&fd->ring);
-		close(fd->rootfd);
-		free(fd);
-		return -ret;
+		ret = -ret;
+		goto fail_thread;
 	}
 	c->feeder = fd;
 	return 0;
+fail_thread:
+	io_uring_queue_exit(&fd->ring);
+fail_ring:
+	close(fd->rootfd);
+fail_root:
+	free(fd);
+	return ret;
 }
 
 void
@@ -1047,23 +589,4 @@ feeder_stop(struct cache *c)
 	close(fd->rootfd);
 	free(fd);
 	c->feeder = NULL;
-}
-
-void
-feeder_release_all(struct cache *c)
-{
-	struct cache_file *f;
-	unsigned i;
-
-	/* Shutdown: every version goes, whoever still points at it. */
-	for (i = 0; i < CACHE_FILE_BUCKETS; i++) {
-		while ((f = c->table[i]) != NULL) {
-			c->table[i] = f->next;
-			file_free(c, f);
-		}
-	}
-	while ((f = c->retired) != NULL) {
-		c->retired = f->next;
-		file_free(c, f);
-	}
 }

@@ -26,6 +26,7 @@
 
 #include "dataplane/cache/cache.h"
 #include "dataplane/cache/layout.h"
+#include "dataplane/cache/resolve.h"
 #include "unit.h"
 
 #define CS (64u * 1024)		/* chunk size of most tests */
