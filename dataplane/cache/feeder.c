@@ -8,8 +8,8 @@
  *
  * Here: the thread and its loop, the worker rings it serves, opens, and the
  * reads (feeder_op: one chunk being read and everyone waiting for it). Path
- * resolution (resolve.c), versions (version.c) and the chunk pool (pool.c)
- * are modules below it that never call back.
+ * resolution (resolve.c), versions (version.c), the chunk pool (pool.c) and
+ * the answer FIFO (answer.c) are modules below it that never call back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +26,7 @@
 #include <rte_ring.h>
 
 #include "dataplane/cache/cache.h"
+#include "dataplane/cache/answer.h"
 #include "dataplane/cache/layout.h"
 #include "dataplane/cache/pool.h"
 #include "dataplane/cache/resolve.h"
@@ -38,6 +39,14 @@
 #define FEEDER_IDLE_CHECK_NS (1000ull * 1000 * 1000)
 /* A version nobody held or opened for this long gives back its fd and chunks. */
 #define FEEDER_IDLE_RETIRE_NS (600ull * 1000 * 1000 * 1000)
+/*
+ * Answers owed at most, per worker: as many again as its done ring holds.
+ * Past that the feeder takes no requests until workers poll; they get
+ * CACHE_ERR_BUSY from the full request rings meanwhile, as they would from
+ * a feeder that cannot keep up.
+ */
+#define FEEDER_OWED_PER_WORKER CACHE_DONE_RING
+
 struct feeder_waiter {
 	uint64_t token;
 	uint32_t worker;
@@ -60,13 +69,6 @@ struct feeder_queue {
 	struct feeder_op *head, *tail;
 };
 
-/* An answer the worker's ring had no room for; retried in order. */
-struct feeder_answer {
-	struct feeder_answer *next;
-	uint32_t worker;
-	struct cache_done d;
-};
-
 struct feeder {
 	struct cache *cache;
 	pthread_t thread;
@@ -78,7 +80,7 @@ struct feeder {
 	unsigned in_flight;		/* SQEs not yet completed */
 	struct feeder_queue ready;	/* have a chunk, wait for an SQE */
 	struct feeder_queue starved;	/* wait for a chunk */
-	struct feeder_answer *ovf_head, *ovf_tail;
+	struct feeder_answers answers;	/* what the done rings had no room for */
 	uint64_t next_maint_ns, next_idle_check_ns;
 };
 
@@ -124,52 +126,6 @@ q_pop(struct feeder_queue *q)
 	return op;
 }
 
-/* ---- answers ---- */
-
-static void
-feeder_answer(struct feeder *fd, uint32_t worker, enum cache_done_kind kind, uint64_t token,
-	      enum cache_err err, struct cache_file *f, uint32_t chunk)
-{
-	struct cache_done d = { .kind = kind, .token = token, .err = err, .file = f, .chunk = chunk };
-	struct feeder_answer *a;
-
-	if (fd->ovf_head == NULL &&
-	    rte_ring_sp_enqueue_elem(fd->cache->done_rings[worker], &d, sizeof(d)) == 0)
-		return;
-	/* Keep order behind earlier overflow; never drop (an OPEN carries a reference). */
-	a = malloc(sizeof(*a));
-	if (a == NULL)
-		return;
-	a->next = NULL;
-	a->worker = worker;
-	a->d = d;
-	if (fd->ovf_tail != NULL)
-		fd->ovf_tail->next = a;
-	else
-		fd->ovf_head = a;
-	fd->ovf_tail = a;
-}
-
-static unsigned
-feeder_flush_answers(struct feeder *fd)
-{
-	unsigned n = 0;
-
-	while (fd->ovf_head != NULL) {
-		struct feeder_answer *a = fd->ovf_head;
-
-		if (rte_ring_sp_enqueue_elem(fd->cache->done_rings[a->worker], &a->d,
-					     sizeof(a->d)) != 0)
-			break;
-		fd->ovf_head = a->next;
-		if (fd->ovf_head == NULL)
-			fd->ovf_tail = NULL;
-		free(a);
-		n++;
-	}
-	return n;
-}
-
 static void
 feeder_open(struct feeder *fd, const struct cache_open_req *req)
 {
@@ -205,13 +161,13 @@ feeder_open(struct feeder *fd, const struct cache_open_req *req)
 	}
 	f->last_open_ns = now_ns();
 	cache_stat_add(&c->opens, 1);
-	feeder_answer(fd, req->worker, CACHE_DONE_OPEN, req->token, CACHE_OK, f, 0);
+	feeder_answer(&fd->answers, req->worker, CACHE_DONE_OPEN, req->token, CACHE_OK, f, 0);
 	return;
 fail:
 	if (filefd >= 0)
 		close(filefd);
 	cache_stat_add(&c->open_errors, 1);
-	feeder_answer(fd, req->worker, CACHE_DONE_OPEN, req->token, err, NULL, 0);
+	feeder_answer(&fd->answers, req->worker, CACHE_DONE_OPEN, req->token, err, NULL, 0);
 }
 
 /* ---- reads ---- */
@@ -243,7 +199,7 @@ op_complete(struct feeder *fd, struct feeder_op *op, enum cache_err err)
 		}
 	}
 	for (i = 0; i < op->n_waiters; i++)
-		feeder_answer(fd, op->waiters[i].worker, CACHE_DONE_CHUNK,
+		feeder_answer(&fd->answers, op->waiters[i].worker, CACHE_DONE_CHUNK,
 			      op->waiters[i].token, err, f, op->idx);
 	cache_file_put(f);
 	free(op->waiters);
@@ -280,14 +236,14 @@ feeder_want(struct feeder *fd, struct cache_file *f, uint32_t idx, bool demand,
 	if (ch != NULL) {
 		__atomic_store_n(&ch->last_use, rte_get_tsc_cycles(), __ATOMIC_RELAXED);
 		if (demand)
-			feeder_answer(fd, worker, CACHE_DONE_CHUNK, token, CACHE_OK, f, idx);
+			feeder_answer(&fd->answers, worker, CACHE_DONE_CHUNK, token, CACHE_OK, f, idx);
 		return;
 	}
 	op = f->pending[idx];
 	if (op != NULL) {
 		/* Coalesce: one read, one more answer. */
 		if (demand && !op_add_waiter(op, worker, token))
-			feeder_answer(fd, worker, CACHE_DONE_CHUNK, token, CACHE_ERR_NOMEM, f, idx);
+			feeder_answer(&fd->answers, worker, CACHE_DONE_CHUNK, token, CACHE_ERR_NOMEM, f, idx);
 		return;
 	}
 	/* Read-ahead never waits for a chunk nor jumps ahead of a starved demand. */
@@ -301,7 +257,7 @@ feeder_want(struct feeder *fd, struct cache_file *f, uint32_t idx, bool demand,
 			cache_pool_free(c, ch);
 		free(op);
 		if (demand)
-			feeder_answer(fd, worker, CACHE_DONE_CHUNK, token, CACHE_ERR_NOMEM, f, idx);
+			feeder_answer(&fd->answers, worker, CACHE_DONE_CHUNK, token, CACHE_ERR_NOMEM, f, idx);
 		return;
 	}
 	cache_file_get(f);
@@ -328,9 +284,12 @@ feeder_read_req(struct feeder *fd, const struct cache_read_req *req)
 	bool demand = req->kind == CACHE_READ_DEMAND;
 	uint32_t i;
 
+	/* A demand gets exactly one answer, whichever way it goes below; read-ahead none. */
+	if (demand)
+		feeder_answers_promise(&fd->answers, 1);
 	if (req->idx >= f->n_chunks || f->stale || (demand && !cache_version_check(c, f))) {
 		if (demand)
-			feeder_answer(fd, req->worker, CACHE_DONE_CHUNK, req->token,
+			feeder_answer(&fd->answers, req->worker, CACHE_DONE_CHUNK, req->token,
 				      f->stale ? CACHE_ERR_STALE : CACHE_ERR_IO, f, req->idx);
 		goto out;
 	}
@@ -463,20 +422,24 @@ feeder_pass(struct feeder *fd)
 	uint64_t now;
 
 	work += cache_pool_returns(c);
+	/* No more requests than the answer FIFO can hold answers for (answer.h). */
 	n = rte_ring_sc_dequeue_burst_elem(c->open_ring, oreq, sizeof(oreq[0]),
-					   RTE_DIM(oreq), NULL);
+					   RTE_MIN(RTE_DIM(oreq), feeder_answers_room(&fd->answers)),
+					   NULL);
+	feeder_answers_promise(&fd->answers, n);
 	for (i = 0; i < n; i++)
 		feeder_open(fd, &oreq[i]);
 	work += n;
 	n = rte_ring_sc_dequeue_burst_elem(c->read_ring, rreq, sizeof(rreq[0]),
-					   RTE_DIM(rreq), NULL);
+					   RTE_MIN(RTE_DIM(rreq), feeder_answers_room(&fd->answers)),
+					   NULL);
 	for (i = 0; i < n; i++)
 		feeder_read_req(fd, &rreq[i]);
 	work += n;
 	work += feeder_feed_starved(fd);
 	work += feeder_submit(fd);
 	work += feeder_reap(fd);
-	work += feeder_flush_answers(fd);
+	work += feeder_answers_flush(&fd->answers);
 
 	now = now_ns();
 	if (now >= fd->next_maint_ns) {
@@ -525,7 +488,7 @@ feeder_main(void *arg)
 		op_complete(fd, op, CACHE_ERR_BUSY);
 	while ((op = q_pop(&fd->starved)) != NULL)
 		op_complete(fd, op, CACHE_ERR_BUSY);
-	feeder_flush_answers(fd);
+	feeder_answers_flush(&fd->answers);
 	return NULL;
 }
 
@@ -548,6 +511,10 @@ feeder_start(struct cache *c, const char *root, bool case_insensitive)
 		ret = -errno;
 		goto fail_root;
 	}
+	ret = feeder_answers_init(&fd->answers, c->done_rings,
+				  c->n_workers * FEEDER_OWED_PER_WORKER);
+	if (ret < 0)
+		goto fail_answers;
 	ret = io_uring_queue_init(c->cfg.queue_depth, &fd->ring, 0);
 	if (ret < 0)
 		goto fail_ring;
@@ -562,6 +529,8 @@ feeder_start(struct cache *c, const char *root, bool case_insensitive)
 fail_thread:
 	io_uring_queue_exit(&fd->ring);
 fail_ring:
+	feeder_answers_fini(&fd->answers);
+fail_answers:
 	close(fd->rootfd);
 fail_root:
 	free(fd);
@@ -572,19 +541,12 @@ void
 feeder_stop(struct cache *c)
 {
 	struct feeder *fd = c->feeder;
-	struct feeder_answer *a;
 
 	if (fd == NULL)
 		return;
 	__atomic_store_n(&fd->stop, true, __ATOMIC_RELEASE);
 	pthread_join(fd->thread, NULL);
-	/* Answers nobody will take: drop their file references with them. */
-	while ((a = fd->ovf_head) != NULL) {
-		fd->ovf_head = a->next;
-		if (a->d.kind == CACHE_DONE_OPEN && a->d.file != NULL)
-			cache_file_put(a->d.file);
-		free(a);
-	}
+	feeder_answers_fini(&fd->answers);
 	io_uring_queue_exit(&fd->ring);
 	close(fd->rootfd);
 	free(fd);
