@@ -41,7 +41,7 @@ struct cache_file {
 	uint32_t chunk_size;	/* copy of the cache's chunk size */
 	uint32_t n_chunks;	/* ceil(size / chunk_size) */
 	char path[256];		/* canonical relative path as opened (for logs) */
-	/* private to cache.c/feeder.c below this line */
+	/* private to dataplane/cache/ below this line */
 	uint32_t refcnt;
 	int fd;
 	uint64_t dev, ino;

@@ -12,9 +12,9 @@
  *   cache_chunk_get() or one per mbuf attached with cache_chunk_attach() —
  *   are all the same counter, so a worker's decrement never reaches 0 and
  *   DPDK's non-atomic "refcnt == 1" fast path in rte_mbuf_ext_refcnt_update()
- *   is never taken by a worker. free_cb therefore never runs in a correct
- *   program; it is kept (attach requires one) as a counted safety net that
- *   hands the chunk back to the feeder through ret_ring.
+ *   is never taken by a worker. free_cb (pool.c) therefore never runs in a
+ *   correct program; it is kept (attach requires one) as a counted safety
+ *   net that hands the chunk back to the feeder through ret_ring.
  */
 #ifndef PXELINE_DATAPLANE_CACHE_LAYOUT_H
 #define PXELINE_DATAPLANE_CACHE_LAYOUT_H
