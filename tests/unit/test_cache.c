@@ -24,8 +24,10 @@
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 
-#include "dataplane/cache.h"
-#include "dataplane/cache_internal.h"
+#include "dataplane/cache/cache.h"
+#include "dataplane/cache/answer.h"
+#include "dataplane/cache/layout.h"
+#include "dataplane/cache/resolve.h"
 #include "unit.h"
 
 #define CS (64u * 1024)		/* chunk size of most tests */
@@ -628,6 +630,157 @@ test_pool_exhausted(void)
 	cache_destroy(c);
 }
 
+/* Answer i of the FIFO test: OPENs carry fake_file (and so a reference), CHUNKs do not. */
+static void
+fifo_answer(struct feeder_answers *q, struct cache_file *fake_file, uint64_t token)
+{
+	if (token % 2)
+		feeder_answer(q, 0, CACHE_DONE_OPEN, token, CACHE_OK, fake_file, 0);
+	else
+		feeder_answer(q, 0, CACHE_DONE_CHUNK, token, CACHE_OK, fake_file, 7);
+}
+
+/* Takes up to n answers off ring; each must be the next token. */
+static unsigned
+fifo_take(struct rte_ring *ring, unsigned n, uint64_t *next)
+{
+	struct cache_done d[8];
+	unsigned got, i;
+
+	got = rte_ring_sc_dequeue_burst_elem(ring, d, sizeof(d[0]), RTE_MIN(n, RTE_DIM(d)), NULL);
+	for (i = 0; i < got; i++)
+		CU_ASSERT(d[i].token == (*next)++);
+	return got;
+}
+
+static void
+test_answer_fifo(void)
+{
+	struct rte_ring *ring = rte_ring_create_elem("test_cache_ans", sizeof(struct cache_done), 4,
+						     SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct cache_file fake = { .refcnt = 100 };
+	struct feeder_answers q;
+	uint64_t token, next = 1;
+	unsigned n = 0;
+
+	CU_ASSERT_FATAL(ring != NULL);
+	CU_ASSERT_FATAL(rte_ring_get_capacity(ring) == 3);
+	CU_ASSERT_FATAL(feeder_answers_init(&q, &ring, 8) == 0);
+	CU_ASSERT(feeder_answers_room(&q) == 8);
+
+	/* Eight promised, no room for more; made: three fit the ring, five wait. */
+	feeder_answers_promise(&q, 8);
+	CU_ASSERT(feeder_answers_room(&q) == 0);
+	for (token = 1; token <= 8; token++)
+		fifo_answer(&q, &fake, token);
+	CU_ASSERT(rte_ring_count(ring) == 3);
+	CU_ASSERT(q.len == 5 && feeder_answers_room(&q) == 3);
+	CU_ASSERT(feeder_answers_flush(&q) == 0);	/* ring still full */
+
+	/* The worker takes two: two move up, and their slots are free again. */
+	CU_ASSERT(fifo_take(ring, 2, &next) == 2);
+	CU_ASSERT(feeder_answers_flush(&q) == 2);
+	CU_ASSERT(q.len == 3 && feeder_answers_room(&q) == 5);
+
+	/* The ring has room, but a new answer still goes behind the waiting ones. */
+	CU_ASSERT(fifo_take(ring, 1, &next) == 1);
+	feeder_answers_promise(&q, 1);
+	fifo_answer(&q, &fake, 9);
+	CU_ASSERT(q.len == 4 && rte_ring_count(ring) == 2 && feeder_answers_room(&q) == 4);
+
+	/* All of them, in order, across the end of the slot array; nothing lost. */
+	while (next <= 9 && n++ < 100) {
+		feeder_answers_flush(&q);
+		fifo_take(ring, 3, &next);
+	}
+	CU_ASSERT(next == 10);
+	CU_ASSERT(q.len == 0 && feeder_answers_room(&q) == 8);
+	CU_ASSERT(fake.refcnt == 100);	/* delivered OPENs keep their reference */
+
+	/* Undelivered at the end (13-15): fini drops the OPENs' references (13, 15), not the CHUNKs'. */
+	feeder_answers_promise(&q, 6);
+	for (token = 10; token < 16; token++)
+		fifo_answer(&q, &fake, token);
+	CU_ASSERT(q.len == 3);
+	feeder_answers_fini(&q);
+	CU_ASSERT(fake.refcnt == 98);
+	next = 10;
+	CU_ASSERT(fifo_take(ring, 3, &next) == 3);
+	rte_ring_free(ring);
+}
+
+/*
+ * Through the feeder: a worker that asks without polling fills its done
+ * ring, then the feeder's answer FIFO; then the feeder takes no more
+ * requests (the request ring fills, the worker sees BUSY) instead of
+ * allocating. Once the worker polls, every answer arrives, in order.
+ */
+static void
+test_answer_overflow(void)
+{
+	struct cache *c = make_cache(1u << 20, CS, 0, 1, true);
+	unsigned ring_cap = rte_ring_get_capacity(c->done_rings[0]);
+	uint32_t n = 3 * ring_cap + 500, sent = 0, got = 0, at_stall = 0, wrong = 0;
+	uint64_t base, stall_ns = 0, deadline = now_ns() + 4 * WAIT_NS;
+	uint8_t b = 'o', buf[CS];
+	struct cache_file *f;
+	uint32_t refs, i;
+
+	CU_ASSERT_FATAL(write_file("overflow.bin", &b, 1));
+	CU_ASSERT_FATAL(open_wait(c, 0, "overflow.bin", &f) == CACHE_OK);
+	CU_ASSERT_FATAL(read_chunk(c, 0, f, 0, buf) == CACHE_OK);	/* present: answered at once */
+	base = __atomic_fetch_add(&next_token, n, __ATOMIC_RELAXED);
+	while (got < n && now_ns() < deadline) {
+		struct cache_done d[64];
+		unsigned k;
+
+		if (sent < n && cache_chunk_request(c, 0, base + sent, f, 0) == CACHE_OK) {
+			sent++;
+			stall_ns = 0;
+			continue;
+		}
+		if (at_stall == 0 && sent < n) {
+			/* BUSY: the feeder is behind, or it stopped taking requests. */
+			if (stall_ns == 0)
+				stall_ns = now_ns();
+			if (now_ns() - stall_ns < 500ull * 1000 * 1000) {
+				usleep(100);
+				continue;
+			}
+			at_stall = sent;
+			CU_ASSERT(rte_ring_full(c->done_rings[0]));
+			CU_ASSERT(rte_ring_full(c->read_ring));
+		}
+		k = cache_poll(c, 0, d, RTE_DIM(d));
+		for (i = 0; i < k; i++)
+			wrong += !(d[i].kind == CACHE_DONE_CHUNK && d[i].err == CACHE_OK &&
+				   d[i].token == base + got + i && d[i].file == f && d[i].chunk == 0);
+		got += k;
+	}
+	CU_ASSERT(got == n);
+	CU_ASSERT(wrong == 0);
+	/* More than the done ring and the request ring hold: the rest waited in the FIFO. */
+	CU_ASSERT(at_stall > 2 * ring_cap && at_stall < n);
+
+	/* OPENs still waiting when the feeder stops give their references back. */
+	for (i = 0; i < ring_cap + 2; i++)
+		while (cache_chunk_request(c, 0, token_new(), f, 0) != CACHE_OK)
+			usleep(100);
+	while (rte_ring_count(c->read_ring) > 0)
+		usleep(1000);
+	refs = __atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE);
+	for (i = 0; i < 5; i++)
+		CU_ASSERT(cache_open_async(c, 0, token_new(), "overflow.bin") == CACHE_OK);
+	deadline = now_ns() + WAIT_NS;
+	while (__atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE) != refs + 5 && now_ns() < deadline)
+		usleep(1000);
+	CU_ASSERT(__atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE) == refs + 5);
+	feeder_stop(c);
+	CU_ASSERT(f->refcnt == refs);
+	cache_file_put(f);
+	cache_destroy(c);
+}
+
 static void
 test_coalesce_same_pass(void)
 {
@@ -881,6 +1034,8 @@ main(void)
 		{ "two threads coalesce", test_coalesce_threads },
 		{ "three threads stream through 6 chunks", test_streams_small_cache },
 		{ "feeder thread: named, idle, restart", test_thread_idle },
+		{ "answer FIFO: order, room, fini", test_answer_fifo },
+		{ "answers past the done ring: none lost, in order", test_answer_overflow },
 		{ NULL, NULL },
 	};
 	int rc;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What cache.c (worker side) and feeder.c (the feeder thread) share, and
- * nothing else includes except the unit test.
+ * struct cache and the ring elements: what the worker side (chunk.c,
+ * request.c) and the feeder thread (feeder.c and the modules it drives)
+ * share. Nothing outside dataplane/cache/ includes this except the unit test.
  *
  * Reference counting, the one rule everything rests on:
  *   A chunk's count is shinfo.refcnt. While a chunk is CACHED or DRAINING
@@ -11,21 +12,20 @@
  *   cache_chunk_get() or one per mbuf attached with cache_chunk_attach() —
  *   are all the same counter, so a worker's decrement never reaches 0 and
  *   DPDK's non-atomic "refcnt == 1" fast path in rte_mbuf_ext_refcnt_update()
- *   is never taken by a worker. free_cb therefore never runs in a correct
- *   program; it is kept (attach requires one) as a counted safety net that
- *   hands the chunk back to the feeder through ret_ring.
+ *   is never taken by a worker. free_cb (pool.c) therefore never runs in a
+ *   correct program; it is kept (attach requires one) as a counted safety
+ *   net that hands the chunk back to the feeder through ret_ring.
  */
-#ifndef PXELINE_DATAPLANE_CACHE_INTERNAL_H
-#define PXELINE_DATAPLANE_CACHE_INTERNAL_H
+#ifndef PXELINE_DATAPLANE_CACHE_LAYOUT_H
+#define PXELINE_DATAPLANE_CACHE_LAYOUT_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_common.h>
 #include <rte_ring.h>
 
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 
 /* Sessions refused a reference above this (uint16_t counter, keep margin). */
 #define CACHE_REFCNT_LIMIT 0xff00u
@@ -33,6 +33,10 @@
 #define CACHE_FILE_BUCKETS 1024u
 /* A demand read waits this long for a chunk before CACHE_ERR_BUSY. */
 #define CACHE_STARVE_NS (2ull * 1000 * 1000 * 1000)
+/* Ring sizes: requests from all workers, answers per worker. */
+#define CACHE_OPEN_RING 1024u
+#define CACHE_READ_RING 8192u
+#define CACHE_DONE_RING 8192u
 
 enum cache_chunk_state {
 	CHUNK_FREE = 0,		/* on the feeder's free stack */
@@ -90,19 +94,11 @@ struct cache {
 	struct feeder *feeder;		/* NULL when stopped */
 };
 
-/* feeder.c: frees every version (cache_destroy, feeder stopped). */
-void feeder_release_all(struct cache *c);
+/* Counters the feeder alone writes; stats readers load them relaxed. */
+static inline void
+cache_stat_add(uint64_t *ctr, uint64_t n)
+{
+	__atomic_store_n(ctr, *ctr + n, __ATOMIC_RELAXED);
+}
 
-/* Called by DPDK when a chunk's count reaches 0; see the rule above. */
-void cache_chunk_free_cb(void *addr, void *opaque);
-
-/*
- * Resolves relpath under rootfd (see feeder.c): returns CACHE_OK and an
- * O_RDONLY fd of a regular file in *ret_fd, its path as found in ret_path.
- * use_openat2 = false forces the O_NOFOLLOW fallback (every symlink refused).
- * Exposed for the unit test.
- */
-enum cache_err feeder_resolve(int rootfd, const char *relpath, bool case_insensitive,
-			      bool use_openat2, int *ret_fd, char *ret_path, size_t cap);
-
-#endif /* PXELINE_DATAPLANE_CACHE_INTERNAL_H */
+#endif /* PXELINE_DATAPLANE_CACHE_LAYOUT_H */
