@@ -7,7 +7,7 @@
 #ifndef PXELINE_CONTROL_TELEMETRY_H
 #define PXELINE_CONTROL_TELEMETRY_H
 
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 #include "dataplane/base/stats.h"
 
 /* Registers the commands; reads each worker's counters through stats[i]. */

@@ -10,7 +10,7 @@
 #include <rte_ring_elem.h>
 
 #include "dataplane/base/events.h"
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 #include "dataplane/setup.h"
 #include "dataplane/tftp/session.h"
 #include "dataplane/worker.h"

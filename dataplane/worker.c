@@ -4,7 +4,7 @@
 #include <rte_ethdev.h>
 #include <rte_ring.h>
 
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 #include "dataplane/core/tx.h"
 #include "dataplane/dhcp/dhcp_rx.h"
 #include "dataplane/tftp/rx.h"

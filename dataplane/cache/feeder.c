@@ -25,6 +25,7 @@
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
+#include "dataplane/base/clock.h"
 #include "dataplane/cache/cache.h"
 #include "dataplane/cache/answer.h"
 #include "dataplane/cache/layout.h"
@@ -83,15 +84,6 @@ struct feeder {
 	struct feeder_answers answers;	/* what the done rings had no room for */
 	uint64_t next_maint_ns, next_idle_check_ns;
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void
 q_push(struct feeder_queue *q, struct feeder_op *op)
@@ -159,7 +151,7 @@ feeder_open(struct feeder *fd, const struct cache_open_req *req)
 			goto fail;
 		}
 	}
-	f->last_open_ns = now_ns();
+	f->last_open_ns = clock_mono_ns();
 	cache_stat_add(&c->opens, 1);
 	feeder_answer(&fd->answers, req->worker, CACHE_DONE_OPEN, req->token, CACHE_OK, f, 0);
 	return;
@@ -271,7 +263,7 @@ feeder_want(struct feeder *fd, struct cache_file *f, uint32_t idx, bool demand,
 		op->chunk = ch;
 		q_push(&fd->ready, op);
 	} else {
-		op->deadline_ns = now_ns() + CACHE_STARVE_NS;
+		op->deadline_ns = clock_mono_ns() + CACHE_STARVE_NS;
 		q_push(&fd->starved, op);
 	}
 }
@@ -323,7 +315,7 @@ feeder_feed_starved(struct feeder *fd)
 	}
 	if (fd->starved.head == NULL)
 		return n;
-	now = now_ns();
+	now = clock_mono_ns();
 	for (pp = &fd->starved.head; (op = *pp) != NULL;) {
 		if (op->deadline_ns > now) {
 			pp = &op->next;
@@ -441,7 +433,7 @@ feeder_pass(struct feeder *fd)
 	work += feeder_reap(fd);
 	work += feeder_answers_flush(&fd->answers);
 
-	now = now_ns();
+	now = clock_mono_ns();
 	if (now >= fd->next_maint_ns) {
 		fd->next_maint_ns = now + FEEDER_MAINT_NS;
 		feeder_maintain(fd, now);
@@ -476,8 +468,8 @@ feeder_main(void *arg)
 	}
 
 	/* The chunks must not be written after we return: wait for the kernel. */
-	deadline = now_ns() + CACHE_STARVE_NS;
-	while (fd->in_flight > 0 && now_ns() < deadline) {
+	deadline = clock_mono_ns() + CACHE_STARVE_NS;
+	while (fd->in_flight > 0 && clock_mono_ns() < deadline) {
 		struct __kernel_timespec ts = { .tv_nsec = 10000000 };
 		struct io_uring_cqe *cqe;
 

@@ -5,7 +5,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 #include "dataplane/core/lcore.h"
 #include "dataplane/core/tx.h"
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 #include "dataplane/core/lcore.h"
 #include "dataplane/proto/frame.h"
 #include "dataplane/proto/tftp_packet.h"

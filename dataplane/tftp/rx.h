@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 #include "dataplane/core/lcore.h"
 #include "dataplane/proto/frame.h"
 

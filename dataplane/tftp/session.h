@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 #include "dataplane/core/lcore.h"
 #include "dataplane/proto/frame.h"
 #include "dataplane/proto/tftp_packet.h"

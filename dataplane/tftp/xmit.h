@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "dataplane/base/events.h"
-#include "dataplane/cache.h"
+#include "dataplane/cache/cache.h"
 #include "dataplane/core/lcore.h"
 #include "dataplane/proto/frame.h"
 

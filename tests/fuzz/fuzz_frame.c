@@ -256,6 +256,8 @@ check_csum(const uint8_t *data, size_t size)
 	CHECK(net16(frame_csum_fold(sum)) == naive_csum(data, size));
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -24,6 +24,7 @@
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 
+#include "dataplane/base/clock.h"
 #include "dataplane/cache/cache.h"
 #include "dataplane/cache/answer.h"
 #include "dataplane/cache/layout.h"
@@ -37,15 +38,6 @@ static char root[256];		/* the served root, inside tmpdir */
 static char tmpdir[200];	/* root's parent: "outside the root" */
 static uint64_t next_token = 1;
 static struct rte_mempool *mbuf_pool;
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void
 fill_random(uint8_t *buf, size_t len, unsigned seed)
@@ -93,10 +85,10 @@ make_cache(uint64_t size, uint32_t chunk, uint32_t readahead, unsigned n_workers
 static bool
 wait_done(struct cache *c, unsigned worker, uint64_t token, struct cache_done *ret)
 {
-	uint64_t deadline = now_ns() + WAIT_NS;
+	uint64_t deadline = clock_mono_ns() + WAIT_NS;
 	struct cache_done d[16];
 
-	while (now_ns() < deadline) {
+	while (clock_mono_ns() < deadline) {
 		unsigned n = cache_poll(c, worker, d, RTE_DIM(d)), i;
 
 		for (i = 0; i < n; i++) {
@@ -605,11 +597,11 @@ test_pool_exhausted(void)
 
 	/* Nothing evictable: the request waits, then gives up with BUSY (~2 s). */
 	token = token_new();
-	t0 = now_ns();
+	t0 = clock_mono_ns();
 	CU_ASSERT(cache_chunk_request(c, 0, token, f, 5) == CACHE_OK);
 	CU_ASSERT_FATAL(wait_done(c, 0, token, &d));
 	CU_ASSERT(d.err == CACHE_ERR_BUSY);
-	CU_ASSERT(now_ns() - t0 >= CACHE_STARVE_NS / 2);
+	CU_ASSERT(clock_mono_ns() - t0 >= CACHE_STARVE_NS / 2);
 
 	/* Waits while held; served as soon as one chunk is let go. */
 	token = token_new();
@@ -721,7 +713,7 @@ test_answer_overflow(void)
 	struct cache *c = make_cache(1u << 20, CS, 0, 1, true);
 	unsigned ring_cap = rte_ring_get_capacity(c->done_rings[0]);
 	uint32_t n = 3 * ring_cap + 500, sent = 0, got = 0, at_stall = 0, wrong = 0;
-	uint64_t base, stall_ns = 0, deadline = now_ns() + 4 * WAIT_NS;
+	uint64_t base, stall_ns = 0, deadline = clock_mono_ns() + 4 * WAIT_NS;
 	uint8_t b = 'o', buf[CS];
 	struct cache_file *f;
 	uint32_t refs, i;
@@ -730,7 +722,7 @@ test_answer_overflow(void)
 	CU_ASSERT_FATAL(open_wait(c, 0, "overflow.bin", &f) == CACHE_OK);
 	CU_ASSERT_FATAL(read_chunk(c, 0, f, 0, buf) == CACHE_OK);	/* present: answered at once */
 	base = __atomic_fetch_add(&next_token, n, __ATOMIC_RELAXED);
-	while (got < n && now_ns() < deadline) {
+	while (got < n && clock_mono_ns() < deadline) {
 		struct cache_done d[64];
 		unsigned k;
 
@@ -742,8 +734,8 @@ test_answer_overflow(void)
 		if (at_stall == 0 && sent < n) {
 			/* BUSY: the feeder is behind, or it stopped taking requests. */
 			if (stall_ns == 0)
-				stall_ns = now_ns();
-			if (now_ns() - stall_ns < 500ull * 1000 * 1000) {
+				stall_ns = clock_mono_ns();
+			if (clock_mono_ns() - stall_ns < 500ull * 1000 * 1000) {
 				usleep(100);
 				continue;
 			}
@@ -771,8 +763,8 @@ test_answer_overflow(void)
 	refs = __atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE);
 	for (i = 0; i < 5; i++)
 		CU_ASSERT(cache_open_async(c, 0, token_new(), "overflow.bin") == CACHE_OK);
-	deadline = now_ns() + WAIT_NS;
-	while (__atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE) != refs + 5 && now_ns() < deadline)
+	deadline = clock_mono_ns() + WAIT_NS;
+	while (__atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE) != refs + 5 && clock_mono_ns() < deadline)
 		usleep(1000);
 	CU_ASSERT(__atomic_load_n(&f->refcnt, __ATOMIC_ACQUIRE) == refs + 5);
 	feeder_stop(c);
