@@ -6,15 +6,6 @@
 
 #include "bench/bench_engine_common.h"
 
-uint64_t
-bench_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * BENCH_NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
 void
 bench_note_deadline(uint64_t *next_sweep, const struct bench_session *s)
 {

@@ -9,14 +9,13 @@
 
 #include <stdint.h>
 
+#include "dataplane/base/clock.h"
 #include "bench/bench_engine.h"
 #include "bench/bench_impair.h"
 #include "bench/bench_session.h"
 
 #define BENCH_NS_PER_S 1000000000ull
 
-/* CLOCK_MONOTONIC in ns: the sessions' time base. */
-uint64_t bench_now_ns(void);
 
 /* Lowers *next_sweep to the session's deadline while it still runs. */
 void bench_note_deadline(uint64_t *next_sweep, const struct bench_session *s);

@@ -411,7 +411,7 @@ dpdk_sweep(struct bench_dpdk *d, uint64_t now)
 static int
 dpdk_resolve_server(struct bench_dpdk *d)
 {
-	uint64_t t0 = bench_now_ns(), now = t0, next = t0;
+	uint64_t t0 = clock_mono_ns(), now = t0, next = t0;
 
 	while (!d->server_mac_known) {
 		if (now - t0 > DPDK_ARP_GIVE_UP_NS)
@@ -423,7 +423,7 @@ dpdk_resolve_server(struct bench_dpdk *d)
 		dpdk_poll(d, now);
 		if (d->ntx)
 			dpdk_flush(d);
-		now = bench_now_ns();
+		now = clock_mono_ns();
 	}
 	return 0;
 }
@@ -467,7 +467,7 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 	d->rx_bytes = 0;
 	/* The server may still hold the last run's sessions (same client
 	 * addresses): start each run's ports somewhere else. */
-	d->port_salt = (uint32_t)(bench_now_ns() / 1000000);
+	d->port_salt = (uint32_t)(clock_mono_ns() / 1000000);
 	memset(&d->st, 0, sizeof(d->st));
 	memset(results, 0, cfg->transfers * sizeof(*results));
 	bench_impair_init(&d->im, cfg->seed, cfg->loss_pct, cfg->loss_rx,
@@ -482,7 +482,7 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 		d->slots = NULL;
 		return rc;
 	}
-	t0 = now = bench_now_ns();
+	t0 = now = clock_mono_ns();
 	end = t0 + (uint64_t)(cfg->duration_limit_s * 1e9);
 	tick = t0 + BENCH_NS_PER_S;
 	last_t = t0;
@@ -494,7 +494,7 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 
 	while (d->active > 0) {
 		dpdk_poll(d, now);
-		now = bench_now_ns();
+		now = clock_mono_ns();
 		if (d->dq.head)
 			dpdk_release_delayed(d, now);
 		if (now >= d->next_sweep)
@@ -523,7 +523,7 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 			break;
 		}
 	}
-	now = bench_now_ns();
+	now = clock_mono_ns();
 	bench_results_not_started(results, d->started, cfg);
 	bench_stats_finish(ret_stats, &d->st, t0, now, &d->im, &d->dq);
 	ret_stats->foreign = d->c.drops[BENCH_DROP_FOREIGN];

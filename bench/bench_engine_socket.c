@@ -97,7 +97,7 @@ engine_send(struct engine *e, struct engine_slot *sl)
 		if (errno == ECONNREFUSED)
 			return;
 		snprintf(msg, sizeof(msg), "sendto: %s", strerror(errno));
-		(void)bench_session_abort(s, bench_now_ns(), BENCH_ERR_SOCKET, msg);
+		(void)bench_session_abort(s, clock_mono_ns(), BENCH_ERR_SOCKET, msg);
 		return;
 	}
 	e->st.tx_packets++;
@@ -580,7 +580,7 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 	if (req->multicast)
 		e->local = engine_local_addr(cfg);
 
-	t0 = now = bench_now_ns();
+	t0 = now = clock_mono_ns();
 	end = t0 + (uint64_t)(cfg->duration_limit_s * 1e9);
 	tick = t0 + BENCH_NS_PER_S;
 	last_t = t0;
@@ -600,7 +600,7 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 		if (e->dq.head && e->dq.head->due_ns < until)
 			until = e->dq.head->due_ns;
 		n = epoll_wait(e->ep, evs, ENGINE_EVENTS, engine_wait_ms(now, until));
-		now = bench_now_ns();
+		now = clock_mono_ns();
 		for (k = 0; k < n; k++) {
 			uint32_t d = evs[k].data.u32;
 
@@ -635,7 +635,7 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 			break;
 		}
 	}
-	now = bench_now_ns();
+	now = clock_mono_ns();
 	bench_results_not_started(results, e->started, cfg);
 	bench_stats_finish(ret_stats, &e->st, t0, now, &e->im, &e->dq);
 	bench_delay_clear(&e->dq);
