@@ -20,7 +20,7 @@
 #define ARP_OP_REQUEST 1
 #define CLIENT_PORT_BASE 1024u
 
-static const char *const bench_clients_errstr[BENCH_CLIENTS_ERR__MAX] = {
+static const char *const bench_clients_errstr[] = {
 	[BENCH_CLIENTS_OK] = "ok",
 	[BENCH_CLIENTS_ERR_NET] = "client net is not a.b.c.d/len with len 1..30",
 	[BENCH_CLIENTS_ERR_ADDR] = "not an IPv4 address",
@@ -29,6 +29,7 @@ static const char *const bench_clients_errstr[BENCH_CLIENTS_ERR__MAX] = {
 	[BENCH_CLIENTS_ERR_SPECIAL] = "client range covers the network or broadcast address",
 	[BENCH_CLIENTS_ERR_SERVER] = "server is outside the client net or among the clients",
 };
+_Static_assert(sizeof(bench_clients_errstr) / sizeof(bench_clients_errstr[0]) == BENCH_CLIENTS_ERR__MAX, "bench_clients_errstr out of step with its enum");
 
 const char *
 bench_clients_strerror(enum bench_clients_err e)
@@ -38,7 +39,7 @@ bench_clients_strerror(enum bench_clients_err e)
 	return bench_clients_errstr[e];
 }
 
-static const char *const bench_rx_dropstr[BENCH_DROP__MAX] = {
+static const char *const bench_rx_dropstr[] = {
 	[BENCH_DROP_NONE] = "none",
 	[BENCH_DROP_MALFORMED] = "malformed",
 	[BENCH_DROP_NOT_CLIENT] = "not for a client",
@@ -47,6 +48,7 @@ static const char *const bench_rx_dropstr[BENCH_DROP__MAX] = {
 	[BENCH_DROP_ARP_OTHER] = "ARP reply not from the server",
 	[BENCH_DROP_OTHER] = "not TFTP",
 };
+_Static_assert(sizeof(bench_rx_dropstr) / sizeof(bench_rx_dropstr[0]) == BENCH_DROP__MAX, "bench_rx_dropstr out of step with its enum");
 
 const char *
 bench_rx_drop_str(enum bench_rx_drop d)

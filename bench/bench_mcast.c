@@ -5,7 +5,7 @@
 
 #include "bench/bench_mcast.h"
 
-static const char *const bench_mc_err_str[BENCH_MC_ERR__MAX] = {
+static const char *const bench_mc_err_str[] = {
 	[BENCH_MC_OK] = "ok",
 	[BENCH_MC_ERR_NOT_OACK] = "not an OACK",
 	[BENCH_MC_ERR_ABSENT] = "no multicast option",
@@ -16,6 +16,7 @@ static const char *const bench_mc_err_str[BENCH_MC_ERR__MAX] = {
 	[BENCH_MC_ERR_RANGE] = "block outside the file",
 	[BENCH_MC_ERR_NOMEM] = "out of memory for the block bitmap",
 };
+_Static_assert(sizeof(bench_mc_err_str) / sizeof(bench_mc_err_str[0]) == BENCH_MC_ERR__MAX, "bench_mc_err_str out of step with its enum");
 
 const char *
 bench_mc_strerror(enum bench_mc_err e)

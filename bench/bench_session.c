@@ -14,7 +14,7 @@
 #include "bench/bench_session.h"
 #include "dataplane/proto/tftp_packet.h"
 
-static const char *const bench_err_str[BENCH_ERR__MAX] = {
+static const char *const bench_err_str[] = {
 	[BENCH_OK] = "ok",
 	[BENCH_ERR_RUNNING] = "running",
 	[BENCH_ERR_SERVER] = "server error",
@@ -26,6 +26,7 @@ static const char *const bench_err_str[BENCH_ERR__MAX] = {
 	[BENCH_ERR_DURATION] = "duration limit",
 	[BENCH_ERR_SOCKET] = "socket error",
 };
+_Static_assert(sizeof(bench_err_str) / sizeof(bench_err_str[0]) == BENCH_ERR__MAX, "bench_err_str out of step with its enum");
 
 const char *
 bench_strerror(enum bench_err e)

@@ -22,13 +22,14 @@
 /* RTE_MAX_LCORE is 128 by default and the main lcore is not a worker. */
 #define CFG_MAX_WORKERS 127
 
-static const char *const cfg_error_str[CFG_ERR_MAX] = {
+static const char *const cfg_error_str[] = {
 	[CFG_OK] = "ok",
 	[CFG_ERR_EMPTY] = "empty",
 	[CFG_ERR_SYNTAX] = "malformed",
 	[CFG_ERR_OCTET] = "octet above 255 or with a leading zero",
 	[CFG_ERR_PREFIX] = "prefix length missing or not 0..32",
 };
+_Static_assert(sizeof(cfg_error_str) / sizeof(cfg_error_str[0]) == CFG_ERR_MAX, "cfg_error_str out of step with its enum");
 
 const char *
 cfg_strerror(int err)
@@ -912,6 +913,7 @@ cfg_unknown(struct cfg_ctx *c, const config_setting_t *grp)
 		[CFG_UNKNOWN_ABORT] = "abort",
 		[CFG_UNKNOWN_IGNORE] = "ignore",
 	};
+	_Static_assert(N(names) == CFG_UNKNOWN__MAX, "one name per unknown action");
 	size_t i;
 
 	if (!cfg_group(c, grp, "unknown", cfg_unknown_fields, N(cfg_unknown_fields), c->cfg))
@@ -929,6 +931,7 @@ cfg_log(struct cfg_ctx *c, const config_setting_t *grp)
 		[CFG_LOG_INFO] = "info",
 		[CFG_LOG_DEBUG] = "debug",
 	};
+	_Static_assert(N(names) == CFG_LOG__MAX, "one name per log level");
 	size_t i;
 
 	if (!cfg_group(c, grp, "log", cfg_log_fields, N(cfg_log_fields), c->cfg))

@@ -17,7 +17,7 @@
 #define CFG_MAX_IGNORE_MACS 256
 #define CFG_PATH_MAX 4096
 
-enum cfg_log_level { CFG_LOG_ERROR, CFG_LOG_WARN, CFG_LOG_INFO, CFG_LOG_DEBUG };
+enum cfg_log_level { CFG_LOG_ERROR, CFG_LOG_WARN, CFG_LOG_INFO, CFG_LOG_DEBUG, CFG_LOG__MAX };
 
 struct cfg_interface {
 	char device[256];	/* vdev string ("net_af_packet0,iface=veth0") or PCI address */
@@ -60,7 +60,9 @@ struct cfg_profile {
 	bool mtftp;		/* proxy replies carry PXE MTFTP options (43.1-5); default false */
 };
 
-enum cfg_unknown_action { CFG_UNKNOWN_BOOT, CFG_UNKNOWN_ABORT, CFG_UNKNOWN_IGNORE };
+enum cfg_unknown_action {
+	CFG_UNKNOWN_BOOT, CFG_UNKNOWN_ABORT, CFG_UNKNOWN_IGNORE, CFG_UNKNOWN__MAX
+};
 
 struct cfg_dhcp {
 	bool enabled;		/* proxyDHCP at all; default true */

@@ -8,12 +8,13 @@
 
 #include "control/bootaction.h"
 
-static const char *const boot_action_str[BOOT_ACTION__MAX] = {
+static const char *const boot_action_str[] = {
 	[BOOT_ACTION_BOOT] = "boot",
 	[BOOT_ACTION_ONCE] = "once",
 	[BOOT_ACTION_ABORT] = "abort",
 	[BOOT_ACTION_IGNORE] = "ignore",
 };
+_Static_assert(sizeof(boot_action_str) / sizeof(boot_action_str[0]) == BOOT_ACTION__MAX, "boot_action_str out of step with its enum");
 
 const char *
 boot_action_name(enum boot_action a)
@@ -23,11 +24,12 @@ boot_action_name(enum boot_action a)
 	return boot_action_str[a];
 }
 
-static const char *const boot_err_str[BOOT_ERR__MAX] = {
+static const char *const boot_err_str[] = {
 	[BOOT_OK] = "ok",
 	[BOOT_ERR_NO_PROFILE] = "profile not configured",
 	[BOOT_ERR_NO_FILE] = "profile has no boot file for this architecture",
 };
+_Static_assert(sizeof(boot_err_str) / sizeof(boot_err_str[0]) == BOOT_ERR__MAX, "boot_err_str out of step with its enum");
 
 const char *
 boot_strerror(enum boot_err e)

@@ -20,7 +20,7 @@ struct hostdb {
 	char msg[256];		/* last SQLite error, for HOSTDB_ERR_SQL */
 };
 
-static const char *const hostdb_err_str[HOSTDB_ERR__MAX] = {
+static const char *const hostdb_err_str[] = {
 	[HOSTDB_OK] = "ok",
 	[HOSTDB_ERR_NOT_FOUND] = "no such host",
 	[HOSTDB_ERR_EXISTS] = "MAC or UUID already belongs to another host",
@@ -32,6 +32,7 @@ static const char *const hostdb_err_str[HOSTDB_ERR__MAX] = {
 	[HOSTDB_ERR_VERSION] = "database written by a newer pxeline",
 	[HOSTDB_ERR_SQL] = "database error",
 };
+_Static_assert(sizeof(hostdb_err_str) / sizeof(hostdb_err_str[0]) == HOSTDB_ERR__MAX, "hostdb_err_str out of step with its enum");
 
 const char *
 hostdb_strerror(enum hostdb_err e)

@@ -21,6 +21,8 @@ static FILE *out;
 static enum cfg_log_level level = CFG_LOG_INFO;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
+_Static_assert(sizeof(level_names) / sizeof(level_names[0]) == CFG_LOG__MAX,
+	       "one name per log level");
 
 int
 log_init(const struct pxeline_config *cfg)

@@ -19,7 +19,7 @@
 #include "dataplane/cache/pool.h"
 #include "dataplane/cache/version.h"
 
-static const char *const cache_err_str[CACHE_ERR__MAX] = {
+static const char *const cache_err_str[] = {
 	[CACHE_OK] = "ok",
 	[CACHE_ERR_NOT_FOUND] = "file not found",
 	[CACHE_ERR_ACCESS] = "access violation",
@@ -28,6 +28,7 @@ static const char *const cache_err_str[CACHE_ERR__MAX] = {
 	[CACHE_ERR_BUSY] = "cache busy",
 	[CACHE_ERR_NOMEM] = "out of memory",
 };
+_Static_assert(sizeof(cache_err_str) / sizeof(cache_err_str[0]) == CACHE_ERR__MAX, "cache_err_str out of step with its enum");
 
 const char *
 cache_strerror(enum cache_err e)

@@ -33,7 +33,7 @@
 #include "dataplane/proto/dhcp.h"
 #include "dataplane/proto/wire.h"
 
-static const char *const dhcp_err_str[DHCP_ERR__MAX] = {
+static const char *const dhcp_err_str[] = {
 	[DHCP_OK] = "ok",
 	[DHCP_ERR_SHORT] = "shorter than the BOOTP header and cookie",
 	[DHCP_ERR_OP] = "op is neither BOOTREQUEST nor BOOTREPLY",
@@ -49,6 +49,7 @@ static const char *const dhcp_err_str[DHCP_ERR__MAX] = {
 	[DHCP_ERR_NO_SPACE] = "reply does not fit",
 	[DHCP_ERR_PARAM] = "bad reply parameters",
 };
+_Static_assert(sizeof(dhcp_err_str) / sizeof(dhcp_err_str[0]) == DHCP_ERR__MAX, "dhcp_err_str out of step with its enum");
 
 const char *
 dhcp_strerror(enum dhcp_err e)
@@ -58,7 +59,7 @@ dhcp_strerror(enum dhcp_err e)
 	return dhcp_err_str[e];
 }
 
-static const char *const dhcp_arch_str[DHCP_ARCH__MAX] = {
+static const char *const dhcp_arch_str[] = {
 	[DHCP_ARCH_BIOS] = "bios",
 	[DHCP_ARCH_EFI_IA32] = "efi-ia32",
 	[DHCP_ARCH_EFI_X64] = "efi-x64",
@@ -66,6 +67,7 @@ static const char *const dhcp_arch_str[DHCP_ARCH__MAX] = {
 	[DHCP_ARCH_ARM64] = "arm64",
 	[DHCP_ARCH_UNKNOWN] = "unknown",
 };
+_Static_assert(sizeof(dhcp_arch_str) / sizeof(dhcp_arch_str[0]) == DHCP_ARCH__MAX, "dhcp_arch_str out of step with its enum");
 
 const char *
 dhcp_arch_name(enum dhcp_arch a)

@@ -3,11 +3,12 @@
 
 #include "dataplane/proto/mtftp.h"
 
-static const char *const mtftp_verdict_str[MTFTP_V__MAX] = {
+static const char *const mtftp_verdict_str[] = {
 	[MTFTP_V_START] = "start a transfer",
 	[MTFTP_V_STREAMING] = "file already streaming: the client listens",
 	[MTFTP_V_CLASH] = "group address busy with another file",
 };
+_Static_assert(sizeof(mtftp_verdict_str) / sizeof(mtftp_verdict_str[0]) == MTFTP_V__MAX, "mtftp_verdict_str out of step with its enum");
 
 const char *
 mtftp_strverdict(enum mtftp_verdict v)

@@ -20,7 +20,7 @@
 
 #include "dataplane/proto/path.h"
 
-static const char *const path_err_str[PATH_ERR__MAX] = {
+static const char *const path_err_str[] = {
 	[PATH_OK] = "ok",
 	[PATH_ERR_EMPTY] = "empty path",
 	[PATH_ERR_DOTDOT] = "parent directory component",
@@ -28,6 +28,7 @@ static const char *const path_err_str[PATH_ERR__MAX] = {
 	[PATH_ERR_TOO_LONG] = "path too long",
 	[PATH_ERR_DRIVE] = "drive letter or stream name in path",
 };
+_Static_assert(sizeof(path_err_str) / sizeof(path_err_str[0]) == PATH_ERR__MAX, "path_err_str out of step with its enum");
 
 const char *
 path_strerror(enum path_err e)

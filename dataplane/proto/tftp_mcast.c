@@ -4,13 +4,14 @@
 
 #include "dataplane/proto/tftp_mcast.h"
 
-static const char *const tftp_mcast_end_str[TFTP_MCE__MAX] = {
+static const char *const tftp_mcast_end_str[] = {
 	[TFTP_MCE_DONE] = "done",
 	[TFTP_MCE_TIMEOUT] = "master stopped answering",
 	[TFTP_MCE_LAGGARD] = "lost too many blocks: dropped from the group",
 	[TFTP_MCE_ABORT] = "client aborted",
 	[TFTP_MCE_SHUTDOWN] = "group closed",
 };
+_Static_assert(sizeof(tftp_mcast_end_str) / sizeof(tftp_mcast_end_str[0]) == TFTP_MCE__MAX, "tftp_mcast_end_str out of step with its enum");
 
 const char *
 tftp_mcast_strend(enum tftp_mcast_end e)

@@ -11,7 +11,7 @@
 #include "dataplane/proto/tftp_packet.h"
 #include "dataplane/proto/wire.h"
 
-static const char *const tftp_err_str[TFTP_ERR__MAX] = {
+static const char *const tftp_err_str[] = {
 	[TFTP_OK] = "ok",
 	[TFTP_ERR_SHORT] = "packet shorter than its header",
 	[TFTP_ERR_OPCODE] = "unknown opcode",
@@ -25,6 +25,7 @@ static const char *const tftp_err_str[TFTP_ERR__MAX] = {
 	[TFTP_ERR_TOO_MANY_OPTS] = "too many options",
 	[TFTP_ERR_NO_SPACE] = "output buffer too small",
 };
+_Static_assert(sizeof(tftp_err_str) / sizeof(tftp_err_str[0]) == TFTP_ERR__MAX, "tftp_err_str out of step with its enum");
 
 const char *
 tftp_strerror(enum tftp_err e)

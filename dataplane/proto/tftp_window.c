@@ -11,12 +11,13 @@
 
 #define TFTP_WIN_BLKSIZE_DEFAULT 512	/* RFC 1350 */
 
-static const char *const tftp_win_event_str[TFTP_WIN__MAX] = {
+static const char *const tftp_win_event_str[] = {
 	[TFTP_WIN_SEND] = "send",
 	[TFTP_WIN_IGNORE] = "duplicate or stale ack ignored",
 	[TFTP_WIN_DONE] = "final block acknowledged",
 	[TFTP_WIN_BAD_ACK] = "ack for a block never sent",
 };
+_Static_assert(sizeof(tftp_win_event_str) / sizeof(tftp_win_event_str[0]) == TFTP_WIN__MAX, "tftp_win_event_str out of step with its enum");
 
 const char *
 tftp_win_strevent(enum tftp_win_event e)

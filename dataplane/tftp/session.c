@@ -21,6 +21,7 @@ enum tftp_state {
 	TS_OPENING,	/* waiting for the feeder to open the file */
 	TS_SENDING,	/* part of a plan is unsent: waiting for a chunk */
 	TS_WAIT_ACK,	/* everything planned is sent; timer armed */
+	TS__MAX,
 };
 
 /* One transfer. Kept under 512 bytes: 100k of them fit in 50 MB. */
@@ -153,6 +154,8 @@ void
 tftp_sessions_dump(const struct lcore *lc, FILE *out)
 {
 	static const char *const state_names[] = { "free", "opening", "sending", "wait-ack" };
+	_Static_assert(sizeof(state_names) / sizeof(state_names[0]) == TS__MAX,
+		       "one name per state");
 	const struct tftp_table *t = lc->tftp;
 	uint32_t i;
 
