@@ -280,64 +280,91 @@ mtftp_params(const struct pxeline_config *cfg, const struct boot_decision *d,
 	return true;
 }
 
-bool
-dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
-	uint64_t now_ns, struct dhcp_ring_reply *ret_reply)
+/*
+ * The requests we owe no answer: not PXE, not a type a proxy answers, an
+ * ignored MAC, port 67 switched off, another server's REQUEST. True when
+ * req goes on; *ret_our_ip is our address on its interface.
+ */
+static bool
+request_wanted(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_ring_req *req,
+	       uint32_t *ret_our_ip)
 {
-	struct trace_ctx t = { .hd = hd };
-	struct hostdb_host mac_h, uuid_h;
-	struct dhcp_reply_params p;
-	struct dhcp_mtftp mt;
-	struct boot_lookup found = { NULL, NULL };
-	struct boot_decision d;
-	struct boot_request br;
-	struct boot_policy pol;
 	const struct dhcp_msg *mp = &req->msg;
-	char ip[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
-	bool graced, mac_graced, uuid_graced;
-	enum dhcp_msg_type type;
-	enum dhcp_err de = DHCP_OK;
-	uint32_t our_ip;
-	size_t len;
+	char ip[INET_ADDRSTRLEN];
 
-	hd->stats.requests++;
-	/* The client is chaddr: a relayed request's source MAC is the relay's. */
-	hostdb_mac_str(mp->chaddr, t.mac);
 	if (!dhcp_is_pxe_request(mp)) {
 		hd->stats.not_pxe++;
 		return false;
 	}
-	trace_request(&t, req, mp);
-	type = dhcp_reply_type(mp);
-	if (type == DHCP_NONE) {
+	trace_request(t, req, mp);
+	if (dhcp_reply_type(mp) == DHCP_NONE) {
 		hd->stats.not_pxe++;
-		trace(&t, "no proxy reply owed to a %s", msg_type_name(mp->msg_type));
+		trace(t, "no proxy reply owed to a %s", msg_type_name(mp->msg_type));
 		return false;
 	}
 	if (mac_ignored(hd->cfg, mp->chaddr)) {
 		hd->stats.ignored_mac++;
-		trace(&t, "ignored: MAC on ignore list (dhcp.ignore_macs)");
+		trace(t, "ignored: MAC on ignore list (dhcp.ignore)");
 		return false;
 	}
 	if (req->dst_port == DHCP_PORT_SERVER && !hd->cfg->dhcp.port67) {
 		hd->stats.ignored_port67++;
-		trace(&t, "ignored: request on port 67 and dhcp.port67 = false "
+		trace(t, "ignored: request on port 67 and dhcp.port67 = false "
 		      "(the site DHCP server answers it; we answer on 4011)");
 		return false;
 	}
 	if (req->port_idx >= hd->n_ports) {
 		hd->stats.bad++;
-		trace(&t, "dropped: arrived on unknown interface %u", req->port_idx);
+		trace(t, "dropped: arrived on unknown interface %u", req->port_idx);
 		return false;
 	}
-	our_ip = hd->server_ip[req->port_idx];
+	*ret_our_ip = hd->server_ip[req->port_idx];
 	if (req->dst_port == DHCP_PORT_SERVER && mp->msg_type == DHCP_REQUEST &&
-	    dhcp_has(mp, DHCP_OPT_SERVER_ID) && mp->server_id != our_ip) {
+	    dhcp_has(mp, DHCP_OPT_SERVER_ID) && mp->server_id != *ret_our_ip) {
 		hd->stats.ignored_other_server++;
-		trace(&t, "ignored: REQUEST for DHCP server %s, not us",
+		trace(t, "ignored: REQUEST for DHCP server %s, not us",
 		      ip_str(mp->server_id, ip));
 		return false;
 	}
+	return true;
+}
+
+/* The hosts a request names, found by MAC and by UUID (the lookup's own
+ * storage in mac_h/uuid_h). False when the inventory could not answer. */
+static bool
+lookup_hosts(struct dhcp_handler *hd, struct trace_ctx *t, const struct boot_request *br,
+	     struct hostdb_host *mac_h, struct hostdb_host *uuid_h, struct boot_lookup *ret)
+{
+	ret->by_mac = ret->by_uuid = NULL;
+	memset(mac_h, 0, sizeof(*mac_h));
+	if (!find_host(t, hostdb_lookup_mac(hd->db, br->mac, mac_h), "MAC"))
+		return false;
+	if (mac_h->h.id)
+		ret->by_mac = &mac_h->h;
+	memset(uuid_h, 0, sizeof(*uuid_h));
+	if (br->has_uuid) {
+		if (!find_host(t, hostdb_lookup_uuid(hd->db, br->uuid, uuid_h), "UUID"))
+			return false;
+		if (uuid_h->h.id)
+			ret->by_uuid = &uuid_h->h;
+	}
+	return true;
+}
+
+/*
+ * What this machine boots: the decision table over the inventory, with a
+ * one-shot committed before the answer exists. False when it must not be
+ * answered now (the one-shot could not be committed).
+ */
+static bool
+decide(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_msg *mp,
+       uint64_t now_ns, struct boot_decision *ret)
+{
+	struct hostdb_host mac_h, uuid_h;
+	struct boot_lookup found;
+	struct boot_request br;
+	struct boot_policy pol;
+	bool graced, mac_graced, uuid_graced;
 
 	memset(&br, 0, sizeof(br));
 	memcpy(br.mac, mp->chaddr, 6);
@@ -345,70 +372,92 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	memcpy(br.uuid, mp->uuid, 16);
 	br.arch = dhcp_msg_arch(mp);
 	br.is_ipxe = mp->is_ipxe;
-	memset(&mac_h, 0, sizeof(mac_h));
-	if (!find_host(&t, hostdb_lookup_mac(hd->db, mp->chaddr, &mac_h), "MAC"))
+	if (!lookup_hosts(hd, t, &br, &mac_h, &uuid_h, &found))
 		return false;
-	if (mac_h.h.id)
-		found.by_mac = &mac_h.h;
-	memset(&uuid_h, 0, sizeof(uuid_h));
-	if (br.has_uuid) {
-		if (!find_host(&t, hostdb_lookup_uuid(hd->db, mp->uuid, &uuid_h), "UUID"))
-			return false;
-		if (uuid_h.h.id)
-			found.by_uuid = &uuid_h.h;
-	}
 	/* Within a taken one-shot's grace the boot goes on as if still armed. */
 	mac_graced = in_grace(hd, &mac_h, now_ns);
 	uuid_graced = in_grace(hd, &uuid_h, now_ns);
 	pol = boot_policy_from_config(hd->cfg);
-	boot_decide(&br, &found, &pol, &d);
-	graced = (d.host == &mac_h.h && mac_graced) || (d.host == &uuid_h.h && uuid_graced);
-	if (d.consume_once && graced) {
+	boot_decide(&br, &found, &pol, ret);
+	graced = (ret->host == &mac_h.h && mac_graced) || (ret->host == &uuid_h.h && uuid_graced);
+	if (ret->consume_once && graced) {
 		hd->stats.once_grace++;
-		trace(&t, "one-shot taken earlier in this boot (within %llu s): same answer",
+		trace(t, "one-shot taken earlier in this boot (within %llu s): same answer",
 		      (unsigned long long)(DHCP_ONCE_GRACE_NS / 1000000000ull));
-	} else if (d.consume_once &&
-		   !take_once(&t, hd, &br, &pol, &mac_h, &uuid_h, &found, now_ns, &d)) {
+	} else if (ret->consume_once &&
+		   !take_once(t, hd, &br, &pol, &mac_h, &uuid_h, &found, now_ns, ret)) {
 		return false;
 	}
-	if (d.host)
-		hostdb_record_seen(hd->db, d.host->id, dhcp_arch_name(br.arch),
-				   answer_name(&d), d.file);
+	if (ret->host)
+		hostdb_record_seen(hd->db, ret->host->id, dhcp_arch_name(br.arch),
+				   answer_name(ret), ret->file);
+	/* The host records live on this stack frame: the caller keeps no pointer. */
+	ret->host = NULL;
+	return true;
+}
 
-	if (d.verdict != BOOT_REPLY) {
-		hd->stats.silent++;
-		trace(&t, "%s -> no answer", d.reason);
-		return false;
-	}
+/* Builds the proxy reply for decision d into ret_reply. */
+static bool
+build_reply(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_ring_req *req,
+	    uint32_t our_ip, const struct boot_decision *d, struct dhcp_ring_reply *ret_reply)
+{
+	const struct dhcp_msg *mp = &req->msg;
+	char ip[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	struct dhcp_reply_params p;
+	struct dhcp_mtftp mt;
+	enum dhcp_err de;
+	size_t len;
 
 	memset(ret_reply, 0, sizeof(*ret_reply));
 	ret_reply->port_idx = req->port_idx;
 	if (!reply_address(req, mp, ret_reply)) {
 		hd->stats.bad++;
-		trace(&t, "%s -> cannot answer: request to %u without a source address "
-		      "(client will show PXE-E55: no reply on port 4011)", d.reason, req->dst_port);
+		trace(t, "%s -> cannot answer: request to %u without a source address "
+		      "(client will show PXE-E55: no reply on port 4011)", d->reason, req->dst_port);
 		return false;
 	}
 	memset(&p, 0, sizeof(p));
 	p.req = mp;
-	p.msg_type = type;
+	p.msg_type = dhcp_reply_type(mp);
 	p.server_addr = our_ip;
-	p.boot_file = d.file;
-	if (mtftp_params(hd->cfg, &d, &mt))
+	p.boot_file = d->file;
+	if (mtftp_params(hd->cfg, d, &mt))
 		p.mtftp = &mt;
 	de = dhcp_build_proxy_reply(ret_reply->payload, sizeof(ret_reply->payload), &p, &len);
 	if (de != DHCP_OK) {
 		hd->stats.build_errors++;
-		trace(&t, "%s -> reply not built: %s (client will show PXE-E53: no boot "
-		      "filename received)", d.reason, dhcp_strerror(de));
+		trace(t, "%s -> reply not built: %s (client will show PXE-E53: no boot "
+		      "filename received)", d->reason, dhcp_strerror(de));
 		return false;
 	}
 	ret_reply->len = (uint16_t)len;
 	hd->stats.replies++;
-	trace(&t, "%s -> %s file=%s next-server=%s to %s:%u from port %u%s", d.reason,
-	      msg_type_name(type), d.file, ip_str(our_ip, ip), ip_str(ret_reply->dst_ip, dst),
-	      ret_reply->dst_port, ret_reply->src_port, p.mtftp ? " (+MTFTP)" : "");
+	trace(t, "%s -> %s file=%s next-server=%s to %s:%u from port %u%s", d->reason,
+	      msg_type_name(p.msg_type), d->file, ip_str(our_ip, ip),
+	      ip_str(ret_reply->dst_ip, dst), ret_reply->dst_port, ret_reply->src_port,
+	      p.mtftp ? " (+MTFTP)" : "");
 	return true;
+}
+
+bool
+dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
+	uint64_t now_ns, struct dhcp_ring_reply *ret_reply)
+{
+	struct trace_ctx t = { .hd = hd };
+	struct boot_decision d;
+	uint32_t our_ip = 0;
+
+	hd->stats.requests++;
+	/* The client is chaddr: a relayed request's source MAC is the relay's. */
+	hostdb_mac_str(req->msg.chaddr, t.mac);
+	if (!request_wanted(hd, &t, req, &our_ip) || !decide(hd, &t, &req->msg, now_ns, &d))
+		return false;
+	if (d.verdict != BOOT_REPLY) {
+		hd->stats.silent++;
+		trace(&t, "%s -> no answer", d.reason);
+		return false;
+	}
+	return build_reply(hd, &t, req, our_ip, &d, ret_reply);
 }
 
 /* The ring wrapper ------------------------------------------------------ */

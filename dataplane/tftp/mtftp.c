@@ -44,6 +44,53 @@ mt_repeat(struct lcore *lc, struct mc_group *m, const struct frame_info *fi)
 	return true;
 }
 
+#define MT_ANSWERED ((size_t)-1)
+
+/*
+ * Looks at this interface's MTFTP streams for a request of path: a repeat
+ * from the requester is answered at once (MT_ANSWERED); a stream whose
+ * master went silent restarts for the one that asks. Fills run with the
+ * streams still going, returns their count, and points *ret_free at a free
+ * group (NULL if none).
+ */
+static size_t
+mt_scan(struct lcore *lc, struct tftp_mcast_table *t, int port_idx, const struct frame_info *fi,
+	const char *path, struct mtftp_running *run, struct mc_group **ret_free)
+{
+	size_t n = 0;
+	uint32_t i;
+
+	*ret_free = NULL;
+	for (i = 0; i < TFTP_MCAST_MAX_GROUPS; i++) {
+		struct mc_group *g = &t->grp[i];
+
+		if (g->state != MC_FREE && g->mtftp && g->port_idx == port_idx &&
+		    strcmp(g->path, path) == 0) {
+			if (mt_repeat(lc, g, fi))
+				return MT_ANSWERED;
+			if (g->state == MC_RUNNING && g->g.retries > 0 && g->g.master >= 0) {
+				struct tftp_mcast_plan p;
+
+				/* Its master went silent and a listener asks: start
+				 * again for the one that asks rather than wait out
+				 * the retries. */
+				tftp_mcast_leave(&g->g, g->g.master, TFTP_MCE_TIMEOUT, &p);
+				mc_apply(lc, g, &p);
+			}
+		}
+		if (g->state == MC_FREE) {
+			if (!*ret_free)
+				*ret_free = g;
+			continue;
+		}
+		if (!g->mtftp || g->port_idx != port_idx)
+			continue;
+		run[n].path = g->path;
+		run[n++].group_ip = g->group_ip;
+	}
+	return n;
+}
+
 void
 tftp_mtftp_on_request(struct lcore *lc, int port_idx, const struct frame_info *fi,
 		      const struct tftp_packet *pkt)
@@ -55,8 +102,8 @@ tftp_mtftp_on_request(struct lcore *lc, int port_idx, const struct frame_info *f
 	struct mc_group *m = NULL;
 	char path[TFTP_NAME_MAX + 1];
 	enum mtftp_verdict v;
-	uint32_t i, ip;
-	size_t n = 0;
+	uint32_t ip;
+	size_t n;
 	enum path_err pe;
 
 	lc->stats.mtftp_requests++;
@@ -76,35 +123,9 @@ tftp_mtftp_on_request(struct lcore *lc, int port_idx, const struct frame_info *f
 		return;
 	}
 	ip = mtftp_group_ip(path, mc->mtftp_group_base, mc->mtftp_group_prefix);
-	for (i = 0; i < TFTP_MCAST_MAX_GROUPS; i++) {
-		struct mc_group *g = &t->grp[i];
-
-		if (g->state == MC_FREE) {
-			if (!m)
-				m = g;
-			continue;
-		}
-		if (!g->mtftp || g->port_idx != port_idx)
-			continue;
-		if (strcmp(g->path, path) == 0 && mt_repeat(lc, g, fi))
-			return;
-		if (strcmp(g->path, path) == 0 && g->state == MC_RUNNING && g->g.retries > 0 &&
-		    g->g.master >= 0) {
-			struct tftp_mcast_plan p;
-
-			/* Its master went silent and a listener asks: start again
-			 * for the one that asks rather than wait out the retries. */
-			tftp_mcast_leave(&g->g, g->g.master, TFTP_MCE_TIMEOUT, &p);
-			mc_apply(lc, g, &p);
-			if (g->state == MC_FREE) {
-				if (!m)
-					m = g;
-				continue;
-			}
-		}
-		run[n].path = g->path;
-		run[n++].group_ip = g->group_ip;
-	}
+	n = mt_scan(lc, t, port_idx, fi, path, run, &m);
+	if (n == MT_ANSWERED)
+		return;
 	v = mtftp_decide(run, n, path, ip);
 	if (v == MTFTP_V_STREAMING) {
 		/* It hears the stream and listens; a second one would double it. */
