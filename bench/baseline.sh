@@ -348,7 +348,7 @@ cg_incl()
 cg_report()
 {
 	local out=$1 d=$2 f v
-	for f in tftp_pump tx_udp tftp_on_packet worker_tx_flush tftp_run_timers worker_main; do
+	for f in tftp_pump tx_udp tftp_session_on_packet lcore_tx_flush tftp_session_run_timers worker_main; do
 		v=$(cg_incl "$out" "$f")
 		printf '%s %s %s\n' "$f" "$v" "$((v / d))"
 	done
