@@ -3,11 +3,11 @@
 #
 # A fuzz campaign: every libFuzzer target (tests/fuzz/fuzz_*.c, built with
 # ASan and UBSan) for a budget of executions each, then per target the
-# executions, exec/s, coverage (libFuzzer's cov: and ft: at the end), seed
-# corpus files before and after, and crashes. With --keep the new inputs
-# that add coverage are minimized with libFuzzer's -merge=1 into the
-# committed seed corpus tests/fuzz/corpus/<name>/, so the fuzz-replay suite
-# runs them from then on.
+# executions, exec/s, coverage (libFuzzer's cov: and ft: at the end), the
+# seed corpus before and after (files, and the seeds' own cov/ft), and
+# crashes. With --keep the new inputs that add coverage are minimized with
+# libFuzzer's -merge=1 into the committed seed corpus
+# tests/fuzz/corpus/<name>/, so the fuzz-replay suite runs them from then on.
 #
 #   nice -n 15 bench/fuzz.sh [--runs N] [--jobs N] [--target NAME]...
 #                            [--keep | --no-keep]
@@ -127,12 +127,22 @@ keep_new()
 	wc -l <"$dir/added.txt"
 }
 
+# seed_cov NAME EXE DIR: "cov,ft" of target NAME's committed seeds alone,
+# what the fuzz-replay suite covers, from a run that only loads them.
+seed_cov()
+{
+	local name=$1 exe=$2 dir=$3
+	pxf_fuzz "$name" "$exe" "$dir/empty" "$dir/seeds.log" "$dir/artifacts" -runs=0 ||
+		pxl_die "$name: the seed corpus no longer loads, see $dir/seeds.log"
+	printf '%s,%s\n' "$(pxf_cov "$dir/seeds.log" cov INITED)" "$(pxf_cov "$dir/seeds.log" ft INITED)"
+}
+
 # fuzz_target NAME: one target's campaign; writes its CSV row to
 # $PXB_RUN/<short>/row.csv and, on failure, says how to replay it.
 fuzz_target()
 {
 	local name=$1 short=${1#fuzz_} dir exe seeds before after rc=0
-	local t0 t1 secs execs eps cov ft crashes added=0
+	local t0 t1 secs execs eps cov ft crashes added=0 seeds_before seeds_after
 	dir=$PXB_RUN/$short
 	exe=$(pxf_exe "$build" "$name")
 	seeds=$(pxf_corpus "$name")
@@ -148,6 +158,10 @@ fuzz_target()
 	eps=$(awk -v n="${execs:-0}" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }')
 	cov=$(pxf_cov "$dir/log" cov)
 	ft=$(pxf_cov "$dir/log" ft)
+	# The scratch directory starts empty, so what the run had loaded when
+	# it began fuzzing is the coverage of the committed seeds.
+	seeds_before="$(pxf_cov "$dir/log" cov INITED),$(pxf_cov "$dir/log" ft INITED)"
+	seeds_after=$seeds_before
 	crashes=$(pxf_artifacts "$dir/artifacts" | wc -l)
 	if [ "$rc" -ne 0 ]; then
 		# A failure without a reproducer (a deadly signal) still counts.
@@ -155,12 +169,14 @@ fuzz_target()
 		pxf_report_failure "$name" "$exe" "$dir/log" "$dir/artifacts"
 	elif [ "$keep" = 1 ]; then
 		added=$(keep_new "$name" "$exe" "$dir")
+		[ "$added" -eq 0 ] || seeds_after=$(seed_cov "$name" "$exe" "$dir")
 	fi
 	after=$(count_files "$seeds")
-	pxl_say "$name: ${execs:-?} execs, $eps exec/s, cov ${cov:-?} ft ${ft:-?}, seeds $before -> $after, crashes $crashes"
-	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$short" "$runs" "${execs:-}" \
-		"$eps" "${cov:-}" "${ft:-}" "$before" "$after" "$added" "$crashes" \
-		"$secs" >"$dir/row.csv"
+	pxl_say "$name: ${execs:-?} execs, $eps exec/s, cov ${cov:-?} ft ${ft:-?}," \
+		"seeds $before -> $after (cov,ft $seeds_before -> $seeds_after), crashes $crashes"
+	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$short" "$runs" "${execs:-}" \
+		"$eps" "${cov:-}" "${ft:-}" "$seeds_before" "$seeds_after" "$before" "$after" \
+		"$added" "$crashes" "$secs" >"$dir/row.csv"
 }
 
 # run_all: every selected target, at most $jobs at a time.
@@ -184,7 +200,7 @@ run_all()
 write_report()
 {
 	local cmd=$1 name row bad=0 csv=$PXB_RUN/fuzz.csv md=$PXB_RUN/fuzz.md
-	echo 'target,runs,executions,exec_per_s,cov,ft,corpus_before,corpus_after,seeds_added,crashes,seconds' >"$csv"
+	echo 'target,runs,executions,exec_per_s,cov,ft,seed_cov_before,seed_ft_before,seed_cov_after,seed_ft_after,corpus_before,corpus_after,seeds_added,crashes,seconds' >"$csv"
 	for name in "${targets[@]}"; do
 		row=$PXB_RUN/${name#fuzz_}/row.csv
 		if [ -f "$row" ]; then
@@ -198,12 +214,12 @@ write_report()
 		# shellcheck disable=SC2016 # the backquotes are markdown
 		printf '`%s` (%s, nproc %s, load %s)\n\n' "$cmd" "$(date '+%Y-%m-%d %H:%M')" \
 			"$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-		echo '| target | executions | exec/s | cov | ft | corpus before | corpus after | seeds added | crashes |'
-		echo '|---|---|---|---|---|---|---|---|---|'
-		awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			$1, $3, $4, $5, $6, $7, $8, $9, $10 }' "$csv"
+		echo '| target | executions | exec/s | cov | ft | seeds cov/ft before | seeds cov/ft after | corpus before | corpus after | seeds added | crashes |'
+		echo '|---|---|---|---|---|---|---|---|---|---|---|'
+		awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s/%s | %s/%s | %s | %s | %s | %s |\n",
+			$1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' "$csv"
 	} >"$md"
-	awk -F, 'NR > 1 && $10 > 0 { bad = 1 } END { exit bad }' "$csv" || bad=1
+	awk -F, 'NR > 1 && $14 > 0 { bad = 1 } END { exit bad }' "$csv" || bad=1
 	mkdir -p "$PXB_DIR/report"
 	cp "$csv" "$md" "$PXB_DIR/report/"
 	cat "$md"

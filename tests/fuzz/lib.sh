@@ -95,11 +95,13 @@ pxf_stat()
 	awk -v k="stat::$2:" '$1 == k { v = $2 } END { print v }' "$1"
 }
 
-# pxf_cov LOG FIELD: FIELD ("cov" or "ft") of the last status line
-# ("#N DONE cov: X ft: Y corp: ..."), the coverage the run ended with.
+# pxf_cov LOG FIELD [STAGE]: FIELD ("cov" or "ft") of the last status line
+# ("#N DONE cov: X ft: Y corp: ..."), the coverage the run ended with; with
+# STAGE INITED, of the line after the corpus was loaded (the seeds' coverage).
 pxf_cov()
 {
-	awk -v k="$2:" '/^#[0-9]/ { for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) }
+	awk -v k="$2:" -v s="${3:-}" '/^#[0-9]/ && (s == "" || $2 == s) {
+			for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) }
 		END { print v }' "$1"
 }
 
