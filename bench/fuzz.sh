@@ -81,6 +81,8 @@ parse_args()
 	if [ ${#targets[@]} -eq 0 ]; then
 		mapfile -t targets < <(pxf_targets)
 	fi
+	# A target named twice would run twice into the same directory.
+	mapfile -t targets < <(printf '%s\n' "${targets[@]}" | awk '!seen[$0]++')
 	for t in "${targets[@]}"; do
 		[ -f "$PXF_SRC/$t.c" ] || pxl_die "no fuzz target $t (have: $(pxf_targets | tr '\n' ' '))"
 	done
