@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The bounded fuzzing run of every test suite: builds the libFuzzer targets
@@ -7,18 +7,16 @@
 # clang, non-zero on a crash.
 #
 #   tests/fuzz/fuzz-bounded.sh SOURCE_ROOT BUILD_ROOT
-set -u
+set -euo pipefail
 
-src=${1:?usage: fuzz-bounded.sh SOURCE_ROOT BUILD_ROOT}
+PXL_REPO=${1:?usage: fuzz-bounded.sh SOURCE_ROOT BUILD_ROOT}
 build=${2:?usage: fuzz-bounded.sh SOURCE_ROOT BUILD_ROOT}/fuzz-clang
-secs=${PXL_FUZZ_SECONDS:-30}
+PXL_TAG=fuzz
+. "$PXL_REPO/tests/fuzz/lib.sh"
 
 if ! command -v clang >/dev/null 2>&1; then
 	echo "clang not installed: libFuzzer targets not built" >&2
 	exit 77
 fi
-if [ ! -f "$build/build.ninja" ]; then
-	CC=clang meson setup "$build" "$src" -Dfuzz=true -Dtests=true >/dev/null || exit 1
-fi
-meson compile -C "$build" fuzz_tftp fuzz_frame fuzz_dhcp >/dev/null || exit 1
-exec "$src/tests/fuzz/run-fuzz.sh" "$build" "$secs"
+pxf_build "$build"
+exec "$PXF_SRC/run-fuzz.sh" "$build" "${PXL_FUZZ_SECONDS:-30}"

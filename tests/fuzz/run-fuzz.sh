@@ -1,69 +1,59 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Runs every libFuzzer target of a build for a while, each on a scratch copy
-# of its seed corpus (the committed corpus is never written to).
+# Runs every libFuzzer target of a build for a while, from its committed seed
+# corpus; what it finds goes to a scratch directory (the committed corpus is
+# never written to: bench/fuzz.sh is the campaign that keeps new seeds).
 #
 #   CC=clang meson setup build-fuzz -Dfuzz=true
 #   meson compile -C build-fuzz
 #   tests/fuzz/run-fuzz.sh build-fuzz [seconds-per-target]
 #
-# Exits non-zero when a target crashes, leaks or times out; the reproducer is
-# left in the scratch directory, whose path is printed. To keep it as a
-# regression seed, copy it into tests/fuzz/corpus/<name>/.
-set -u
+# Exits non-zero when a target crashes, leaks or times out, and prints the
+# reproducer and the command that replays it; the scratch directory is kept
+# then. To keep a reproducer as a regression seed, copy it into
+# tests/fuzz/corpus/<name>/.
+set -euo pipefail
+
+PXL_TAG=fuzz
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 builddir=${1:?usage: run-fuzz.sh BUILDDIR [SECONDS]}
 secs=${2:-60}
-srcdir=$(cd "$(dirname "$0")" && pwd)
+case $secs in
+'' | *[!0-9]*) pxl_die "seconds must be a number: $secs" ;;
+esac
+# Short runs only: a hung libFuzzer is ended a minute after its time is up.
+# shellcheck disable=SC2034 # read by pxf_libfuzzer
+PXF_DEADLINE=$((secs + 60))
 work=$(mktemp -d "${TMPDIR:-/tmp}/pxeline-fuzz.XXXXXX")
 failed=0
 ran=0
 
-case $secs in
-''|*[!0-9]*) echo "seconds must be a number: $secs" >&2; exit 2 ;;
-esac
-
-for src in "$srcdir"/fuzz_*.c; do
-	[ -e "$src" ] || continue
-	name=$(basename "$src" .c)
-	short=${name#fuzz_}
-	exe=$builddir/tests/fuzz/$name
+for name in $(pxf_targets); do
+	exe=$(pxf_exe "$builddir" "$name")
 	if [ ! -x "$exe" ]; then
-		echo "skip $name: $exe not built (configure with CC=clang -Dfuzz=true)" >&2
+		pxl_warn "skip $name: $exe not built (configure with CC=clang -Dfuzz=true)"
 		continue
 	fi
-	mkdir -p "$work/$short/corpus" "$work/$short/artifacts"
-	if [ -d "$srcdir/corpus/$short" ]; then
-		cp -R "$srcdir/corpus/$short/." "$work/$short/corpus/"
-	fi
-	dict=
-	[ -f "$srcdir/$short.dict" ] && dict=-dict=$srcdir/$short.dict
-	echo "== $name: ${secs}s, corpus $work/$short/corpus"
-	# timeout(1) is a backstop in case libFuzzer itself hangs.
-	timeout --kill-after=10 $((secs + 60)) "$exe" \
-		-max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
-		-max_len=2048 -print_final_stats=1 $dict \
-		-artifact_prefix="$work/$short/artifacts/" \
-		"$work/$short/corpus" > "$work/$short/log" 2>&1
-	rc=$?
+	dir=$work/${name#fuzz_}
+	echo "== $name: ${secs}s, new inputs in $dir/corpus"
+	rc=0
+	pxf_fuzz "$name" "$exe" "$dir/corpus" "$dir/log" "$dir/artifacts" \
+		-max_total_time="$secs" || rc=$?
 	ran=$((ran + 1))
-	grep -E '^(stat::number_of_executed_units|stat::new_units_added|#[0-9]+ +DONE)' \
-		"$work/$short/log" | sed 's/^/   /'
-	if [ $rc -ne 0 ]; then
-		echo "FAIL $name (exit $rc); log and artifacts in $work/$short" >&2
-		tail -n 40 "$work/$short/log" >&2
+	grep -E '^(stat::number_of_executed_units|stat::new_units_added|#[0-9]+[[:space:]]+DONE)' \
+		"$dir/log" | sed 's/^/   /' || true
+	if [ "$rc" -ne 0 ]; then
+		pxf_report_failure "$name" "$exe" "$dir/log" "$dir/artifacts"
 		failed=1
 	else
 		echo "ok   $name"
 	fi
 done
 
-if [ $ran -eq 0 ]; then
-	echo "no libFuzzer target found in $builddir/tests/fuzz" >&2
-	exit 1
-fi
-if [ $failed -eq 0 ]; then
+[ "$ran" -gt 0 ] || pxl_die "no libFuzzer target found in $builddir/tests/fuzz"
+if [ "$failed" -eq 0 ]; then
 	rm -rf "$work"
 fi
-exit $failed
+exit "$failed"
