@@ -213,6 +213,10 @@ pxl_t_engine_cfg()
 		sed -Ei -e "s|^([[:space:]]*workers[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_WORKERS|" \
 			-e "s|\"-l\", \"0-1\"|\"--lcores\", \"0@0,(1-$PXL_T_WORKERS)@1\"|" "$cfg"
 	fi
+	# PXL_T_PMD=af_xdp: the same lab through net_af_xdp instead of net_af_packet.
+	if [ "${PXL_T_PMD:-af_packet}" = af_xdp ]; then
+		sed -Ei "s|\"net_af_packet0,iface=([^\"]*)\"|\"net_af_xdp0,iface=\1\"|" "$cfg"
+	fi
 	if [ -n "${PXL_T_MTU:-}" ]; then
 		sed -Ei "s|^([[:space:]]*mtu[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_MTU|" "$cfg"
 	fi
