@@ -986,6 +986,10 @@ cfg_check(struct cfg_ctx *c, const config_setting_t *root)
 	struct stat st;
 	int i;
 
+	/* Nothing to offer without profiles: a TFTP-only engine (the header of
+	 * pxeline.cfg promises interfaces and tftp.root are enough). */
+	if (cfg->n_profiles == 0)
+		cfg->dhcp.enabled = false;
 	/* Without proxyDHCP nobody asks for a boot file: profiles are moot. */
 	if (cfg->dhcp.enabled && cfg->unknown_action == CFG_UNKNOWN_BOOT &&
 	    cfg_find_profile(cfg, cfg->unknown_profile) == NULL) {
@@ -1217,6 +1221,14 @@ cfg_free(struct pxeline_config *cfg)
 		cfg->eal_args[i] = NULL;
 	}
 	cfg->n_eal_args = 0;
+}
+
+const char *
+cfg_dhcp_off_reason(const struct pxeline_config *cfg)
+{
+	if (cfg->dhcp.enabled)
+		return NULL;
+	return cfg->n_profiles == 0 ? "no profiles defined" : "dhcp.enabled = false";
 }
 
 const struct cfg_profile *

@@ -256,6 +256,10 @@ main(int argc, char **argv)
 	dataplane_launch(&dp);
 	log_msg(CFG_LOG_INFO, "pxeline serving %s on %d interface(s) with %u worker(s)",
 		cfg.tftp.root, cfg.n_interfaces, dp.n_workers);
+	if (cfg_dhcp_off_reason(&cfg) != NULL)
+		log_msg(CFG_LOG_INFO, "proxyDHCP off: %s", cfg_dhcp_off_reason(&cfg));
+	else
+		log_msg(CFG_LOG_INFO, "proxyDHCP on: %d profile(s)", cfg.n_profiles);
 
 	control_loop(&cfg);
 
