@@ -26,11 +26,14 @@
 #include "control/dhcp_control.h"
 #include "control/hostdb.h"
 #include "control/log.h"
+#include "control/service.h"
 #include "control/telemetry.h"
+#include "dataplane/base/clock.h"
 #include "dataplane/setup.h"
 
 #define MAX_EAL_ARGV 128
 #define CONTROL_POLL_US 500
+#define STATUS_EVERY_NS (10ull * 1000000000ull)
 
 static volatile bool quit;
 
@@ -48,7 +51,10 @@ usage(FILE *f)
 		   "       pxeline -c FILE [--check]\n"
 		   "  -c, --config FILE  configuration (libconfig), see config/pxeline.cfg\n"
 		   "  --check            validate the configuration and exit\n"
-		   "EAL options on the command line replace dpdk.eal from the config.\n");
+		   "  -h, --help         print this help and exit\n"
+		   "EAL options on the command line replace dpdk.eal from the config.\n"
+		   "SIGHUP (or pxectl reload) re-reads the configuration; SIGTERM stops.\n"
+		   "See pxeline(8).\n");
 }
 
 struct app_args {
@@ -164,17 +170,50 @@ print_summary(void)
 		(unsigned long)s.tftp_errors_sent, (unsigned long)s.rx_dropped);
 }
 
-/* The control thread: DHCP decisions, the control socket, logs. It naps
- * only when a pass found nothing to do. */
+/* systemd's STATUS=: what `systemctl status pxeline` shows under the unit. */
 static void
-control_loop(const struct pxeline_config *cfg)
+status_line(const struct pxeline_config *cfg, const struct dataplane *dp, char *buf,
+	    size_t cap)
 {
+	struct worker_stats s;
+	int n;
+
+	telemetry_sum(&s);
+	n = snprintf(buf, cap, "serving %d interface(s), %u worker(s), ", cfg->n_interfaces,
+		     dp->n_workers);
+	if (n < 0 || (size_t)n >= cap)
+		return;
+	if (cfg_dhcp_off_reason(cfg) != NULL)
+		n += snprintf(buf + n, cap - n, "proxyDHCP off");
+	else
+		n += snprintf(buf + n, cap - n, "proxyDHCP on (%d profiles)", cfg->n_profiles);
+	if ((size_t)n < cap)
+		snprintf(buf + n, cap - n, "; %lu TFTP sessions active, %lu completed",
+			 (unsigned long)(s.tftp_sessions_total - s.tftp_sessions_ended),
+			 (unsigned long)s.tftp_completed);
+}
+
+/* The control thread: DHCP decisions, the control socket, logs, the
+ * watchdog. It naps only when a pass found nothing to do. */
+static void
+control_loop(const struct pxeline_config *cfg, const struct dataplane *dp)
+{
+	uint64_t status_ns = clock_mono_ns();
+	char status[256];
+
 	while (!quit) {
 		unsigned work = log_drain();
+		uint64_t now = clock_mono_ns();
 
 		if (cfg->dhcp.enabled)
 			work += dhcp_control_poll();
 		work += ctl_poll();
+		svc_watchdog_poll(now);
+		if (now - status_ns >= STATUS_EVERY_NS) {
+			status_ns = now;
+			status_line(cfg, dp, status, sizeof(status));
+			svc_status(status);
+		}
 		if (!work)
 			usleep(CONTROL_POLL_US);
 	}
@@ -201,6 +240,7 @@ main(int argc, char **argv)
 	char *eal_argv[MAX_EAL_ARGV];
 	struct hostdb *db = NULL;
 	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, &dp };
+	char status[256];
 	int eal_argc, app_idx, n, ret;
 
 	split_args(argc, argv, &eal_argc, &app_idx);
@@ -227,6 +267,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	svc_init();
 	if (log_init(&cfg) != 0) {
 		fprintf(stderr, "pxeline: cannot open the log %s\n", cfg.log_file);
 		return 1;
@@ -261,8 +302,12 @@ main(int argc, char **argv)
 	else
 		log_msg(CFG_LOG_INFO, "proxyDHCP on: %d profile(s)", cfg.n_profiles);
 
-	control_loop(&cfg);
+	status_line(&cfg, &dp, status, sizeof(status));
+	svc_ready(status);
 
+	control_loop(&cfg, &dp);
+
+	svc_stopping("stopping: transfers in flight end with end=shutdown");
 	log_msg(CFG_LOG_INFO, "stopping");
 	dataplane_stop(&dp);
 	log_drain();
