@@ -65,7 +65,7 @@ enum cfg_unknown_action {
 };
 
 struct cfg_dhcp {
-	bool enabled;		/* proxyDHCP at all; default true */
+	bool enabled;		/* proxyDHCP at all; default true; false when no profiles */
 	bool port67;		/* answer on 67 too; default true */
 	uint32_t delay_ms;	/* response delay; default 0 */
 	uint32_t n_ignore;
@@ -172,6 +172,12 @@ int cfg_load(const char *path, struct pxeline_config *cfg, FILE *errs);
 
 /* Frees what cfg_load allocated. Safe after any cfg_load, failed or not, and twice. */
 void cfg_free(struct pxeline_config *cfg);
+
+/*
+ * Why proxyDHCP is off ("no profiles defined", "dhcp.enabled = false"), or
+ * NULL when it is on. For the start-up line.
+ */
+const char *cfg_dhcp_off_reason(const struct pxeline_config *cfg);
 
 /* Finds a profile by name, or NULL. */
 const struct cfg_profile *cfg_find_profile(const struct pxeline_config *cfg, const char *name);

@@ -484,6 +484,10 @@ cfg_check(struct cfg_ctx *c, const config_setting_t *root)
 	struct stat st;
 	int i;
 
+	/* Nothing to offer without profiles: a TFTP-only engine (the header of
+	 * pxeline.cfg promises interfaces and tftp.root are enough). */
+	if (cfg->n_profiles == 0)
+		cfg->dhcp.enabled = false;
 	/* Without proxyDHCP nobody asks for a boot file: profiles are moot. */
 	if (cfg->dhcp.enabled && cfg->unknown_action == CFG_UNKNOWN_BOOT &&
 	    cfg_find_profile(cfg, cfg->unknown_profile) == NULL) {

@@ -152,6 +152,14 @@ cfg_free(struct pxeline_config *cfg)
 	cfg->n_eal_args = 0;
 }
 
+const char *
+cfg_dhcp_off_reason(const struct pxeline_config *cfg)
+{
+	if (cfg->dhcp.enabled)
+		return NULL;
+	return cfg->n_profiles == 0 ? "no profiles defined" : "dhcp.enabled = false";
+}
+
 const struct cfg_profile *
 cfg_find_profile(const struct pxeline_config *cfg, const char *name)
 {

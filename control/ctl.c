@@ -366,6 +366,27 @@ print_status(const struct ctl_callbacks *cb, FILE *out)
 		cb->status(cb->arg, out);
 }
 
+/* The report's lines, then OK, or ERR when the reload was refused. */
+static int
+cmd_reload(const struct ctl_callbacks *cb, FILE *out)
+{
+	static char report[CTL_REPORT_MAX];
+	int rc;
+
+	if (!cb || !cb->reload) {
+		fprintf(out, "ERR reload not available in this engine\n");
+		return -1;
+	}
+	rc = cb->reload(cb->reload_arg, report, sizeof(report));
+	fprintf(out, "%s%s", report, report[0] && report[strlen(report) - 1] != '\n' ? "\n" : "");
+	if (rc < 0) {
+		fprintf(out, "ERR reload refused: the running configuration is unchanged\n");
+		return -1;
+	}
+	fprintf(out, "OK\n");
+	return 0;
+}
+
 int
 ctl_execute(const struct pxeline_config *cfg, struct hostdb *db,
 	    const struct ctl_callbacks *cb, const char *line, FILE *out)
@@ -403,13 +424,15 @@ ctl_execute(const struct pxeline_config *cfg, struct hostdb *db,
 		fprintf(out, "OK\n");
 		return 0;
 	}
+	if (strcmp(argv[0], "reload") == 0 && argc == 1)
+		return cmd_reload(cb, out);
 	if (strcmp(argv[0], "help") == 0) {
 		fprintf(out, "host add --mac M [--uuid U] --action boot|once|abort|ignore "
 			"[--profile P] [--name N]\n"
 			"host set (--mac M|--uuid U|--id N) [--mac M] [--uuid U] [--action A] "
 			"[--profile P] [--name N]\n"
 			"host del|show|arm (--mac M|--uuid U|--id N)\n"
-			"host list\nstatus\nsessions\nOK\n");
+			"host list\nstatus\nsessions\nreload\nOK\n");
 		return 0;
 	}
 	fprintf(out, "ERR unknown command '%s' (try help)\n", argv[0]);
@@ -486,6 +509,12 @@ ctl_init(const struct pxeline_config *cfg, struct hostdb *db, const struct ctl_c
 	}
 	start_ns = clock_mono_ns();
 	return 0;
+}
+
+void
+ctl_set_config(const struct pxeline_config *cfg)
+{
+	ctl.cfg = cfg;
 }
 
 /* Runs the request and keeps the answer to send. */

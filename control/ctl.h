@@ -13,6 +13,7 @@
  *   host list
  *   status
  *   sessions
+ *   reload      (re-read the configuration file: what changed, or why not)
  *   help
  * Changes go to the same database the DHCP path reads: the next request
  * sees them.
@@ -20,6 +21,7 @@
 #ifndef PXELINE_CONTROL_CTL_H
 #define PXELINE_CONTROL_CTL_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "config/config.h"
@@ -28,15 +30,24 @@ struct hostdb;
 
 #define CTL_DEFAULT_SOCKET "/run/pxeline.sock"
 #define CTL_LINE_MAX 4096	/* longest request line */
+#define CTL_REPORT_MAX 16384	/* longest reload report (every config error) */
 
 /* Writes text lines (each ending in '\n') for `status` / `sessions`. */
 typedef void (*ctl_status_fn)(void *arg, FILE *out);
 typedef void (*ctl_sessions_fn)(void *arg, FILE *out);
 
+/*
+ * Re-reads the configuration and applies it (control/reload.h's
+ * control_reload): 0 applied, <0 refused; report holds the lines to show.
+ */
+typedef int (*ctl_reload_fn)(void *arg, char *report, size_t cap);
+
 struct ctl_callbacks {
 	ctl_status_fn status;		/* NULL: status shows only the control's own counters */
 	ctl_sessions_fn sessions;	/* NULL: `sessions` answers ERR */
 	void *arg;
+	ctl_reload_fn reload;		/* NULL: `reload` answers ERR */
+	void *reload_arg;
 };
 
 /*
@@ -46,6 +57,9 @@ struct ctl_callbacks {
  */
 int ctl_init(const struct pxeline_config *cfg, struct hostdb *db,
 	     const struct ctl_callbacks *cb);
+
+/* Validates host commands against cfg from now on (a reload). */
+void ctl_set_config(const struct pxeline_config *cfg);
 
 /* Accepts, reads, answers what is ready; returns work done. Never blocks. */
 unsigned ctl_poll(void);

@@ -503,7 +503,6 @@ dhcp_control_init(const struct pxeline_config *cfg, struct hostdb *db,
 	memset(&dc, 0, sizeof(dc));
 	for (i = 0; i < n_ports; i++)
 		dc.server_ip[i] = ports[i].local.ip;
-	dc.hd.cfg = cfg;
 	dc.hd.db = db;
 	dc.hd.server_ip = dc.server_ip;
 	dc.hd.n_ports = n_ports;
@@ -511,8 +510,15 @@ dhcp_control_init(const struct pxeline_config *cfg, struct hostdb *db,
 	dc.req_ring = req_ring;
 	dc.reply_rings = reply_rings;
 	dc.n_workers = n_workers;
-	dc.delay_ns = (uint64_t)cfg->dhcp.delay_ms * 1000000ull;
+	dhcp_control_set_config(cfg);
 	return 0;
+}
+
+void
+dhcp_control_set_config(const struct pxeline_config *cfg)
+{
+	dc.hd.cfg = cfg;
+	dc.delay_ns = (uint64_t)cfg->dhcp.delay_ms * 1000000ull;
 }
 
 static void

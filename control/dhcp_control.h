@@ -43,6 +43,13 @@ int dhcp_control_init(const struct pxeline_config *cfg, struct hostdb *db,
 		      struct rte_ring *req_ring, struct rte_ring **reply_rings,
 		      unsigned n_workers, const struct port *ports, int n_ports);
 
+/*
+ * Answers from now on by cfg (a reload): profiles, unknown policy, ignore
+ * list, port67, delay. Replies already waiting for their delay keep theirs.
+ * cfg must outlive the handler or the next call.
+ */
+void dhcp_control_set_config(const struct pxeline_config *cfg);
+
 /* Handles pending requests and due (delayed) replies; returns work done. */
 unsigned dhcp_control_poll(void);
 

@@ -2,14 +2,16 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
 
 #include <rte_errno.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
 #include "control/log.h"
+#include "control/log_format.h"
 #include "dataplane/base/clock.h"
 #include "dataplane/proto/tftp_packet.h"
 
@@ -19,6 +21,7 @@ static struct rte_ring *rings[LOG_MAX_WORKERS];
 static unsigned n_rings;
 static FILE *out;
 static enum cfg_log_level level = CFG_LOG_INFO;
+static bool journal;	/* stderr is the journal: "<N>" heads, no timestamp */
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 _Static_assert(sizeof(level_names) / sizeof(level_names[0]) == CFG_LOG__MAX,
@@ -29,6 +32,7 @@ log_init(const struct pxeline_config *cfg)
 {
 	level = cfg->log_level;
 	out = stderr;
+	journal = !cfg->log_file[0] && logfmt_is_journal(getenv("JOURNAL_STREAM"), STDERR_FILENO);
 	if (cfg->log_file[0]) {
 		out = fopen(cfg->log_file, "a");
 		if (!out)
@@ -39,6 +43,12 @@ log_init(const struct pxeline_config *cfg)
 }
 
 void
+log_set_level(enum cfg_log_level lvl)
+{
+	level = lvl;
+}
+
+void
 log_attach_rings(struct rte_ring *const *r, unsigned n)
 {
 	unsigned i;
@@ -46,18 +56,6 @@ log_attach_rings(struct rte_ring *const *r, unsigned n)
 	n_rings = n < LOG_MAX_WORKERS ? n : LOG_MAX_WORKERS;
 	for (i = 0; i < n_rings; i++)
 		rings[i] = r[i];
-}
-
-static void
-log_stamp(char *buf, size_t cap, uint64_t wall_ns)
-{
-	time_t sec = wall_ns / 1000000000ull;
-	struct tm tm;
-	size_t n;
-
-	gmtime_r(&sec, &tm);
-	n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, cap - n, ".%03uZ", (unsigned)(wall_ns / 1000000 % 1000));
 }
 
 static void
@@ -103,7 +101,7 @@ log_mcast_stream(const char *stamp, const char *group, const struct log_event *e
 	int64_t saved = (int64_t)unicast - (int64_t)ev->bytes;
 	double secs = ev->duration_us / 1e6;
 
-	fprintf(out, "%s mcast %s stream %s:%u file=\"%s\" blksize=%u receivers=%u "
+	fprintf(out, "%smcast %s stream %s:%u file=\"%s\" blksize=%u receivers=%u "
 		"completed=%u dropped=%u handovers=%u sent=%lu copies=%.2f unicast=%lu "
 		"saved=%ld (%.0f%%) time=%.3fs rate=%.2fMiB/s%s lcore=%u\n",
 		stamp, ev->mc.mtftp ? "mtftp" : "rfc2090", group, ev->client_port, ev->file,
@@ -125,13 +123,13 @@ log_write_event(const struct log_event *ev)
 	struct in_addr a = { .s_addr = htonl(ev->client_ip) };
 	double secs = ev->duration_us / 1e6;
 
-	log_stamp(stamp, sizeof(stamp), ev->wall_ns);
+	logfmt_head(stamp, sizeof(stamp), journal, CFG_LOG_INFO, ev->wall_ns);
 	inet_ntop(AF_INET, &a, ip, sizeof(ip));
 	log_mac(mac, ev->mac);
 	switch (ev->kind) {
 	case LOG_TFTP_END:
 		log_options(opts, sizeof(opts), ev);
-		fprintf(out, "%s tftp %s %s:%u file=\"%s\" %s "
+		fprintf(out, "%stftp %s %s:%u file=\"%s\" %s "
 			"bytes=%lu/%lu time=%.3fs rate=%.2fMiB/s retransmits=%u timeouts=%u "
 			"end=%s%s%s%s lcore=%u\n",
 			stamp, mac, ip, ev->client_port, ev->file, opts,
@@ -142,20 +140,20 @@ log_write_event(const struct log_event *ev)
 			tftp_end_pxe_hint(ev->reason), ev->lcore);
 		break;
 	case LOG_TFTP_REFUSED:
-		fprintf(out, "%s tftp %s %s:%u file=\"%s\" refused error=%u (%s) lcore=%u\n",
+		fprintf(out, "%stftp %s %s:%u file=\"%s\" refused error=%u (%s) lcore=%u\n",
 			stamp, mac, ip, ev->client_port, ev->file, ev->error_code, ev->detail,
 			ev->lcore);
 		break;
 	case LOG_DROP:
 		if (level >= CFG_LOG_INFO)
-			fprintf(out, "%s drop from %s:%u reason=%s (rate-limited) lcore=%u\n",
+			fprintf(out, "%sdrop from %s:%u reason=%s (rate-limited) lcore=%u\n",
 				stamp, ip, ev->client_port, ev->detail, ev->lcore);
 		break;
 	case LOG_MCAST_STREAM:
 		log_mcast_stream(stamp, ip, ev);
 		break;
 	default:
-		fprintf(out, "%s %s\n", stamp, ev->detail);
+		fprintf(out, "%s%s\n", stamp, ev->detail);
 		break;
 	}
 }
@@ -187,8 +185,8 @@ log_msg(enum cfg_log_level lvl, const char *fmt, ...)
 
 	if (lvl > level)
 		return;
-	log_stamp(stamp, sizeof(stamp), clock_wall_ns());
-	fprintf(f, "%s %s: ", stamp, level_names[lvl]);
+	logfmt_head(stamp, sizeof(stamp), journal, lvl, clock_wall_ns());
+	fprintf(f, "%s%s: ", stamp, level_names[lvl]);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
 	va_end(ap);

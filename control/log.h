@@ -16,8 +16,14 @@
 
 struct rte_ring;
 
-/* Opens the log (cfg->log_file or stderr) at cfg->log_level; 0 or -errno. */
+/*
+ * Opens the log (cfg->log_file or stderr) at cfg->log_level; 0 or -errno.
+ * On stderr that is the journal (JOURNAL_STREAM) lines start "<N>" with no
+ * timestamp of ours (control/log_format.h).
+ */
 int log_init(const struct pxeline_config *cfg);
+/* Lines above lvl are dropped from now on (a reload's log.level). */
+void log_set_level(enum cfg_log_level lvl);
 /* The workers' event rings to drain (owned by the data plane). */
 void log_attach_rings(struct rte_ring *const *rings, unsigned n);
 /* Drains every ring and writes lines; returns the number written. */

@@ -26,19 +26,32 @@
 #include "control/dhcp_control.h"
 #include "control/hostdb.h"
 #include "control/log.h"
+#include "control/reload.h"
+#include "control/service.h"
 #include "control/telemetry.h"
+#include "dataplane/base/clock.h"
 #include "dataplane/setup.h"
 
 #define MAX_EAL_ARGV 128
 #define CONTROL_POLL_US 500
+#define STATUS_EVERY_NS (10ull * 1000000000ull)
 
-static volatile bool quit;
+static volatile sig_atomic_t quit;
+static volatile sig_atomic_t reload_asked;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	quit = true;
+}
+
+/* SIGHUP: the control loop re-reads the configuration (control/reload.c). */
+static void
+on_sighup(int sig)
+{
+	(void)sig;
+	reload_asked = true;
 }
 
 static void
@@ -48,7 +61,10 @@ usage(FILE *f)
 		   "       pxeline -c FILE [--check]\n"
 		   "  -c, --config FILE  configuration (libconfig), see config/pxeline.cfg\n"
 		   "  --check            validate the configuration and exit\n"
-		   "EAL options on the command line replace dpdk.eal from the config.\n");
+		   "  -h, --help         print this help and exit\n"
+		   "EAL options on the command line replace dpdk.eal from the config.\n"
+		   "SIGHUP (or pxectl reload) re-reads the configuration; SIGTERM stops.\n"
+		   "See pxeline(8).\n");
 }
 
 struct app_args {
@@ -164,17 +180,56 @@ print_summary(void)
 		(unsigned long)s.tftp_errors_sent, (unsigned long)s.rx_dropped);
 }
 
-/* The control thread: DHCP decisions, the control socket, logs. It naps
- * only when a pass found nothing to do. */
+/* systemd's STATUS=: what `systemctl status pxeline` shows under the unit. */
 static void
-control_loop(const struct pxeline_config *cfg)
+status_line(const struct pxeline_config *cfg, const struct dataplane *dp, char *buf,
+	    size_t cap)
 {
+	struct worker_stats s;
+	int n;
+
+	telemetry_sum(&s);
+	n = snprintf(buf, cap, "serving %d interface(s), %u worker(s), ", cfg->n_interfaces,
+		     dp->n_workers);
+	if (n < 0 || (size_t)n >= cap)
+		return;
+	if (cfg_dhcp_off_reason(cfg) != NULL)
+		n += snprintf(buf + n, cap - n, "proxyDHCP off");
+	else
+		n += snprintf(buf + n, cap - n, "proxyDHCP on (%d profiles)", cfg->n_profiles);
+	if ((size_t)n < cap)
+		snprintf(buf + n, cap - n, "; %lu TFTP sessions active, %lu completed",
+			 (unsigned long)(s.tftp_sessions_total - s.tftp_sessions_ended),
+			 (unsigned long)s.tftp_completed);
+}
+
+/* The control thread: DHCP decisions, the control socket, logs, the
+ * watchdog, SIGHUP's reload. It naps only when a pass found nothing to do. */
+static void
+control_loop(struct reload_target *rt)
+{
+	static char report[CTL_REPORT_MAX];
+	uint64_t status_ns = clock_mono_ns();
+	char status[256];
+
 	while (!quit) {
 		unsigned work = log_drain();
+		uint64_t now = clock_mono_ns();
 
-		if (cfg->dhcp.enabled)
+		if (reload_asked) {
+			reload_asked = false;
+			control_reload(rt, report, sizeof(report));	/* logs the outcome */
+			work++;
+		}
+		if (rt->cfg->dhcp.enabled)
 			work += dhcp_control_poll();
 		work += ctl_poll();
+		svc_watchdog_poll(now);
+		if (now - status_ns >= STATUS_EVERY_NS) {
+			status_ns = now;
+			status_line(rt->cfg, rt->dp, status, sizeof(status));
+			svc_status(status);
+		}
 		if (!work)
 			usleep(CONTROL_POLL_US);
 	}
@@ -195,26 +250,31 @@ log_ports(const struct dataplane *dp)
 int
 main(int argc, char **argv)
 {
-	static struct pxeline_config cfg;
 	static struct dataplane dp;
+	/* rt.cfg is the running configuration: a reload replaces it. */
+	static struct reload_target rt = { .dp = &dp };
 	struct app_args app = { 0 };
 	char *eal_argv[MAX_EAL_ARGV];
 	struct hostdb *db = NULL;
-	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, &dp };
+	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, &dp, control_reload, &rt };
+	char status[256];
 	int eal_argc, app_idx, n, ret;
 
 	split_args(argc, argv, &eal_argc, &app_idx);
 	if (parse_app_args(argc - app_idx, argv + app_idx, &app) != 0)
 		return 2;
-	if (cfg_load(app.config, &cfg, stderr) != 0)
+	rt.path = app.config;
+	rt.cfg = malloc(sizeof(*rt.cfg));
+	if (!rt.cfg || cfg_load(app.config, rt.cfg, stderr) != 0)
 		return 1;
 	if (app.check) {
 		printf("%s: configuration OK\n", app.config);
-		cfg_free(&cfg);
+		cfg_free(rt.cfg);
+		free(rt.cfg);
 		return 0;
 	}
 
-	n = build_eal_argv(&cfg, eal_argc, argv, eal_argv);
+	n = build_eal_argv(rt.cfg, eal_argc, argv, eal_argv);
 	if (n < 0) {
 		fprintf(stderr, "pxeline: too many EAL arguments\n");
 		return 1;
@@ -227,49 +287,60 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (log_init(&cfg) != 0) {
-		fprintf(stderr, "pxeline: cannot open the log %s\n", cfg.log_file);
+	signal(SIGHUP, on_sighup);
+	svc_init();
+	if (log_init(rt.cfg) != 0) {
+		fprintf(stderr, "pxeline: cannot open the log %s\n", rt.cfg->log_file);
 		return 1;
 	}
-	if (dataplane_setup(&dp, &cfg) != 0) {
+	if (dataplane_setup(&dp, rt.cfg) != 0) {
 		log_msg(CFG_LOG_ERROR, "%s", dp.err);
 		return 1;
 	}
 	log_ports(&dp);
 	log_attach_rings(dp.log_rings, dp.n_workers);
 	telemetry_init(dp.stats, dp.n_workers, dp.cache);
-	if (hostdb_open(cfg.state_db, &db) != HOSTDB_OK) {
-		log_msg(CFG_LOG_ERROR, "state database %s: %s", cfg.state_db,
+	if (hostdb_open(rt.cfg->state_db, &db) != HOSTDB_OK) {
+		log_msg(CFG_LOG_ERROR, "state database %s: %s", rt.cfg->state_db,
 			db ? hostdb_sqlite_msg(db) : "cannot open");
 		return 1;
 	}
-	if (cfg.dhcp.enabled &&
-	    dhcp_control_init(&cfg, db, dp.dhcp_req, dp.dhcp_reply, dp.n_workers, dp.ports,
+	if (rt.cfg->dhcp.enabled &&
+	    dhcp_control_init(rt.cfg, db, dp.dhcp_req, dp.dhcp_reply, dp.n_workers, dp.ports,
 			      dp.n_ports) != 0) {
 		log_msg(CFG_LOG_ERROR, "proxyDHCP: cannot set up");
 		return 1;
 	}
-	if (ctl_init(&cfg, db, &ctl_cb) != 0) {
-		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", cfg.control_socket);
+	if (ctl_init(rt.cfg, db, &ctl_cb) != 0) {
+		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", rt.cfg->control_socket);
 		return 1;
 	}
 	dataplane_launch(&dp);
 	log_msg(CFG_LOG_INFO, "pxeline serving %s on %d interface(s) with %u worker(s)",
-		cfg.tftp.root, cfg.n_interfaces, dp.n_workers);
+		rt.cfg->tftp.root, rt.cfg->n_interfaces, dp.n_workers);
+	if (cfg_dhcp_off_reason(rt.cfg) != NULL)
+		log_msg(CFG_LOG_INFO, "proxyDHCP off: %s", cfg_dhcp_off_reason(rt.cfg));
+	else
+		log_msg(CFG_LOG_INFO, "proxyDHCP on: %d profile(s)", rt.cfg->n_profiles);
 
-	control_loop(&cfg);
+	status_line(rt.cfg, &dp, status, sizeof(status));
+	svc_ready(status);
 
+	control_loop(&rt);
+
+	svc_stopping("stopping: transfers in flight end with end=shutdown");
 	log_msg(CFG_LOG_INFO, "stopping");
 	dataplane_stop(&dp);
 	log_drain();
 	print_summary();
 	ctl_fini();
-	if (cfg.dhcp.enabled)
+	if (rt.cfg->dhcp.enabled)
 		dhcp_control_fini();
 	hostdb_close(db);
 	log_fini();
 	dataplane_teardown(&dp);
 	rte_eal_cleanup();
-	cfg_free(&cfg);
+	cfg_free(rt.cfg);
+	free(rt.cfg);
 	return 0;
 }

@@ -4,6 +4,7 @@
  *
  *   pxectl [-s SOCKET] host add --mac MAC [--uuid UUID] --action A [--profile P]
  *   pxectl [-s SOCKET] host set|del|show|arm|list ...  |  status  |  sessions
+ *   pxectl [-s SOCKET] reload   (what changed, or why not: exit 1 when refused)
  *
  * Sends the arguments as one quoted request line, prints the answer, and
  * exits 0 on "OK", 1 on "ERR ..." (the message on stderr), 2 when the engine
@@ -35,6 +36,7 @@ usage(FILE *f)
 		"  host list\n"
 		"  status\n"
 		"  sessions\n"
+		"  reload      re-read the engine's configuration file\n"
 		"SOCKET defaults to $PXELINE_SOCKET, else " CTL_DEFAULT_SOCKET ".\n");
 }
 

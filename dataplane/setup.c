@@ -6,6 +6,7 @@
 #include <rte_launch.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
@@ -78,6 +79,18 @@ setup_rings(struct dataplane *dp)
 	return 0;
 }
 
+/* The workers as RCU readers of the configuration (DPDK's librte_rcu). */
+static int
+setup_qsbr(struct dataplane *dp)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(dp->n_workers);
+
+	dp->qsbr = rte_zmalloc("cfg_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (!dp->qsbr)
+		return -1;
+	return rte_rcu_qsbr_init(dp->qsbr, dp->n_workers);
+}
+
 static int
 setup_lcores(struct dataplane *dp)
 {
@@ -97,6 +110,8 @@ setup_lcores(struct dataplane *dp)
 		lc->lcore = lcore;
 		lc->queue = i;
 		lc->cfg = dp->cfg;
+		lc->live_cfg = &dp->live_cfg;
+		lc->qsbr = dp->qsbr;
 		lc->ports = dp->ports;
 		lc->n_ports = dp->n_ports;
 		lc->pool = dp->pool;
@@ -122,6 +137,7 @@ dataplane_setup(struct dataplane *dp, const struct pxeline_config *cfg)
 {
 	memset(dp, 0, sizeof(*dp));
 	dp->cfg = cfg;
+	dp->live_cfg = cfg;
 	dp->n_workers = cfg->workers;
 	dp->n_ports = cfg->n_interfaces;
 	/* Ports have one queue per configured worker: every queue needs its
@@ -144,6 +160,9 @@ dataplane_setup(struct dataplane *dp, const struct pxeline_config *cfg)
 		return SETUP_FAIL("feeder: cannot start on %.200s", cfg->tftp.root);
 	if (setup_rings(dp) != 0)
 		return SETUP_FAIL("rings: %s", rte_strerror(rte_errno));
+	if (setup_qsbr(dp) != 0)
+		return SETUP_FAIL("RCU state for %u workers: %s", dp->n_workers,
+				  rte_strerror(rte_errno));
 	if (setup_lcores(dp) != 0)
 		return SETUP_FAIL("cannot allocate worker state (tftp.max_sessions too high?)");
 	return 0;
@@ -189,8 +208,19 @@ dataplane_teardown(struct dataplane *dp)
 	rte_ring_free(dp->dhcp_req);
 	rte_free(dp->handoff);
 	rte_free(dp->lcores);
+	rte_free(dp->qsbr);
 	rte_mempool_free(dp->pool);
 	memset(dp, 0, sizeof(*dp));
+}
+
+void
+dataplane_publish_config(struct dataplane *dp, const struct pxeline_config *cfg)
+{
+	__atomic_store_n(&dp->live_cfg, cfg, __ATOMIC_RELEASE);
+	/* Every online worker passes a quiescent point once per pass: this
+	 * waits about one pass, and never for a worker that is offline. */
+	rte_rcu_qsbr_synchronize(dp->qsbr, RTE_QSBR_THRID_INVALID);
+	dp->cfg = cfg;
 }
 
 void

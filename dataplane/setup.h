@@ -20,10 +20,13 @@
 
 struct cache;
 struct rte_mempool;
+struct rte_rcu_qsbr;
 struct rte_ring;
 
 struct dataplane {
-	const struct pxeline_config *cfg;
+	const struct pxeline_config *cfg;	/* the workers' current one (live_cfg) */
+	const struct pxeline_config *live_cfg;	/* published to the workers (atomic) */
+	struct rte_rcu_qsbr *qsbr;		/* one reader per worker */
 	unsigned n_workers;
 	int n_ports;
 	bool ports_started;			/* port_stop_all owed at teardown */
@@ -54,6 +57,13 @@ void dataplane_stop(struct dataplane *dp);
 
 /* Frees what dataplane_setup created (after dataplane_stop). */
 void dataplane_teardown(struct dataplane *dp);
+
+/*
+ * Hands cfg to the workers (their next pass reads it) and returns once none
+ * reads the one before: the caller may free that one then. Control thread
+ * only; cfg must outlive dp or the next publish.
+ */
+void dataplane_publish_config(struct dataplane *dp, const struct pxeline_config *cfg);
 
 /* Every worker's open sessions, one line each (`pxectl sessions`). */
 void dataplane_sessions_dump(const struct dataplane *dp, FILE *out);

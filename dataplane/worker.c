@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "dataplane/cache/cache.h"
@@ -168,7 +169,11 @@ worker_main(void *arg)
 
 	lcore_clock_init(lc);
 	tw_init(lc->wheel, lc->now_ms);
+	rte_rcu_qsbr_thread_register(lc->qsbr, lc->id);
+	rte_rcu_qsbr_thread_online(lc->qsbr, lc->id);
 	while (!*lc->quit) {
+		/* A reload's configuration takes effect here, between passes. */
+		lc->cfg = __atomic_load_n(lc->live_cfg, __ATOMIC_ACQUIRE);
 		lcore_clock_tick(lc);
 		for (p = 0; p < lc->n_ports; p++) {
 			n = rte_eth_rx_burst(lc->ports[p].port_id, lc->queue, pkts, LCORE_BURST);
@@ -177,8 +182,12 @@ worker_main(void *arg)
 					rte_pktmbuf_free(pkts[i]);
 		}
 		worker_pass_tail(lc);
+		/* Nothing of this pass's lc->cfg is read past here. */
+		rte_rcu_qsbr_quiescent(lc->qsbr, lc->id);
 	}
 	tftp_rx_shutdown(lc);
 	lcore_tx_flush(lc);
+	rte_rcu_qsbr_thread_offline(lc->qsbr, lc->id);
+	rte_rcu_qsbr_thread_unregister(lc->qsbr, lc->id);
 	return 0;
 }

@@ -28,6 +28,7 @@
 #define LCORE_TX_BUF 256
 
 struct cache;
+struct rte_rcu_qsbr;
 struct rte_ring;
 struct tftp_table;
 struct tftp_mcast_table;
@@ -44,7 +45,13 @@ struct lcore {
 	unsigned lcore;			/* EAL lcore id */
 	uint16_t queue;			/* the queue it polls on every port */
 	struct worker_stats stats;	/* its own counters (base/stats.h) */
+	/* The configuration of this pass: loaded from *live_cfg at the top of
+	 * each pass and held until the pass reports quiescence to qsbr, so a
+	 * reload frees the old one only when no worker still reads it. What a
+	 * transfer needs past one pass it copies at open. */
 	const struct pxeline_config *cfg;
+	const struct pxeline_config *const *live_cfg;
+	struct rte_rcu_qsbr *qsbr;
 	const struct port *ports;
 	int n_ports;
 	struct rte_mempool *pool;

@@ -123,7 +123,7 @@ mc_send_oack(struct lcore *lc, struct mc_group *m, int32_t slot)
 	len = tftp_build_oack(buf, sizeof(buf), &gr);
 	if (len)
 		len = tftp_mcast_append_option(buf, len, sizeof(buf), m->group_ip,
-					       lc->cfg->multicast.port, slot == m->g.master);
+					       m->dst_port, slot == m->g.master);
 	mc_udp_to(lc, m, r->ip, r->port, r->mac, &t);
 	if (tftp_xmit_packet(lc, m->port_idx, &t, buf, len))
 		lc->stats.mcast_oacks_sent++;
@@ -267,7 +267,7 @@ mc_send_block(struct lcore *lc, struct mc_group *m, uint64_t n)
 	}
 	tx_udp_addr(lc, m->port_idx, m->group_mac, m->group_ip, m->server_port, m->dst_port,
 		    &t[n_dst]);
-	t[n_dst++].ttl = (uint8_t)lc->cfg->multicast.ttl;
+	t[n_dst++].ttl = m->ttl;
 	switch (tftp_xmit_data(lc, m->port_idx, &m->src, mc_token(m), tftp_mcast_wire_block(n),
 			       off, len, t, n_dst, &sent)) {
 	case TFTP_XMIT_SENT:
@@ -459,6 +459,7 @@ bool
 mc_open(struct lcore *lc, struct mc_group *m, const struct frame_info *fi,
 	const struct tftp_options *req, const char *path)
 {
+	m->ttl = (uint8_t)lc->cfg->multicast.ttl;	/* 1..255 (config.c) */
 	m->rto_ms = lc->cfg->tftp.timeout_ms < MC_RTO_MAX_MS ? lc->cfg->tftp.timeout_ms :
 		    MC_RTO_MAX_MS;
 	m->start_ms = lc->now_ms;

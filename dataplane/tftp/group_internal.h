@@ -44,6 +44,7 @@ struct mc_group {
 	uint8_t port_idx;		/* interface of the group */
 	uint16_t server_port;		/* our TID: source of OACKs and DATA */
 	uint16_t dst_port;		/* where DATA goes: multicast.port or MTFTP-CPORT */
+	uint8_t ttl;			/* multicast.ttl at open: a reload does not move it */
 	bool mtftp;			/* a PXE MTFTP transfer: no OACK, block 1 unicast too */
 	uint32_t group_ip;
 	uint8_t group_mac[6];

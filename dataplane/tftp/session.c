@@ -32,6 +32,7 @@ struct tftp_session {
 	uint8_t state;			/* enum tftp_state, set by tftp_set_state */
 	uint8_t port_idx;		/* interface the request came in on */
 	uint8_t retries;		/* timeouts since the last new ACK */
+	uint8_t max_retries;		/* tftp.retries at open: a reload does not move it */
 	uint8_t send_oack;		/* the plan starts with the OACK */
 	uint8_t client_mac[6];		/* replies go back to this L2 address */
 	uint16_t client_port;
@@ -269,6 +270,7 @@ tftp_session_alloc(struct lcore *lc, int port_idx, uint32_t client_ip, uint16_t 
 	memcpy(s->client_mac, client_mac, 6);
 	s->server_port = tftp_pick_tid(lc, &lc->ports[port_idx], slot, client_ip, client_port);
 	s->retries = 0;
+	s->max_retries = (uint8_t)lc->cfg->tftp.retries;	/* 0..100 (config.c) */
 	s->send_oack = 0;
 	s->last_error = 0;
 	s->src.file = NULL;
@@ -633,7 +635,7 @@ tftp_on_timeout(struct lcore *lc, struct tftp_session *s)
 	}
 	lc->stats.tftp_timeouts++;
 	s->timeouts++;
-	if (++s->retries > lc->cfg->tftp.retries) {
+	if (++s->retries > s->max_retries) {
 		lc->stats.tftp_gave_up++;
 		tftp_session_end(lc, s, TFTP_END_TIMEOUT, "no ACK from the client");
 		return;

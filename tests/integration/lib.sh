@@ -239,7 +239,8 @@ pxl_t_server_start()
 	: >"$PXL_T_LOG"
 	case $PXL_SERVER in
 	pxeline)
-		cfg=$(pxl_t_engine_cfg)
+		# PXL_T_CFG: a test's own config instead of lab.cfg's copy.
+		cfg=${PXL_T_CFG:-$(pxl_t_engine_cfg)}
 		# shellcheck disable=SC2086
 		(cd "$PXL_REPO" && exec ip netns exec "$PXL_T_SRV" "$PXL_T_ENGINE" \
 			${PXL_ENGINE_EAL:+$PXL_ENGINE_EAL --} -c "$cfg") >>"$PXL_T_LOG" 2>&1 &

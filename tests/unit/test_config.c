@@ -25,13 +25,6 @@
 /* Too big for the stack of a test comfortably (profiles, ignore list). */
 static struct pxeline_config cfg_a, cfg_b;
 
-/* A row check that names the row when it fails. */
-#define ROW_ASSERT(cond, row) do { \
-	CU_ASSERT(cond); \
-	if (!(cond)) \
-		fprintf(stderr, "\n  row '%s': %s failed\n", (row), #cond); \
-} while (0)
-
 /* Loads path, returns the error count; *ret_out gets everything written to errs. */
 static int
 load(const char *path, unsigned int flags, struct pxeline_config *cfg, char **ret_out)
@@ -351,6 +344,15 @@ test_good_others(void)
 	free(out);
 	cfg_free(c);
 
+	/* TFTP only: interfaces and tftp.root are enough; no profiles, no DHCP. */
+	CU_ASSERT_EQUAL(load(FIX "good_tftp_only.cfg", 0, c, &out), 0);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_FALSE(c->dhcp.enabled);
+	CU_ASSERT_EQUAL(c->n_profiles, 0);
+	CU_ASSERT_STRING_EQUAL(cfg_dhcp_off_reason(c), "no profiles defined");
+	free(out);
+	cfg_free(c);
+
 	/* @include is relative to the including file, not to the cwd. */
 	CU_ASSERT_EQUAL(load(FIX "good_include.cfg", 0, c, &out), 0);
 	CU_ASSERT_STRING_EQUAL(out, "");
@@ -415,7 +417,7 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_delay.cfg", 10, "dhcp.delay_ms = 30001 is out of range"),
 	BAD1("bad_unknown_action.cfg", 11, "unknown.action 'reboot' is not one of boot, abort, ignore"),
 	BAD1("bad_unknown_profile.cfg", 12, "unknown.profile 'winpe' is not a defined profile"),
-	BAD1("bad_no_default_profile.cfg", 1, "unknown.profile 'default' is not a defined profile"),
+	BAD1("bad_no_default_profile.cfg", 9, "unknown.profile 'default' is not a defined profile"),
 	BAD1("bad_log_level.cfg", 11, "log.level 'verbose' is not one of"),
 	BAD1("bad_socket_long.cfg", 11, "control.socket is longer than a unix socket path"),
 	{ "bad_eal_type.cfg", 2, FIX "bad_eal_type.cfg:11: ", "dpdk.eal[0] must be a string" },
@@ -544,13 +546,46 @@ test_load_string(void)
 
 	f = open_memstream(&out, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	/* Two errors: blksize_max and the missing default profile (DHCP is on). */
-	CU_ASSERT_EQUAL(cfg_load_string(bad, "inline", 0, &cfg_a, f), 2);
+	/* One error: blksize_max (no profiles: DHCP off, no default profile owed). */
+	CU_ASSERT_EQUAL(cfg_load_string(bad, "inline", 0, &cfg_a, f), 1);
 	fclose(f);
 	CU_ASSERT_TRUE(has_line(out, "inline:2: ", "tftp.blksize_max = 1 is out of range"));
-	CU_ASSERT_TRUE(has_line(out, "inline:1: ", "unknown.profile 'default'"));
 	free(out);
 	cfg_free(&cfg_a);
+}
+
+/* Why proxyDHCP is off, for the start-up line: one row per way. */
+static void
+test_dhcp_off_reason(void)
+{
+	static const char head[] =
+		"interfaces = ( { device = \"net_null0\"; address = \"198.51.100.2/24\"; } );\n"
+		"tftp = { root = \".\"; };\n";
+	static const struct {
+		const char *row, *tail, *reason;	/* reason NULL: on */
+	} rows[] = {
+		{ "nothing but the required keys", "", "no profiles defined" },
+		{ "enabled said, no profiles", "dhcp = { enabled = true; };\n",
+		  "no profiles defined" },
+		{ "profiles, enabled = false",
+		  "dhcp = { enabled = false; };\nprofiles = ( { name = \"default\"; } );\n",
+		  "dhcp.enabled = false" },
+		{ "profiles, default on", "profiles = ( { name = \"default\"; } );\n", NULL },
+	};
+	char text[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *got;
+
+		snprintf(text, sizeof(text), "%s%s", head, rows[i].tail);
+		ROW_ASSERT(cfg_load_string(text, "inline", 0, &cfg_a, stderr) == 0, rows[i].row);
+		got = cfg_dhcp_off_reason(&cfg_a);
+		ROW_ASSERT((got == NULL) == (rows[i].reason == NULL), rows[i].row);
+		ROW_ASSERT(got == NULL || strcmp(got, rows[i].reason) == 0, rows[i].row);
+		ROW_ASSERT(cfg_a.dhcp.enabled == (rows[i].reason == NULL), rows[i].row);
+		cfg_free(&cfg_a);
+	}
 }
 
 /* ---- value parsers ---- */
@@ -843,7 +878,8 @@ main(void)
 		{ "shipped lab.cfg", test_shipped_lab },
 		{ "defaults", test_defaults },
 		{ "every key set", test_full },
-		{ "dhcp off, @include", test_good_others },
+		{ "dhcp off, TFTP only, @include", test_good_others },
+		{ "why proxyDHCP is off", test_dhcp_off_reason },
 		{ "bad fixtures", test_bad_fixtures },
 		{ "many errors, all reported", test_many_errors },
 		{ "unreadable file, NULL errs", test_unreadable },

@@ -267,7 +267,7 @@ socket_request(const char *line, char *ret, size_t cap)
 static void
 test_socket(void)
 {
-	struct ctl_callbacks cb = { status_cb, sessions_cb, NULL };
+	struct ctl_callbacks cb = { status_cb, sessions_cb, NULL, NULL, NULL };
 	struct stat st;
 	char ans[4096];
 	int workers = 3;
@@ -302,6 +302,45 @@ test_socket(void)
 	CU_ASSERT_NOT_EQUAL(stat(cfg.control_socket, &st), 0);
 }
 
+/* A reload callback that answers as told (refused when *arg < 0). */
+static int
+reload_cb(void *arg, char *report, size_t cap)
+{
+	int rc = *(int *)arg;
+
+	snprintf(report, cap, rc < 0 ? "refused: needs a restart: workers 1 -> 2; nothing changed" :
+		 "reloaded: profiles (2 -> 3), tftp.timeout_ms 1000 -> 200");
+	return rc;
+}
+
+/* `reload`: the report's lines, then OK, or ERR when refused; ERR without one. */
+static void
+test_reload(void)
+{
+	struct ctl_callbacks cb = { NULL, NULL, NULL, reload_cb, NULL };
+	int rc = 0;
+	FILE *f;
+
+	cb.reload_arg = &rc;
+	f = fmemopen(outbuf, sizeof(outbuf), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(ctl_execute(&cfg, db, &cb, "reload", f), 0);
+	fclose(f);
+	CU_ASSERT_EQUAL(strcmp(outbuf, "reloaded: profiles (2 -> 3), tftp.timeout_ms 1000 -> 200\n"
+			       "OK\n"), 0);
+	rc = -2;
+	f = fmemopen(outbuf, sizeof(outbuf), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(ctl_execute(&cfg, db, &cb, "reload", f), -1);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(outbuf, "refused: needs a restart: workers 1 -> 2"));
+	CU_ASSERT_EQUAL(strncmp(verdict(), "ERR reload refused", 18), 0);
+	/* An engine without the callback, and arguments, are refused. */
+	CU_ASSERT_EQUAL(exec_line("reload"), -1);
+	CU_ASSERT_EQUAL(strncmp(verdict(), "ERR reload not available", 24), 0);
+	CU_ASSERT_EQUAL(exec_line("reload now"), -1);
+}
+
 int
 main(void)
 {
@@ -310,6 +349,7 @@ main(void)
 		{ "refused requests", test_refused },
 		{ "host commands", test_host_commands },
 		{ "unix socket round trip", test_socket },
+		{ "reload command", test_reload },
 		{ NULL, NULL },
 	};
 
