@@ -6,6 +6,7 @@
  * silently kept. Validation never stops at the first error: an operator
  * fixing a config wants the whole list in one run.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <limits.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "config/config.h"
 
@@ -182,6 +184,49 @@ cfg_parse_ipv4_prefix(const char *s, uint32_t *ret_ip, uint8_t *ret_len)
 	return CFG_OK;
 }
 
+int
+cfg_parse_listen(const char *s, uint8_t *ret_version, uint8_t ret_addr[16], uint16_t *ret_port)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon, *end, *h = host;
+	unsigned int port;
+	uint32_t ip;
+	bool lead_zero;
+	size_t len;
+	int err;
+
+	if (s == NULL || s[0] == '\0')
+		return CFG_ERR_EMPTY;
+	colon = strrchr(s, ':');
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+		return CFG_ERR_SYNTAX;
+	len = (size_t)(colon - s);
+	memcpy(host, s, len);
+	host[len] = '\0';
+	end = cfg_parse_dec(colon + 1, 5, &port, &lead_zero);
+	if (end == NULL || *end != '\0' || lead_zero || port == 0 || port > 65535)
+		return CFG_ERR_SYNTAX;
+	memset(ret_addr, 0, 16);
+	if (host[0] == '[') {
+		/* The brackets keep the port apart from the address's own colons. */
+		if (len < 3 || host[len - 1] != ']')
+			return CFG_ERR_SYNTAX;
+		host[len - 1] = '\0';
+		if (inet_pton(AF_INET6, h + 1, ret_addr) != 1)
+			return CFG_ERR_SYNTAX;
+		*ret_version = 6;
+	} else {
+		err = cfg_parse_ipv4(host, &ip);
+		if (err != CFG_OK)
+			return err;
+		ip = htonl(ip);
+		memcpy(ret_addr, &ip, 4);
+		*ret_version = 4;
+	}
+	*ret_port = (uint16_t)port;
+	return CFG_OK;
+}
+
 /* ---- error reporting ---- */
 
 /* One reported error, kept until all are known so they print in file order. */
@@ -344,6 +389,7 @@ static const struct cfg_field cfg_root_fields[] = {
 	F_CUSTOM("state", 0),
 	F_CUSTOM("log", 0),
 	F_CUSTOM("dpdk", 0),
+	F_CUSTOM("http", 0),
 };
 
 static const struct cfg_field cfg_interface_fields[] = {
@@ -431,6 +477,11 @@ static const struct cfg_field cfg_state_fields[] = {
 static const struct cfg_field cfg_log_fields[] = {
 	F_CUSTOM("level", 0),
 	F_STR_AS("file", pxeline_config, log_file, 0),
+};
+
+static const struct cfg_field cfg_http_fields[] = {
+	F_STR(cfg_http, listen, CFG_FF_NONEMPTY),
+	F_STR(cfg_http, token_file, CFG_FF_REQUIRED | CFG_FF_NONEMPTY),
 };
 
 static const struct cfg_field cfg_dpdk_fields[] = {
@@ -976,6 +1027,28 @@ cfg_dpdk(struct cfg_ctx *c, const config_setting_t *grp)
 	}
 }
 
+static void
+cfg_http(struct cfg_ctx *c, const config_setting_t *grp)
+{
+	struct cfg_http *h = &c->cfg->http;
+	const config_setting_t *s;
+	int err;
+
+	if (!cfg_group(c, grp, "http", cfg_http_fields, N(cfg_http_fields), h))
+		return;
+	h->enabled = true;
+	s = config_setting_get_member(grp, "listen");
+	err = cfg_parse_listen(h->listen, &h->ip_version, h->addr, &h->port);
+	if (err != CFG_OK)
+		cfg_err(c, s ? s : grp, "http.listen '%s' is not A.B.C.D:PORT or [IPv6]:PORT: %s",
+			h->listen, cfg_strerror(err));
+	s = config_setting_get_member(grp, "token_file");
+	/* Found missing now rather than when the engine has brought up its ports. */
+	if (s != NULL && h->token_file[0] && !(c->flags & CFG_LOAD_NO_FS_CHECK) &&
+	    access(h->token_file, R_OK) != 0)
+		cfg_err(c, s, "http.token_file '%s': %s", h->token_file, strerror(errno));
+}
+
 /* Cross-key checks and the file system, once every group is read. */
 static void
 cfg_check(struct cfg_ctx *c, const config_setting_t *root)
@@ -1051,6 +1124,7 @@ cfg_validate(struct cfg_ctx *c, const config_setting_t *root)
 		{ "unknown", cfg_unknown },
 		{ "log", cfg_log },
 		{ "dpdk", cfg_dpdk },
+		{ "http", cfg_http },
 	};
 	struct pxeline_config *cfg = c->cfg;
 	const config_setting_t *s;
@@ -1124,6 +1198,11 @@ cfg_defaults(struct pxeline_config *cfg)
 	snprintf(cfg->control_socket, sizeof(cfg->control_socket), "/run/pxeline.sock");
 	snprintf(cfg->state_db, sizeof(cfg->state_db), "/var/lib/pxeline/state.db");
 	cfg->log_level = CFG_LOG_INFO;
+	snprintf(cfg->http.listen, sizeof(cfg->http.listen), "127.0.0.1:9400");
+	cfg->http.ip_version = 4;
+	cfg->http.addr[0] = 127;
+	cfg->http.addr[3] = 1;
+	cfg->http.port = 9400;
 }
 
 static void cfg_read_error(struct cfg_ctx *c, const char *file, unsigned int line,
