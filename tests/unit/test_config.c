@@ -25,13 +25,6 @@
 /* Too big for the stack of a test comfortably (profiles, ignore list). */
 static struct pxeline_config cfg_a, cfg_b;
 
-/* A row check that names the row when it fails. */
-#define ROW_ASSERT(cond, row) do { \
-	CU_ASSERT(cond); \
-	if (!(cond)) \
-		fprintf(stderr, "\n  row '%s': %s failed\n", (row), #cond); \
-} while (0)
-
 /* Loads path, returns the error count; *ret_out gets everything written to errs. */
 static int
 load(const char *path, unsigned int flags, struct pxeline_config *cfg, char **ret_out)

@@ -11,6 +11,13 @@
 
 #include <CUnit/Basic.h>
 
+/* A row check that names the row when it fails. */
+#define ROW_ASSERT(cond, row) do { \
+	CU_ASSERT(cond); \
+	if (!(cond)) \
+		fprintf(stderr, "\n  row '%s': %s failed\n", (row), #cond); \
+} while (0)
+
 struct unit_test {
 	const char *name;	/* shown in the verbose run */
 	CU_TestFunc fn;		/* NULL ends the table */
