@@ -25,6 +25,7 @@
 #include "control/ctl.h"
 #include "control/dhcp_control.h"
 #include "control/hostdb.h"
+#include "control/http.h"
 #include "control/log.h"
 #include "control/telemetry.h"
 #include "dataplane/setup.h"
@@ -150,6 +151,36 @@ ctl_sessions(void *arg, FILE *out)
 	dataplane_sessions_dump(arg, out);
 }
 
+/* The HTTP API's counters: what telemetry and `pxectl status` read. */
+static void
+http_stats(void *arg, struct worker_stats *ret_ws, struct cache_stats *ret_cs)
+{
+	const struct dataplane *dp = arg;
+
+	telemetry_sum(ret_ws);
+	cache_get_stats(dp->cache, ret_cs);
+}
+
+static int
+http_start(const struct pxeline_config *cfg, struct hostdb *db, struct dataplane *dp)
+{
+	/* reload stays NULL (501) until the engine has one to offer. */
+	struct http_init in = {
+		.cfg = cfg,
+		.db = db,
+		.cb = { .stats = http_stats, .sessions = ctl_sessions, .arg = dp,
+			.n_workers = dp->n_workers },
+	};
+	char err[512];
+
+	if (http_init(&in, err, sizeof(err)) != 0) {
+		log_msg(CFG_LOG_ERROR, "http: %s", err);
+		return -1;
+	}
+	log_msg(CFG_LOG_INFO, "http: listening on %s", cfg->http.listen);
+	return 0;
+}
+
 static void
 print_summary(void)
 {
@@ -175,6 +206,7 @@ control_loop(const struct pxeline_config *cfg)
 		if (cfg->dhcp.enabled)
 			work += dhcp_control_poll();
 		work += ctl_poll();
+		work += http_poll();
 		if (!work)
 			usleep(CONTROL_POLL_US);
 	}
@@ -253,6 +285,8 @@ main(int argc, char **argv)
 		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", cfg.control_socket);
 		return 1;
 	}
+	if (cfg.http.enabled && http_start(&cfg, db, &dp) != 0)
+		return 1;
 	dataplane_launch(&dp);
 	log_msg(CFG_LOG_INFO, "pxeline serving %s on %d interface(s) with %u worker(s)",
 		cfg.tftp.root, cfg.n_interfaces, dp.n_workers);
@@ -263,6 +297,7 @@ main(int argc, char **argv)
 	dataplane_stop(&dp);
 	log_drain();
 	print_summary();
+	http_fini();
 	ctl_fini();
 	if (cfg.dhcp.enabled)
 		dhcp_control_fini();
