@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "control/dhcp_stats.h"
 #include "dataplane/base/events.h"
 #include "dataplane/core/port.h"
 
@@ -47,29 +48,6 @@ int dhcp_control_init(const struct pxeline_config *cfg, struct hostdb *db,
 unsigned dhcp_control_poll(void);
 
 void dhcp_control_fini(void);
-
-/* Counters of the control half, by outcome, by name (metrics and status keys). */
-#define DHCP_CONTROL_STATS(X)						\
-	X(requests)		/* handled */				\
-	X(bad)			/* did not parse (the worker checked: a bug if not 0) */ \
-	X(not_pxe)		/* not a PXE request, or nothing owed (RELEASE ...) */ \
-	X(ignored_mac)		/* on dhcp.ignore_macs */		\
-	X(ignored_port67)	/* on 67 with dhcp.port67 = false */	\
-	X(ignored_other_server)	/* REQUEST on 67 for another DHCP server */ \
-	X(silent)		/* the decision was: no answer */	\
-	X(replies)		/* built */				\
-	X(once_consumed)	/* one-shots taken and committed */	\
-	X(once_grace)		/* answered from a one-shot taken earlier in the same boot */ \
-	X(db_errors)		/* lookup or commit failed: no answer */ \
-	X(build_errors)		/* reply did not fit */			\
-	X(ring_full)		/* reply dropped: the worker's ring was full */ \
-	X(delay_full)		/* delay queue full: sent without the delay */
-
-struct dhcp_control_stats {
-#define DHCP_CONTROL_FIELD(name) uint64_t name;
-	DHCP_CONTROL_STATS(DHCP_CONTROL_FIELD)
-#undef DHCP_CONTROL_FIELD
-};
 
 /* A snapshot of the counters (for `pxectl status`). */
 void dhcp_control_get_stats(struct dhcp_control_stats *ret_stats);

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "control/dhcp_control.h"
+#include "control/dhcp_stats.h"
 #include "dataplane/base/events.h"
 #include "dataplane/base/stats.h"
 #include "dataplane/cache/cache.h"
