@@ -94,6 +94,16 @@ struct cfg_multicast {
 	uint32_t mtftp_delay;		/* MTFTP-DELAY: s before it restarts; default 2 */
 };
 
+/* The HTTP endpoint (metrics and the JSON API); no http group: none. */
+struct cfg_http {
+	bool enabled;			/* an http group is present */
+	char listen[64];		/* "A.B.C.D:PORT" or "[v6]:PORT"; default 127.0.0.1:9400 */
+	uint8_t ip_version;		/* 4 or 6, parsed from listen */
+	uint8_t addr[16];		/* network order; IPv4 in the first 4 bytes */
+	uint16_t port;
+	char token_file[CFG_PATH_MAX];	/* required: the bearer token, one line */
+};
+
 struct pxeline_config {
 	char file[CFG_PATH_MAX];	/* where it was loaded from */
 	int n_interfaces;
@@ -113,6 +123,7 @@ struct pxeline_config {
 	char state_db[CFG_PATH_MAX];		/* default /var/lib/pxeline/state.db */
 	enum cfg_log_level log_level;		/* default info */
 	char log_file[CFG_PATH_MAX];		/* "" = stderr */
+	struct cfg_http http;
 };
 
 /* Why a value given to cfg_parse_mac/cfg_parse_ipv4* was refused. */
@@ -158,6 +169,14 @@ int cfg_parse_mac(const char *s, uint8_t ret_mac[6]);
  * would read "010" as octal 8). ret_ip in host order. 0 or a cfg_error.
  */
 int cfg_parse_ipv4(const char *s, uint32_t *ret_ip);
+
+/*
+ * "A.B.C.D:PORT" or "[IPv6]:PORT", port 1..65535 in decimal without leading
+ * zeros. ret_addr (16 bytes, network order; IPv4 in the first 4). 0 or a
+ * cfg_error.
+ */
+int cfg_parse_listen(const char *s, uint8_t *ret_version, uint8_t ret_addr[16],
+		     uint16_t *ret_port);
 
 /* "A.B.C.D/len", len 0..32 in decimal without leading zeros. 0 or a cfg_error. */
 int cfg_parse_ipv4_prefix(const char *s, uint32_t *ret_ip, uint8_t *ret_len);

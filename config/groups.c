@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "config/groups.h"
 #include "config/schema.h"
@@ -35,6 +36,7 @@ static const struct cfg_field cfg_root_fields[] = {
 	F_CUSTOM("state", 0),
 	F_CUSTOM("log", 0),
 	F_CUSTOM("dpdk", 0),
+	F_CUSTOM("http", 0),
 };
 
 static const struct cfg_field cfg_interface_fields[] = {
@@ -122,6 +124,11 @@ static const struct cfg_field cfg_state_fields[] = {
 static const struct cfg_field cfg_log_fields[] = {
 	F_CUSTOM("level", 0),
 	F_STR_AS("file", pxeline_config, log_file, 0),
+};
+
+static const struct cfg_field cfg_http_fields[] = {
+	F_STR(cfg_http, listen, CFG_FF_NONEMPTY),
+	F_STR(cfg_http, token_file, CFG_FF_REQUIRED | CFG_FF_NONEMPTY),
 };
 
 static const struct cfg_field cfg_dpdk_fields[] = {
@@ -474,6 +481,28 @@ cfg_dpdk(struct cfg_ctx *c, const config_setting_t *grp)
 	}
 }
 
+static void
+cfg_http(struct cfg_ctx *c, const config_setting_t *grp)
+{
+	struct cfg_http *h = &c->cfg->http;
+	const config_setting_t *s;
+	int err;
+
+	if (!cfg_group(c, grp, "http", cfg_http_fields, N(cfg_http_fields), h))
+		return;
+	h->enabled = true;
+	s = config_setting_get_member(grp, "listen");
+	err = cfg_parse_listen(h->listen, &h->ip_version, h->addr, &h->port);
+	if (err != CFG_OK)
+		cfg_err(c, s ? s : grp, "http.listen '%s' is not A.B.C.D:PORT or [IPv6]:PORT: %s",
+			h->listen, cfg_strerror(err));
+	s = config_setting_get_member(grp, "token_file");
+	/* Found missing now rather than when the engine has brought up its ports. */
+	if (s != NULL && h->token_file[0] && !(c->flags & CFG_LOAD_NO_FS_CHECK) &&
+	    access(h->token_file, R_OK) != 0)
+		cfg_err(c, s, "http.token_file '%s': %s", h->token_file, strerror(errno));
+}
+
 /* Cross-key checks and the file system, once every group is read. */
 static void
 cfg_check(struct cfg_ctx *c, const config_setting_t *root)
@@ -553,6 +582,7 @@ cfg_validate(struct cfg_ctx *c, const config_setting_t *root)
 		{ "unknown", cfg_unknown },
 		{ "log", cfg_log },
 		{ "dpdk", cfg_dpdk },
+		{ "http", cfg_http },
 	};
 	struct pxeline_config *cfg = c->cfg;
 	const config_setting_t *s;

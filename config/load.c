@@ -57,6 +57,11 @@ cfg_defaults(struct pxeline_config *cfg)
 	snprintf(cfg->control_socket, sizeof(cfg->control_socket), "/run/pxeline.sock");
 	snprintf(cfg->state_db, sizeof(cfg->state_db), "/var/lib/pxeline/state.db");
 	cfg->log_level = CFG_LOG_INFO;
+	snprintf(cfg->http.listen, sizeof(cfg->http.listen), "127.0.0.1:9400");
+	cfg->http.ip_version = 4;
+	cfg->http.addr[0] = 127;
+	cfg->http.addr[3] = 1;
+	cfg->http.port = 9400;
 }
 
 static void cfg_read_error(struct cfg_ctx *c, const char *file, unsigned int line,

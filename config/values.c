@@ -3,6 +3,7 @@
  * Value parsers of the schema, also used by other modules (pxectl's MAC and
  * address arguments): strict, so "192.0.2.01" and "52:54:0:..." are errors.
  */
+#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -166,5 +167,48 @@ cfg_parse_ipv4_prefix(const char *s, uint32_t *ret_ip, uint8_t *ret_len)
 		return CFG_ERR_PREFIX;
 	*ret_ip = ip;
 	*ret_len = (uint8_t)len;
+	return CFG_OK;
+}
+
+int
+cfg_parse_listen(const char *s, uint8_t *ret_version, uint8_t ret_addr[16], uint16_t *ret_port)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon, *end, *h = host;
+	unsigned int port;
+	uint32_t ip;
+	bool lead_zero;
+	size_t len;
+	int err;
+
+	if (s == NULL || s[0] == '\0')
+		return CFG_ERR_EMPTY;
+	colon = strrchr(s, ':');
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+		return CFG_ERR_SYNTAX;
+	len = (size_t)(colon - s);
+	memcpy(host, s, len);
+	host[len] = '\0';
+	end = cfg_parse_dec(colon + 1, 5, &port, &lead_zero);
+	if (end == NULL || *end != '\0' || lead_zero || port == 0 || port > 65535)
+		return CFG_ERR_SYNTAX;
+	memset(ret_addr, 0, 16);
+	if (host[0] == '[') {
+		/* The brackets keep the port apart from the address's own colons. */
+		if (len < 3 || host[len - 1] != ']')
+			return CFG_ERR_SYNTAX;
+		host[len - 1] = '\0';
+		if (inet_pton(AF_INET6, h + 1, ret_addr) != 1)
+			return CFG_ERR_SYNTAX;
+		*ret_version = 6;
+	} else {
+		err = cfg_parse_ipv4(host, &ip);
+		if (err != CFG_OK)
+			return err;
+		ip = htonl(ip);
+		memcpy(ret_addr, &ip, 4);
+		*ret_version = 4;
+	}
+	*ret_port = (uint16_t)port;
 	return CFG_OK;
 }

@@ -18,6 +18,7 @@
 #include "dataplane/base/clock.h"
 #include "control/dhcp_control.h"
 #include "control/hostdb.h"
+#include "control/hostspec.h"
 
 #define CTL_MAX_WORDS 32
 #define CTL_MAX_CLIENTS 16
@@ -74,60 +75,30 @@ parse_host_opts(int argc, char **argv, struct host_opts *o, FILE *out)
 	return 0;
 }
 
-/* Applies the options that set fields; "" for profile or name clears them. */
+/*
+ * Applies the options that set fields ("" for profile or name clears them),
+ * checked by hostspec like the HTTP API's. A new host starts from zero;
+ * skip_* leave out the key that selected an existing one.
+ */
 static int
-apply_fields(const struct pxeline_config *cfg, const struct host_opts *o, bool skip_mac,
-	bool skip_uuid, struct hostdb_host *h, FILE *out)
+apply_fields(const struct pxeline_config *cfg, const struct host_opts *o, bool is_new,
+	bool skip_mac, bool skip_uuid, struct hostdb_host *h, FILE *out)
 {
-	int a;
+	struct hostspec s = {
+		.mac = skip_mac ? NULL : o->mac,
+		.uuid = skip_uuid ? NULL : o->uuid,
+		.action = o->action,
+		.profile = o->profile,
+		.name = o->name,
+	};
+	char err[256];
+	int rc;
 
-	if (o->mac && !skip_mac) {
-		if (hostdb_parse_mac(o->mac, h->mac) != 0) {
-			fprintf(out, "ERR bad MAC '%s' (expected aa:bb:cc:dd:ee:ff)\n", o->mac);
-			return -1;
-		}
-		h->has_mac = true;
-	}
-	if (o->uuid && !skip_uuid) {
-		if (hostdb_parse_uuid(o->uuid, h->uuid) != 0) {
-			fprintf(out, "ERR bad UUID '%s' (expected "
-				"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)\n", o->uuid);
-			return -1;
-		}
-		h->has_uuid = true;
-	}
-	if (o->action) {
-		a = hostdb_parse_action(o->action);
-		if (a < 0) {
-			fprintf(out, "ERR unknown action '%s' (boot, once, abort or ignore)\n",
-				o->action);
-			return -1;
-		}
-		/* Setting once (again) arms it: that is what the operator asks for. */
-		h->h.once_armed = a == BOOT_ACTION_ONCE;
-		h->h.action = a;
-	}
-	if (o->profile) {
-		if (o->profile[0] && !cfg_find_profile(cfg, o->profile)) {
-			fprintf(out, "ERR unknown profile '%s' (not in %s)\n", o->profile,
-				cfg->file[0] ? cfg->file : "the configuration");
-			return -1;
-		}
-		if (snprintf(h->h.profile, sizeof(h->h.profile), "%s", o->profile) >=
-		    (int)sizeof(h->h.profile))
-			return -1;
-	}
-	if (o->name && snprintf(h->h.name, sizeof(h->h.name), "%s", o->name) >=
-	    (int)sizeof(h->h.name)) {
-		fprintf(out, "ERR name longer than %zu bytes\n", sizeof(h->h.name) - 1);
-		return -1;
-	}
-	/* abort hands out the profile's abort file: it needs one too. */
-	if (h->h.action != BOOT_ACTION_IGNORE && !h->h.profile[0]) {
-		fprintf(out, "ERR action %s needs --profile\n", boot_action_name(h->h.action));
-		return -1;
-	}
-	return 0;
+	rc = is_new ? hostspec_new(cfg, &s, HOSTSPEC_CLI, h, err, sizeof(err)) :
+		      hostspec_apply(cfg, &s, HOSTSPEC_CLI, h, err, sizeof(err));
+	if (rc != 0)
+		fprintf(out, "ERR %s\n", err);
+	return rc;
 }
 
 static int
@@ -269,16 +240,7 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 			fprintf(out, "ERR host add does not take --id\n");
 			return -1;
 		}
-		if (!o.mac && !o.uuid) {
-			fprintf(out, "ERR host add needs --mac or --uuid\n");
-			return -1;
-		}
-		if (!o.action) {
-			fprintf(out, "ERR host add needs --action boot|once|abort|ignore\n");
-			return -1;
-		}
-		memset(&h, 0, sizeof(h));
-		if (apply_fields(cfg, &o, false, false, &h, out) != 0)
+		if (apply_fields(cfg, &o, true, false, false, &h, out) != 0)
 			return -1;
 		e = hostdb_add(db, &h, &id);
 		if (e)
@@ -301,7 +263,7 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 			fprintf(out, "ERR host set: nothing to change\n");
 			return -1;
 		}
-		if (apply_fields(cfg, &o, strcmp(o.first_key, "mac") == 0,
+		if (apply_fields(cfg, &o, false, strcmp(o.first_key, "mac") == 0,
 				 strcmp(o.first_key, "uuid") == 0, &h, out) != 0)
 			return -1;
 		e = hostdb_set(db, &h);

@@ -17,6 +17,7 @@
 #include "dataplane/base/clock.h"
 #include "control/hostdb.h"
 #include "control/log.h"
+#include "control/metrics.h"
 #include "dataplane/proto/dhcp.h"
 #include "dataplane/proto/mtftp.h"
 #include "dataplane/proto/path.h"
@@ -391,6 +392,8 @@ decide(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_msg *mp,
 	if (ret->host)
 		hostdb_record_seen(hd->db, ret->host->id, dhcp_arch_name(br.arch),
 				   answer_name(ret), ret->file);
+	metrics_on_decision(mp->chaddr, ret->profile ? ret->profile->name : NULL, br.arch,
+			    answer_name(ret));
 	/* The host records live on this stack frame: the caller keeps no pointer. */
 	ret->host = NULL;
 	return true;
@@ -467,6 +470,7 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 
 struct pending_reply {
 	uint64_t due_ns;
+	uint64_t rx_ns;		/* the request's, for the answer time */
 	uint16_t worker;
 	struct dhcp_ring_reply r;
 };
@@ -521,14 +525,21 @@ dhcp_control_set_config(const struct pxeline_config *cfg)
 	dc.delay_ns = (uint64_t)cfg->dhcp.delay_ms * 1000000ull;
 }
 
+/* Hands the reply back; its answer time runs from the worker's reception. */
 static void
-send_reply(uint16_t worker, struct dhcp_ring_reply *r)
+send_reply(uint16_t worker, uint64_t rx_ns, struct dhcp_ring_reply *r)
 {
+	uint64_t now;
+
 	if (worker >= dc.n_workers || !dc.reply_rings[worker] ||
 	    rte_ring_sp_enqueue_elem(dc.reply_rings[worker], r, sizeof(*r)) != 0) {
 		dc.hd.stats.ring_full++;
 		log_msg(CFG_LOG_WARN, "dhcp reply dropped: ring of worker %u full", worker);
+		return;
 	}
+	/* rx_ns is the worker's TSC-derived wall clock: never let drift go negative. */
+	now = clock_wall_ns();
+	metrics_on_dhcp_answer(now > rx_ns ? now - rx_ns : 0);
 }
 
 /* Sends the delayed replies that are due; returns how many. */
@@ -538,7 +549,8 @@ flush_due(uint64_t now)
 	unsigned n = 0;
 
 	while (dc.count && dc.pending[dc.head].due_ns <= now) {
-		send_reply(dc.pending[dc.head].worker, &dc.pending[dc.head].r);
+		send_reply(dc.pending[dc.head].worker, dc.pending[dc.head].rx_ns,
+			   &dc.pending[dc.head].r);
 		dc.head = (dc.head + 1) % DHCP_DELAY_SLOTS;
 		dc.count--;
 		n++;
@@ -567,17 +579,18 @@ dhcp_control_poll(void)
 		if (!dhcp_control_handle(&dc.hd, &reqs[i], now, &rep))
 			continue;
 		if (!dc.delay_ns) {
-			send_reply(reqs[i].worker, &rep);
+			send_reply(reqs[i].worker, reqs[i].rx_ns, &rep);
 			continue;
 		}
 		if (dc.count == DHCP_DELAY_SLOTS) {
 			/* Late is worse than early: the client may give up on us. */
 			dc.hd.stats.delay_full++;
-			send_reply(reqs[i].worker, &rep);
+			send_reply(reqs[i].worker, reqs[i].rx_ns, &rep);
 			continue;
 		}
 		pr = &dc.pending[(dc.head + dc.count) % DHCP_DELAY_SLOTS];
 		pr->due_ns = now + dc.delay_ns;
+		pr->rx_ns = reqs[i].rx_ns;
 		pr->worker = reqs[i].worker;
 		pr->r = rep;
 		dc.count++;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "control/dhcp_stats.h"
 #include "dataplane/base/events.h"
 #include "dataplane/core/port.h"
 
@@ -54,24 +55,6 @@ void dhcp_control_set_config(const struct pxeline_config *cfg);
 unsigned dhcp_control_poll(void);
 
 void dhcp_control_fini(void);
-
-/* Counters of the control half, by outcome. */
-struct dhcp_control_stats {
-	uint64_t requests;		/* handled */
-	uint64_t bad;			/* did not parse (the worker checked: a bug if not 0) */
-	uint64_t not_pxe;		/* not a PXE request, or nothing owed (RELEASE ...) */
-	uint64_t ignored_mac;		/* on dhcp.ignore_macs */
-	uint64_t ignored_port67;	/* on 67 with dhcp.port67 = false */
-	uint64_t ignored_other_server;	/* REQUEST on 67 for another DHCP server */
-	uint64_t silent;		/* the decision was: no answer */
-	uint64_t replies;		/* built */
-	uint64_t once_consumed;		/* one-shots taken and committed */
-	uint64_t once_grace;		/* answered from a one-shot taken earlier in the same boot */
-	uint64_t db_errors;		/* lookup or commit failed: no answer */
-	uint64_t build_errors;		/* reply did not fit */
-	uint64_t ring_full;		/* reply dropped: the worker's ring was full */
-	uint64_t delay_full;		/* delay queue full: sent without the delay */
-};
 
 /* A snapshot of the counters (for `pxectl status`). */
 void dhcp_control_get_stats(struct dhcp_control_stats *ret_stats);

@@ -12,6 +12,7 @@
 
 #include "control/log.h"
 #include "control/log_format.h"
+#include "control/metrics.h"
 #include "dataplane/base/clock.h"
 #include "dataplane/proto/tftp_packet.h"
 
@@ -168,8 +169,10 @@ log_drain(void)
 		do {
 			n = rte_ring_sc_dequeue_burst_elem(rings[i], ev, sizeof(ev[0]),
 							   RTE_DIM(ev), NULL);
-			for (j = 0; j < n; j++)
+			for (j = 0; j < n; j++) {
 				log_write_event(&ev[j]);
+				metrics_on_event(&ev[j]);
+			}
 			total += n;
 		} while (n == RTE_DIM(ev));
 	}

@@ -25,6 +25,7 @@
 #include "control/ctl.h"
 #include "control/dhcp_control.h"
 #include "control/hostdb.h"
+#include "control/http.h"
 #include "control/log.h"
 #include "control/reload.h"
 #include "control/service.h"
@@ -166,6 +167,36 @@ ctl_sessions(void *arg, FILE *out)
 	dataplane_sessions_dump(arg, out);
 }
 
+/* The HTTP API's counters: what telemetry and `pxectl status` read. */
+static void
+http_stats(void *arg, struct worker_stats *ret_ws, struct cache_stats *ret_cs)
+{
+	const struct dataplane *dp = arg;
+
+	telemetry_sum(ret_ws);
+	cache_get_stats(dp->cache, ret_cs);
+}
+
+static int
+http_start(const struct pxeline_config *cfg, struct hostdb *db, struct dataplane *dp,
+	   struct reload_target *rt)
+{
+	struct http_init in = {
+		.cfg = cfg,
+		.db = db,
+		.cb = { .stats = http_stats, .sessions = ctl_sessions, .arg = dp,
+			.reload = control_reload, .reload_arg = rt, .n_workers = dp->n_workers },
+	};
+	char err[512];
+
+	if (http_init(&in, err, sizeof(err)) != 0) {
+		log_msg(CFG_LOG_ERROR, "http: %s", err);
+		return -1;
+	}
+	log_msg(CFG_LOG_INFO, "http: listening on %s", cfg->http.listen);
+	return 0;
+}
+
 static void
 print_summary(void)
 {
@@ -224,6 +255,7 @@ control_loop(struct reload_target *rt)
 		if (rt->cfg->dhcp.enabled)
 			work += dhcp_control_poll();
 		work += ctl_poll();
+		work += http_poll();
 		svc_watchdog_poll(now);
 		if (now - status_ns >= STATUS_EVERY_NS) {
 			status_ns = now;
@@ -315,6 +347,8 @@ main(int argc, char **argv)
 		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", rt.cfg->control_socket);
 		return 1;
 	}
+	if (rt.cfg->http.enabled && http_start(rt.cfg, db, &dp, &rt) != 0)
+		return 1;
 	dataplane_launch(&dp);
 	log_msg(CFG_LOG_INFO, "pxeline serving %s on %d interface(s) with %u worker(s)",
 		rt.cfg->tftp.root, rt.cfg->n_interfaces, dp.n_workers);
@@ -333,6 +367,7 @@ main(int argc, char **argv)
 	dataplane_stop(&dp);
 	log_drain();
 	print_summary();
+	http_fini();
 	ctl_fini();
 	if (rt.cfg->dhcp.enabled)
 		dhcp_control_fini();

@@ -5,6 +5,7 @@
 
 #include "control/ctl.h"
 #include "control/dhcp_control.h"
+#include "control/http.h"
 #include "control/log.h"
 #include "control/reload.h"
 #include "control/reload_diff.h"
@@ -72,6 +73,7 @@ reload_apply(struct reload_target *t, struct pxeline_config *cfg)
 	if (cfg->dhcp.enabled)
 		dhcp_control_set_config(cfg);
 	ctl_set_config(cfg);
+	http_set_config(cfg);
 	log_set_level(cfg->log_level);
 	t->cfg = cfg;
 	cfg_free(old);

@@ -159,6 +159,10 @@ static const struct reload_key reload_keys[] = {
 	K_ENUM("log.level", true, log_level, level_names),
 	K("log.file", false, RK_STR, log_file),
 	K_CUSTOM("dpdk.eal", false, cmp_eal),
+	/* The endpoint binds and reads its token once, at start. */
+	K("http (the group)", false, RK_BOOL, http.enabled),
+	K("http.listen", false, RK_STR, http.listen),
+	K("http.token_file", false, RK_STR, http.token_file),
 };
 
 /* Writes "OLD -> NEW" into buf when key k differs; false when equal. */

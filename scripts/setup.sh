@@ -16,9 +16,12 @@ PXL_TAG=setup
 # Needed to build, test and run the lab; setup fails if one is missing.
 REQUIRED=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk dpdk-dev
 	liburing-dev libconfig-dev libcunit1-dev libsqlite3-dev sqlite3
+	libmicrohttpd-dev libjansson-dev prometheus
 	clang libclang-rt-14-dev llvm python3 python3-pyelftools iproute2
 	nftables ethtool tcpdump curl tftp-hpa atftp busybox dnsmasq-base gnuplot-nox
 	libsystemd-dev python3-scapy)
+# prometheus is there for promtool (test_http checks /metrics with it);
+# Debian 12 has no package with promtool alone. Its daemon is not wanted.
 # For the firmware and relay tests; a missing one is reported, not fatal.
 OPTIONAL=(qemu-system-x86 ipxe-qemu ipxe ovmf isc-dhcp-relay kea-admin valgrind)
 HUGEPAGES_MIN=${PXL_HUGEPAGES:-1024}

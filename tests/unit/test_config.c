@@ -114,6 +114,11 @@ test_shipped_example(void)
 	CU_ASSERT_STRING_EQUAL(c->state_db, d->state_db);
 	CU_ASSERT_EQUAL(c->log_level, d->log_level);
 	CU_ASSERT_STRING_EQUAL(c->log_file, d->log_file);
+	CU_ASSERT_TRUE(c->http.enabled);
+	CU_ASSERT_FALSE(d->http.enabled);
+	CU_ASSERT_STRING_EQUAL(c->http.listen, d->http.listen);
+	CU_ASSERT_EQUAL(c->http.port, d->http.port);
+	CU_ASSERT_EQUAL(memcmp(c->http.addr, d->http.addr, 16), 0);
 	CU_ASSERT_EQUAL(c->interfaces[0].mtu, 1500);
 	CU_ASSERT_EQUAL(c->interfaces[0].vlan, 0);
 	CU_ASSERT_EQUAL(c->dhcp.n_ignore, 1);
@@ -138,7 +143,7 @@ test_shipped_example_documents_every_key(void)
 		"profiles.[0].efi_ia32", "profiles.[0].arm32", "profiles.[0].arm64",
 		"profiles.[0].bios_prompt", "profiles.[0].abort", "profiles.[0].ipxe",
 		"unknown.action", "unknown.profile", "control.socket", "state.db",
-		"log.level", "log.file", "dpdk.eal",
+		"log.level", "log.file", "dpdk.eal", "http.listen", "http.token_file",
 	};
 	char line[512], prev_comment[4096] = "";
 	config_t lc;
@@ -252,7 +257,73 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(c->log_level, CFG_LOG_INFO);
 	CU_ASSERT_STRING_EQUAL(c->log_file, "");
 	CU_ASSERT_EQUAL(c->n_eal_args, 0);
+	CU_ASSERT_FALSE(c->http.enabled);
 	cfg_free(c);
+}
+
+/* An http group: the listen address parsed, the token file found. */
+static void
+test_http(void)
+{
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+	struct pxeline_config *c = &cfg_a;
+	char *out = NULL;
+
+	CU_ASSERT_EQUAL(load(FIX "good_http.cfg", 0, c, &out), 0);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	free(out);
+	CU_ASSERT_TRUE(c->http.enabled);
+	CU_ASSERT_EQUAL(c->http.ip_version, 6);
+	CU_ASSERT_EQUAL(memcmp(c->http.addr, v6_loopback, 16), 0);
+	CU_ASSERT_EQUAL(c->http.port, 8080);
+	CU_ASSERT_STRING_EQUAL(c->http.token_file, "data/config/good_minimal.cfg");
+	cfg_free(c);
+}
+
+/* Named rows: what http.listen accepts and refuses. */
+static void
+test_parse_listen(void)
+{
+	static const struct {
+		const char *s;
+		int err;
+		uint8_t version;
+		uint16_t port;
+	} rows[] = {
+		{ "127.0.0.1:9400", CFG_OK, 4, 9400 },
+		{ "0.0.0.0:1", CFG_OK, 4, 1 },
+		{ "[::1]:65535", CFG_OK, 6, 65535 },
+		{ "[2001:db8::1]:80", CFG_OK, 6, 80 },
+		{ "", CFG_ERR_EMPTY, 0, 0 },
+		{ "127.0.0.1", CFG_ERR_SYNTAX, 0, 0 },
+		{ "127.0.0.1:", CFG_ERR_SYNTAX, 0, 0 },
+		{ "127.0.0.1:0", CFG_ERR_SYNTAX, 0, 0 },
+		{ "127.0.0.1:65536", CFG_ERR_SYNTAX, 0, 0 },
+		{ "127.0.0.1:09400", CFG_ERR_SYNTAX, 0, 0 },
+		{ "127.0.0.1:94x", CFG_ERR_SYNTAX, 0, 0 },
+		{ "127.0.0.256:80", CFG_ERR_OCTET, 0, 0 },
+		{ "localhost:80", CFG_ERR_SYNTAX, 0, 0 },
+		{ "::1:80", CFG_ERR_SYNTAX, 0, 0 },
+		{ "[::1:80", CFG_ERR_SYNTAX, 0, 0 },
+		{ "[]:80", CFG_ERR_SYNTAX, 0, 0 },
+		{ "[127.0.0.1]:80", CFG_ERR_SYNTAX, 0, 0 },
+	};
+	uint8_t addr[16], version = 0;
+	uint16_t port = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int err = cfg_parse_listen(rows[i].s, &version, addr, &port);
+
+		ROW_ASSERT(err == rows[i].err, rows[i].s);
+		if (err == CFG_OK && rows[i].err == CFG_OK) {
+			ROW_ASSERT(version == rows[i].version, rows[i].s);
+			ROW_ASSERT(port == rows[i].port, rows[i].s);
+		}
+	}
+	CU_ASSERT_EQUAL(cfg_parse_listen("192.0.2.7:8080", &version, addr, &port), CFG_OK);
+	CU_ASSERT_EQUAL(addr[0], 192);
+	CU_ASSERT_EQUAL(addr[3], 7);
 }
 
 static void
@@ -438,6 +509,10 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_root_nodir.cfg", 9, "tftp.root 'does-not-exist.h4': No such file or directory"),
 	BAD1("bad_root_file.cfg", 9, "is not a directory"),
 	BAD1("bad_too_many_interfaces.cfg", 11, "more than 8 interfaces"),
+	BAD1("bad_http_listen.cfg", 11, "http.listen '127.0.0.1' is not A.B.C.D:PORT"),
+	BAD1("bad_http_port.cfg", 11, "http.listen '[::1]:65536' is not A.B.C.D:PORT"),
+	BAD1("bad_http_token.cfg", 12, "http.token_file 'no-such-token.h4': No such file"),
+	BAD1("bad_http_no_token.cfg", 10, "missing required key 'token_file' in http"),
 };
 
 static void
@@ -881,6 +956,8 @@ main(void)
 		{ "dhcp off, TFTP only, @include", test_good_others },
 		{ "why proxyDHCP is off", test_dhcp_off_reason },
 		{ "bad fixtures", test_bad_fixtures },
+		{ "http group", test_http },
+		{ "http.listen rows", test_parse_listen },
 		{ "many errors, all reported", test_many_errors },
 		{ "unreadable file, NULL errs", test_unreadable },
 		{ "cfg_load_string", test_load_string },

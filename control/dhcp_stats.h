@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The counters of proxyDHCP's control half (dhcp_control.c), apart from it
+ * so their readers (metrics.c, api.c) need not include the module that
+ * feeds them.
+ */
+#ifndef PXELINE_CONTROL_DHCP_STATS_H
+#define PXELINE_CONTROL_DHCP_STATS_H
+
+#include <stdint.h>
+
+/* Counters of the control half, by outcome, by name (metrics and status keys). */
+#define DHCP_CONTROL_STATS(X)						\
+	X(requests)		/* handled */				\
+	X(bad)			/* did not parse (the worker checked: a bug if not 0) */ \
+	X(not_pxe)		/* not a PXE request, or nothing owed (RELEASE ...) */ \
+	X(ignored_mac)		/* on dhcp.ignore_macs */		\
+	X(ignored_port67)	/* on 67 with dhcp.port67 = false */	\
+	X(ignored_other_server)	/* REQUEST on 67 for another DHCP server */ \
+	X(silent)		/* the decision was: no answer */	\
+	X(replies)		/* built */				\
+	X(once_consumed)	/* one-shots taken and committed */	\
+	X(once_grace)		/* answered from a one-shot taken earlier in the same boot */ \
+	X(db_errors)		/* lookup or commit failed: no answer */ \
+	X(build_errors)		/* reply did not fit */			\
+	X(ring_full)		/* reply dropped: the worker's ring was full */ \
+	X(delay_full)		/* delay queue full: sent without the delay */
+
+struct dhcp_control_stats {
+#define DHCP_CONTROL_FIELD(name) uint64_t name;
+	DHCP_CONTROL_STATS(DHCP_CONTROL_FIELD)
+#undef DHCP_CONTROL_FIELD
+};
+
+#endif /* PXELINE_CONTROL_DHCP_STATS_H */
