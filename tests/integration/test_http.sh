@@ -184,7 +184,17 @@ check "huge chunked body: 413" "$(hreq "$TOKEN" POST /api/v1/hosts -H 'Transfer-
 	--data-binary "@$PXL_T_OUT/huge.json")" 413
 check "unknown path: 404" "$(hreq "$TOKEN" GET /api/v1/nope)" 404
 check "wrong method: 405 with Allow" "$(hreq "$TOKEN" DELETE /api/v1/hosts) $(grep -i '^Allow:' "$PXL_T_OUT/headers" | tr -d '\r' | cut -d' ' -f2-)" "405 GET, POST"
-check "reload not wired yet: 501" "$(hreq "$TOKEN" POST /api/v1/reload)" 501
+check "reload, file unchanged: 200" "$(hreq "$TOKEN" POST /api/v1/reload) $(jget 'j["report"]')" \
+	"200 reloaded: nothing changed"
+ENGINE_CFG=$PXL_T_WORK/engine.cfg
+cp "$ENGINE_CFG" "$PXL_T_OUT/engine.cfg.good"
+sed -Ei 's|^([[:space:]]*)(root[[:space:]]*=[[:space:]]*"[^"]*";)|\1\2\n\1timeout_ms = 700;|' "$ENGINE_CFG"
+check "reload, a live key changed: 200 naming it" \
+	"$(hreq "$TOKEN" POST /api/v1/reload) $(jget '"tftp.timeout_ms" in j["report"]')" "200 True"
+printf 'workers = "many";\n' >>"$ENGINE_CFG"
+check "reload, a broken file: 422, FILE:LINE in the error" \
+	"$(hreq "$TOKEN" POST /api/v1/reload) $(jget '"engine.cfg:" in j["error"]')" "422 True"
+cp "$PXL_T_OUT/engine.cfg.good" "$ENGINE_CFG"
 check "GET /api/v1/status" "$(hreq "$TOKEN" GET /api/v1/status) $(jget 'j["workers"], j["dataplane"]["tftp_completed"] >= 2')" "200 (1, True)"
 check "GET /api/v1/sessions (none open)" "$(hreq "$TOKEN" GET /api/v1/sessions) $(jget 'j["sessions"]')" "200 []"
 check "DELETE /api/v1/hosts/$ID" "$(hreq "$TOKEN" DELETE "/api/v1/hosts/$ID") $(jget 'j["deleted"]')" "200 $ID"
