@@ -211,6 +211,87 @@ show_host(const struct hostdb_host *h, FILE *out)
 }
 
 static int
+host_list(struct hostdb *db, int argc, FILE *out)
+{
+	enum hostdb_err e;
+
+	if (argc != 2) {
+		fprintf(out, "ERR host list takes no options\n");
+		return -1;
+	}
+	fprintf(out, "%-5s %-17s %-36s %-14s %-12s %-16s %s %s\n", "ID", "MAC", "UUID",
+		"ACTION", "PROFILE", "NAME", "LAST_SEEN", "LAST_ANSWER");
+	e = hostdb_list(db, list_row, out);
+	if (e)
+		return db_err(db, e, out);
+	fprintf(out, "OK\n");
+	return 0;
+}
+
+static int
+host_add(const struct pxeline_config *cfg, struct hostdb *db, const struct host_opts *o,
+	 FILE *out)
+{
+	struct hostdb_host h;
+	enum hostdb_err e;
+	int64_t id;
+
+	if (o->id) {
+		fprintf(out, "ERR host add does not take --id\n");
+		return -1;
+	}
+	if (apply_fields(cfg, o, true, false, false, &h, out) != 0)
+		return -1;
+	e = hostdb_add(db, &h, &id);
+	if (e)
+		return db_err(db, e, out);
+	fprintf(out, "added host %" PRId64 "\nOK\n", id);
+	return 0;
+}
+
+/* h is the host the first key selected; the other keys are its new values. */
+static int
+host_set(const struct pxeline_config *cfg, struct hostdb *db, const struct host_opts *o,
+	 struct hostdb_host *h, FILE *out)
+{
+	enum hostdb_err e;
+
+	if (!o->action && !o->profile && !o->name &&
+	    !(o->mac && strcmp(o->first_key, "mac")) &&
+	    !(o->uuid && strcmp(o->first_key, "uuid"))) {
+		fprintf(out, "ERR host set: nothing to change\n");
+		return -1;
+	}
+	if (apply_fields(cfg, o, false, strcmp(o->first_key, "mac") == 0,
+			 strcmp(o->first_key, "uuid") == 0, h, out) != 0)
+		return -1;
+	e = hostdb_set(db, h);
+	if (e)
+		return db_err(db, e, out);
+	fprintf(out, "updated host %" PRId64 "\nOK\n", h->h.id);
+	return 0;
+}
+
+static int
+host_arm(struct hostdb *db, struct hostdb_host *h, FILE *out)
+{
+	enum hostdb_err e;
+
+	if (h->h.action != BOOT_ACTION_ONCE) {
+		fprintf(out, "ERR host %" PRId64 " has action %s; only a once host can be "
+			"armed (host set --action once)\n", h->h.id, boot_action_name(h->h.action));
+		return -1;
+	}
+	h->h.once_armed = true;
+	e = hostdb_set(db, h);
+	if (e)
+		return db_err(db, e, out);
+	fprintf(out, "armed host %" PRId64 ": its next PXE boot gets profile %s\nOK\n",
+		h->h.id, h->h.profile);
+	return 0;
+}
+
+static int
 cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **argv,
 	FILE *out)
 {
@@ -218,36 +299,13 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 	struct host_opts o;
 	struct hostdb_host h;
 	enum hostdb_err e;
-	int64_t id;
 
-	if (strcmp(verb, "list") == 0) {
-		if (argc != 2) {
-			fprintf(out, "ERR host list takes no options\n");
-			return -1;
-		}
-		fprintf(out, "%-5s %-17s %-36s %-14s %-12s %-16s %s %s\n", "ID", "MAC", "UUID",
-			"ACTION", "PROFILE", "NAME", "LAST_SEEN", "LAST_ANSWER");
-		e = hostdb_list(db, list_row, out);
-		if (e)
-			return db_err(db, e, out);
-		fprintf(out, "OK\n");
-		return 0;
-	}
+	if (strcmp(verb, "list") == 0)
+		return host_list(db, argc, out);
 	if (parse_host_opts(argc - 2, argv + 2, &o, out) != 0)
 		return -1;
-	if (strcmp(verb, "add") == 0) {
-		if (o.id) {
-			fprintf(out, "ERR host add does not take --id\n");
-			return -1;
-		}
-		if (apply_fields(cfg, &o, true, false, false, &h, out) != 0)
-			return -1;
-		e = hostdb_add(db, &h, &id);
-		if (e)
-			return db_err(db, e, out);
-		fprintf(out, "added host %" PRId64 "\nOK\n", id);
-		return 0;
-	}
+	if (strcmp(verb, "add") == 0)
+		return host_add(cfg, db, &o, out);
 	if (strcmp(verb, "set") != 0 && strcmp(verb, "del") != 0 &&
 	    strcmp(verb, "show") != 0 && strcmp(verb, "arm") != 0) {
 		fprintf(out, "ERR unknown host command '%s' (add, set, del, list, show, arm)\n",
@@ -256,22 +314,8 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 	}
 	if (select_host(db, &o, &h, out) != 0)
 		return -1;
-	if (strcmp(verb, "set") == 0) {
-		if (!o.action && !o.profile && !o.name &&
-		    !(o.mac && strcmp(o.first_key, "mac")) &&
-		    !(o.uuid && strcmp(o.first_key, "uuid"))) {
-			fprintf(out, "ERR host set: nothing to change\n");
-			return -1;
-		}
-		if (apply_fields(cfg, &o, false, strcmp(o.first_key, "mac") == 0,
-				 strcmp(o.first_key, "uuid") == 0, &h, out) != 0)
-			return -1;
-		e = hostdb_set(db, &h);
-		if (e)
-			return db_err(db, e, out);
-		fprintf(out, "updated host %" PRId64 "\nOK\n", h.h.id);
-		return 0;
-	}
+	if (strcmp(verb, "set") == 0)
+		return host_set(cfg, db, &o, &h, out);
 	if (o.action || o.profile || o.name ||
 	    (o.id && strcmp(o.first_key, "id")) || (o.mac && strcmp(o.first_key, "mac")) ||
 	    (o.uuid && strcmp(o.first_key, "uuid"))) {
@@ -283,25 +327,12 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 		fprintf(out, "OK\n");
 		return 0;
 	}
-	if (strcmp(verb, "del") == 0) {
-		e = hostdb_del(db, h.h.id);
-		if (e)
-			return db_err(db, e, out);
-		fprintf(out, "deleted host %" PRId64 "\nOK\n", h.h.id);
-		return 0;
-	}
-	/* arm */
-	if (h.h.action != BOOT_ACTION_ONCE) {
-		fprintf(out, "ERR host %" PRId64 " has action %s; only a once host can be "
-			"armed (host set --action once)\n", h.h.id, boot_action_name(h.h.action));
-		return -1;
-	}
-	h.h.once_armed = true;
-	e = hostdb_set(db, &h);
+	if (strcmp(verb, "arm") == 0)
+		return host_arm(db, &h, out);
+	e = hostdb_del(db, h.h.id);
 	if (e)
 		return db_err(db, e, out);
-	fprintf(out, "armed host %" PRId64 ": its next PXE boot gets profile %s\nOK\n",
-		h.h.id, h.h.profile);
+	fprintf(out, "deleted host %" PRId64 "\nOK\n", h.h.id);
 	return 0;
 }
 

@@ -279,6 +279,77 @@ log_ports(const struct dataplane *dp)
 	}
 }
 
+/* EAL from the config's arguments (or the command line's), then signals. */
+static int
+start_eal(const struct pxeline_config *cfg, int eal_argc, char **argv)
+{
+	char *eal_argv[MAX_EAL_ARGV];
+	int n = build_eal_argv(cfg, eal_argc, argv, eal_argv);
+
+	if (n < 0) {
+		fprintf(stderr, "pxeline: too many EAL arguments\n");
+		return -1;
+	}
+	if (rte_eal_init(n, eal_argv) < 0) {
+		fprintf(stderr, "pxeline: EAL init failed: %s (hugepages reserved and "
+			"mounted? see scripts/setup.sh)\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_sighup);
+	return 0;
+}
+
+/*
+ * The control side around a running data plane: inventory, proxyDHCP,
+ * the control socket, the HTTP endpoint. 0, or -1 (said in the log).
+ */
+static int
+start_control(struct reload_target *rt, struct dataplane *dp, struct ctl_callbacks *ctl_cb,
+	      struct hostdb **ret_db)
+{
+	const struct pxeline_config *cfg = rt->cfg;
+
+	if (hostdb_open(cfg->state_db, ret_db) != HOSTDB_OK) {
+		log_msg(CFG_LOG_ERROR, "state database %s: %s", cfg->state_db,
+			*ret_db ? hostdb_sqlite_msg(*ret_db) : "cannot open");
+		return -1;
+	}
+	if (cfg->dhcp.enabled &&
+	    dhcp_control_init(cfg, *ret_db, dp->dhcp_req, dp->dhcp_reply, dp->n_workers,
+			      dp->ports, dp->n_ports) != 0) {
+		log_msg(CFG_LOG_ERROR, "proxyDHCP: cannot set up");
+		return -1;
+	}
+	if (ctl_init(cfg, *ret_db, ctl_cb) != 0) {
+		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", cfg->control_socket);
+		return -1;
+	}
+	if (cfg->http.enabled && http_start(cfg, *ret_db, dp, rt) != 0)
+		return -1;
+	return 0;
+}
+
+/* Stops the workers first (transfers end with end=shutdown), then the rest. */
+static void
+shutdown_all(struct reload_target *rt, struct dataplane *dp, struct hostdb *db)
+{
+	svc_stopping("stopping: transfers in flight end with end=shutdown");
+	log_msg(CFG_LOG_INFO, "stopping");
+	dataplane_stop(dp);
+	log_drain();
+	print_summary();
+	http_fini();
+	ctl_fini();
+	if (rt->cfg->dhcp.enabled)
+		dhcp_control_fini();
+	hostdb_close(db);
+	log_fini();
+	dataplane_teardown(dp);
+	rte_eal_cleanup();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -286,11 +357,10 @@ main(int argc, char **argv)
 	/* rt.cfg is the running configuration: a reload replaces it. */
 	static struct reload_target rt = { .dp = &dp };
 	struct app_args app = { 0 };
-	char *eal_argv[MAX_EAL_ARGV];
 	struct hostdb *db = NULL;
 	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, &dp, control_reload, &rt };
 	char status[256];
-	int eal_argc, app_idx, n, ret;
+	int eal_argc, app_idx;
 
 	split_args(argc, argv, &eal_argc, &app_idx);
 	if (parse_app_args(argc - app_idx, argv + app_idx, &app) != 0)
@@ -305,21 +375,8 @@ main(int argc, char **argv)
 		free(rt.cfg);
 		return 0;
 	}
-
-	n = build_eal_argv(rt.cfg, eal_argc, argv, eal_argv);
-	if (n < 0) {
-		fprintf(stderr, "pxeline: too many EAL arguments\n");
+	if (start_eal(rt.cfg, eal_argc, argv) != 0)
 		return 1;
-	}
-	ret = rte_eal_init(n, eal_argv);
-	if (ret < 0) {
-		fprintf(stderr, "pxeline: EAL init failed: %s (hugepages reserved and "
-			"mounted? see scripts/setup.sh)\n", rte_strerror(rte_errno));
-		return 1;
-	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_sighup);
 	svc_init();
 	if (log_init(rt.cfg) != 0) {
 		fprintf(stderr, "pxeline: cannot open the log %s\n", rt.cfg->log_file);
@@ -332,22 +389,7 @@ main(int argc, char **argv)
 	log_ports(&dp);
 	log_attach_rings(dp.log_rings, dp.n_workers);
 	telemetry_init(dp.stats, dp.n_workers, dp.cache);
-	if (hostdb_open(rt.cfg->state_db, &db) != HOSTDB_OK) {
-		log_msg(CFG_LOG_ERROR, "state database %s: %s", rt.cfg->state_db,
-			db ? hostdb_sqlite_msg(db) : "cannot open");
-		return 1;
-	}
-	if (rt.cfg->dhcp.enabled &&
-	    dhcp_control_init(rt.cfg, db, dp.dhcp_req, dp.dhcp_reply, dp.n_workers, dp.ports,
-			      dp.n_ports) != 0) {
-		log_msg(CFG_LOG_ERROR, "proxyDHCP: cannot set up");
-		return 1;
-	}
-	if (ctl_init(rt.cfg, db, &ctl_cb) != 0) {
-		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", rt.cfg->control_socket);
-		return 1;
-	}
-	if (rt.cfg->http.enabled && http_start(rt.cfg, db, &dp, &rt) != 0)
+	if (start_control(&rt, &dp, &ctl_cb, &db) != 0)
 		return 1;
 	dataplane_launch(&dp);
 	log_msg(CFG_LOG_INFO, "pxeline serving %s on %d interface(s) with %u worker(s)",
@@ -356,25 +398,12 @@ main(int argc, char **argv)
 		log_msg(CFG_LOG_INFO, "proxyDHCP off: %s", cfg_dhcp_off_reason(rt.cfg));
 	else
 		log_msg(CFG_LOG_INFO, "proxyDHCP on: %d profile(s)", rt.cfg->n_profiles);
-
 	status_line(rt.cfg, &dp, status, sizeof(status));
 	svc_ready(status);
 
 	control_loop(&rt);
 
-	svc_stopping("stopping: transfers in flight end with end=shutdown");
-	log_msg(CFG_LOG_INFO, "stopping");
-	dataplane_stop(&dp);
-	log_drain();
-	print_summary();
-	http_fini();
-	ctl_fini();
-	if (rt.cfg->dhcp.enabled)
-		dhcp_control_fini();
-	hostdb_close(db);
-	log_fini();
-	dataplane_teardown(&dp);
-	rte_eal_cleanup();
+	shutdown_all(&rt, &dp, db);
 	cfg_free(rt.cfg);
 	free(rt.cfg);
 	return 0;
