@@ -25,6 +25,7 @@
 #include "control/ctl.h"
 #include "control/dhcp_control.h"
 #include "control/hostdb.h"
+#include "control/http_boot.h"
 #include "control/log.h"
 #include "control/telemetry.h"
 #include "dataplane/setup.h"
@@ -202,6 +203,7 @@ main(int argc, char **argv)
 	struct hostdb *db = NULL;
 	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, &dp };
 	int eal_argc, app_idx, n, ret;
+	char line[256];
 
 	split_args(argc, argv, &eal_argc, &app_idx);
 	if (parse_app_args(argc - app_idx, argv + app_idx, &app) != 0)
@@ -254,12 +256,19 @@ main(int argc, char **argv)
 		return 1;
 	}
 	dataplane_launch(&dp);
+	/* After the workers: the kernel's TCP reaches the wire through them. */
+	if (cfg.http_boot.enabled &&
+	    http_boot_start(&cfg, dp.ports, dp.n_ports, line, sizeof(line)) != 0) {
+		log_msg(CFG_LOG_ERROR, "%s", line);
+		quit = true;
+	}
 	log_msg(CFG_LOG_INFO, "pxeline serving %s on %d interface(s) with %u worker(s)",
 		cfg.tftp.root, cfg.n_interfaces, dp.n_workers);
 
 	control_loop(&cfg);
 
 	log_msg(CFG_LOG_INFO, "stopping");
+	http_boot_stop();
 	dataplane_stop(&dp);
 	log_drain();
 	print_summary();

@@ -15,7 +15,7 @@ PXL_TAG=setup
 
 # Needed to build, test and run the lab; setup fails if one is missing.
 REQUIRED=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk dpdk-dev
-	liburing-dev libconfig-dev libcunit1-dev libsqlite3-dev sqlite3
+	liburing-dev libconfig-dev libcunit1-dev libsqlite3-dev sqlite3 libmicrohttpd-dev
 	clang libclang-rt-14-dev llvm python3 python3-pyelftools iproute2
 	nftables ethtool tcpdump curl tftp-hpa atftp busybox dnsmasq-base gnuplot-nox)
 # For the firmware and relay tests; a missing one is reported, not fatal.
