@@ -68,6 +68,7 @@ struct hb_req {
 	char mac[18];			/* from the tap's ARP table, "?" if unknown */
 	char file[256];			/* as asked (unescaped), for the log */
 	const char *method;
+	char agent[96];			/* User-Agent, for the log */
 	unsigned status;
 	uint64_t size;			/* the file's, 0 when none */
 	uint64_t off, len;		/* the body sent (len 0 for HEAD) */
@@ -252,6 +253,9 @@ hb_access(void *cls, struct MHD_Connection *c, const char *url, const char *meth
 	r->method = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0 ? MHD_HTTP_METHOD_HEAD :
 		    strcmp(method, MHD_HTTP_METHOD_GET) == 0 ? MHD_HTTP_METHOD_GET : "other";
 	snprintf(r->file, sizeof(r->file), "%s", url);
+	snprintf(r->agent, sizeof(r->agent), "%s",
+		 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT) ?: "");
+	r->agent[strcspn(r->agent, "\"")] = '\0';
 	hb_client(c, cls, r);
 	if (*upload_data_size || strcmp(r->method, "other") == 0) {
 		*upload_data_size = 0;
@@ -307,10 +311,10 @@ hb_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		snprintf(range, sizeof(range), " range=%" PRIu64 "-%" PRIu64, r->off,
 			 r->off + r->len - 1);
 	log_msg(CFG_LOG_INFO, "http %s %s file=\"%s\" bytes=%" PRIu64 "/%" PRIu64
-		" time=%.3fs rate=%.2fMiB/s status=%u end=%s method=%s%s",
+		" time=%.3fs rate=%.2fMiB/s status=%u end=%s method=%s%s agent=\"%s\"",
 		r->mac, r->client, r->file, bytes, r->size, secs,
 		secs > 0 ? (double)bytes / secs / 1048576.0 : 0.0, r->status,
-		hb_end(toe), r->method, range);
+		hb_end(toe), r->method, range, r->agent);
 	free(r);
 	*req_cls = NULL;
 }
