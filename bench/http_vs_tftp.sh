@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # HTTP Boot vs TFTP from the same engine, the same file, side by side in one
 # run: N concurrent clients (default "1 8 32") fetch a SIZE_MB (300) MiB file
-# over HTTP (curl, through the TAP exception path) and over TFTP (atftp
-# blksize 1428 windowsize 16, the engine's fastest TFTP client here). Prints
+# over HTTP (curl, through the TAP exception path) and over TFTP (curl,
+# blksize 1468, lock-step: what OVMF and iPXE do). Prints
 # one line per (protocol, clients): wall time and aggregate MiB/s. A
 # measurement, not a test: nothing is asserted.
 #
@@ -15,7 +15,7 @@ SIZE_MB=${1:-300}
 shift || true
 COUNTS=${*:-1 8 32}
 
-pxl_t_init curl atftp xargs
+pxl_t_init curl xargs
 eval "pxl_t_lab_cfg() $(declare -f pxl_t_engine_cfg | tail -n +2)"
 pxl_t_engine_cfg()
 {
@@ -37,7 +37,7 @@ run()
 	if [ "$proto" = http ]; then
 		cmd="curl -s -o /dev/null --max-time 1200 http://$PXL_SRV_ADDR/big.bin"
 	else
-		cmd="atftp --option 'blksize 1428' --option 'windowsize 16' -g -r big.bin -l /dev/null $PXL_SRV_ADDR"
+		cmd="curl -s -o /dev/null --max-time 1200 --tftp-blksize 1468 tftp://$PXL_SRV_ADDR/big.bin"
 	fi
 	t0=$(date +%s%N)
 	seq 1 "$n" | xargs -P "$n" -I{} timeout -k 5 1300 ip netns exec "$PXL_T_CLI" sh -c "$cmd" >/dev/null 2>&1 || true
