@@ -57,6 +57,8 @@ struct cfg_profile {
 	char bios_prompt[256];	/* F12 variant (like pxeboot.n12), optional */
 	char abort[256];	/* abort / next-device file (like abortpxe.com) */
 	char ipxe[512];		/* for clients already running iPXE: script or URL */
+	char http_efi_x64[256];	/* UEFI HTTP Boot x86-64 (arch 16, or 7/9 saying HTTPClient) */
+	char http_arm64[256];	/* UEFI HTTP Boot ARM 64-bit (arch 19, or 11 saying HTTPClient) */
 	bool mtftp;		/* proxy replies carry PXE MTFTP options (43.1-5); default false */
 };
 
@@ -104,6 +106,12 @@ struct cfg_http {
 	char token_file[CFG_PATH_MAX];	/* required: the bearer token, one line */
 };
 
+/* UEFI HTTP Boot: the file server on the engine's address (control/http_boot.c). */
+struct cfg_http_boot {
+	bool enabled;			/* the http_boot group is present; default false */
+	uint16_t port;			/* TCP port; default 80 */
+};
+
 struct pxeline_config {
 	char file[CFG_PATH_MAX];	/* where it was loaded from */
 	int n_interfaces;
@@ -115,6 +123,7 @@ struct pxeline_config {
 	struct cfg_cache cache;
 	struct cfg_dhcp dhcp;
 	struct cfg_multicast multicast;
+	struct cfg_http_boot http_boot;
 	int n_profiles;
 	struct cfg_profile profiles[CFG_MAX_PROFILES];
 	enum cfg_unknown_action unknown_action;

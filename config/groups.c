@@ -30,6 +30,7 @@ static const struct cfg_field cfg_root_fields[] = {
 	F_CUSTOM("cache", 0),
 	F_CUSTOM("dhcp", 0),
 	F_CUSTOM("multicast", 0),
+	F_CUSTOM("http_boot", 0),
 	F_CUSTOM("profiles", 0),
 	F_CUSTOM("unknown", 0),
 	F_CUSTOM("control", 0),
@@ -106,6 +107,12 @@ static const struct cfg_field cfg_profile_fields[] = {
 	F_STR(cfg_profile, abort, 0),
 	F_STR(cfg_profile, ipxe, 0),
 	F_BOOL(cfg_profile, mtftp),
+	F_STR(cfg_profile, http_efi_x64, 0),
+	F_STR(cfg_profile, http_arm64, 0),
+};
+
+static const struct cfg_field cfg_http_boot_fields[] = {
+	F_U16(cfg_http_boot, port, 1, 65535),
 };
 
 static const struct cfg_field cfg_unknown_fields[] = {
@@ -407,6 +414,16 @@ cfg_profiles(struct cfg_ctx *c, const config_setting_t *list)
 	}
 }
 
+/* The group's presence turns the file server on. */
+static void
+cfg_http_boot(struct cfg_ctx *c, const config_setting_t *grp)
+{
+	struct cfg_http_boot *h = &c->cfg->http_boot;
+
+	if (cfg_group(c, grp, "http_boot", cfg_http_boot_fields, N(cfg_http_boot_fields), h))
+		h->enabled = true;
+}
+
 static void
 cfg_unknown(struct cfg_ctx *c, const config_setting_t *grp)
 {
@@ -578,6 +595,7 @@ cfg_validate(struct cfg_ctx *c, const config_setting_t *root)
 		{ "interfaces", cfg_interfaces },
 		{ "cache", cfg_cache },
 		{ "multicast", cfg_multicast },
+		{ "http_boot", cfg_http_boot },
 		{ "profiles", cfg_profiles },
 		{ "unknown", cfg_unknown },
 		{ "log", cfg_log },

@@ -35,6 +35,8 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->dhcp.enabled = true;
 	cfg->dhcp.port67 = true;
 	cfg->multicast.enabled = false;
+	cfg->http_boot.enabled = false;
+	cfg->http_boot.port = 80;
 	snprintf(cfg->multicast.groups, sizeof(cfg->multicast.groups), "239.255.1.0/24");
 	cfg->multicast.group_base = 0xefff0100u;
 	cfg->multicast.group_prefix = 24;

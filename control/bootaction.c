@@ -58,6 +58,21 @@ boot_arch_file(const struct cfg_profile *p, enum dhcp_arch arch)
 	}
 }
 
+const char *
+boot_http_file(const struct cfg_profile *p, enum dhcp_arch arch)
+{
+	switch (arch) {
+	case DHCP_ARCH_EFI_X64_HTTP:
+	case DHCP_ARCH_EFI_X64:	/* firmware saying HTTPClient with arch 7 */
+		return p->http_efi_x64;
+	case DHCP_ARCH_ARM64_HTTP:
+	case DHCP_ARCH_ARM64:
+		return p->http_arm64;
+	default:
+		return NULL;
+	}
+}
+
 static const struct cfg_profile *
 find_profile(const struct boot_policy *pol, const char *name)
 {
@@ -157,6 +172,19 @@ boot_profile(struct boot_decision *d, const struct boot_request *req,
 
 	d->profile = p;
 	reason_add(d, ": profile %s", p->name);
+	if (req->http) {
+		f = boot_http_file(p, req->arch);
+		if (!f || !f[0]) {
+			reason_add(d, " has no http_ file for %s", dhcp_arch_name(req->arch));
+			ignore(d, BOOT_ERR_NO_FILE, "HTTP Boot client gets no answer "
+			       "(firmware tries its next boot option)");
+			return;
+		}
+		d->verdict = BOOT_REPLY;
+		d->file = f;
+		reason_add(d, ", HTTP Boot %s file %s", dhcp_arch_name(req->arch), f);
+		return;
+	}
 	if (req->is_ipxe && p->ipxe[0]) {
 		d->verdict = BOOT_REPLY;
 		d->file = p->ipxe;
@@ -177,10 +205,17 @@ boot_profile(struct boot_decision *d, const struct boot_request *req,
 
 /* Hands out p's abort file; silence when it has none. */
 static void
-abort_profile(struct boot_decision *d, const struct cfg_profile *p)
+abort_profile(struct boot_decision *d, const struct boot_request *req,
+	      const struct cfg_profile *p)
 {
 	d->profile = p;
 	reason_add(d, ": profile %s", p->name);
+	if (req->http) {
+		/* An abort file is a PXE program: nothing to hand over HTTP. */
+		ignore(d, BOOT_OK, "HTTP Boot client: staying silent, firmware tries "
+		       "its next boot option");
+		return;
+	}
 	if (!p->abort[0]) {
 		ignore(d, BOOT_OK, "no abort file: staying silent, firmware falls "
 			"through to the next boot device after PXE-E53");
@@ -227,11 +262,11 @@ decide_known(const struct boot_request *req, const struct boot_host *h,
 			boot_profile(d, req, p);
 			d->consume_once = d->verdict == BOOT_REPLY;
 		} else {
-			abort_profile(d, p);
+			abort_profile(d, req, p);
 		}
 		break;
 	default:	/* BOOT_ACTION_ABORT */
-		abort_profile(d, p);
+		abort_profile(d, req, p);
 		break;
 	}
 }
@@ -255,7 +290,7 @@ decide_unknown(const struct boot_request *req, const struct boot_policy *pol,
 				"no unknown profile with an abort file, staying silent");
 			return;
 		}
-		abort_profile(d, p);
+		abort_profile(d, req, p);
 		return;
 	default:	/* CFG_UNKNOWN_BOOT */
 		reason_add(d, "unknown computer: policy boot");

@@ -27,6 +27,11 @@
  * no abort file configured, abort means silence: the firmware then shows
  * PXE-E53 and falls through to the next boot device, the same end as
  * abortpxe.com, only slower.
+ * UEFI HTTP Boot clients (vendor class "HTTPClient") get the profile's
+ * http_ file for their arch (http_efi_x64 for 16 and 7/9, http_arm64 for 19
+ * and 11), never a PXE file, iPXE script or abort file (those are TFTP
+ * programs): no http_ file, or abort, means silence and the firmware tries
+ * its next boot option. The caller turns the file into the URI.
  * Errors (profile missing, no file for the arch) are silence plus an error
  * value; the reason names what the user sees (PXE-E53).
  */
@@ -65,6 +70,7 @@ struct boot_request {
 	uint8_t uuid[16];
 	enum dhcp_arch arch;
 	bool is_ipxe;		/* already running iPXE */
+	bool http;		/* UEFI HTTP Boot client (option 60 "HTTPClient") */
 };
 
 /* Records found by the caller; NULL when nothing matched. */
@@ -132,5 +138,9 @@ void boot_decide(const struct boot_request *req, const struct boot_lookup *found
 
 /* The profile's file for an arch ("" when none); NULL for an unknown arch. */
 const char *boot_arch_file(const struct cfg_profile *p, enum dhcp_arch arch);
+
+/* The profile's HTTP Boot file for an arch ("" when none); NULL when no
+ * profile key exists for that arch. */
+const char *boot_http_file(const struct cfg_profile *p, enum dhcp_arch arch);
 
 #endif /* PXELINE_CONTROL_BOOTACTION_H */

@@ -19,6 +19,7 @@
 #include "control/log.h"
 #include "control/metrics.h"
 #include "dataplane/proto/dhcp.h"
+#include "dataplane/proto/http.h"
 #include "dataplane/proto/mtftp.h"
 #include "dataplane/proto/path.h"
 
@@ -308,6 +309,12 @@ request_wanted(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_r
 		trace(t, "ignored: MAC on ignore list (dhcp.ignore)");
 		return false;
 	}
+	if (mp->is_httpclient && !hd->cfg->http_boot.enabled) {
+		hd->stats.silent++;
+		trace(t, "ignored: UEFI HTTP Boot client and the HTTP file server is off "
+		      "(no http_boot group)");
+		return false;
+	}
 	if (req->dst_port == DHCP_PORT_SERVER && !hd->cfg->dhcp.port67) {
 		hd->stats.ignored_port67++;
 		trace(t, "ignored: request on port 67 and dhcp.port67 = false "
@@ -373,6 +380,7 @@ decide(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_msg *mp,
 	memcpy(br.uuid, mp->uuid, 16);
 	br.arch = dhcp_msg_arch(mp);
 	br.is_ipxe = mp->is_ipxe;
+	br.http = mp->is_httpclient;
 	if (!lookup_hosts(hd, t, &br, &mac_h, &uuid_h, &found))
 		return false;
 	/* Within a taken one-shot's grace the boot goes on as if still armed. */
@@ -408,6 +416,7 @@ build_reply(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_ring
 	char ip[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
 	struct dhcp_reply_params p;
 	struct dhcp_mtftp mt;
+	char uri[256];
 	enum dhcp_err de;
 	size_t len;
 
@@ -424,8 +433,20 @@ build_reply(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_ring
 	p.msg_type = dhcp_reply_type(mp);
 	p.server_addr = our_ip;
 	p.boot_file = d->file;
-	if (mtftp_params(hd->cfg, d, &mt))
+	if (mp->is_httpclient) {
+		/* The URI names the engine's own address: its TCP is the
+		 * kernel's through the TAP exception path (http_boot.c). */
+		if (!http_boot_uri(uri, sizeof(uri), our_ip, hd->cfg->http_boot.port, d->file)) {
+			hd->stats.build_errors++;
+			trace(t, "%s -> no answer: boot URI for %s is longer than %zu bytes",
+			      d->reason, d->file, sizeof(uri) - 1);
+			return false;
+		}
+		p.boot_file = uri;
+		p.http = true;
+	} else if (mtftp_params(hd->cfg, d, &mt)) {
 		p.mtftp = &mt;
+	}
 	de = dhcp_build_proxy_reply(ret_reply->payload, sizeof(ret_reply->payload), &p, &len);
 	if (de != DHCP_OK) {
 		hd->stats.build_errors++;
@@ -436,7 +457,7 @@ build_reply(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_ring
 	ret_reply->len = (uint16_t)len;
 	hd->stats.replies++;
 	trace(t, "%s -> %s file=%s next-server=%s to %s:%u from port %u%s", d->reason,
-	      msg_type_name(p.msg_type), d->file, ip_str(our_ip, ip),
+	      msg_type_name(p.msg_type), p.boot_file, ip_str(our_ip, ip),
 	      ip_str(ret_reply->dst_ip, dst), ret_reply->dst_port, ret_reply->src_port,
 	      p.mtftp ? " (+MTFTP)" : "");
 	return true;

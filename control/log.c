@@ -189,11 +189,14 @@ log_msg(enum cfg_log_level lvl, const char *fmt, ...)
 	if (lvl > level)
 		return;
 	logfmt_head(stamp, sizeof(stamp), journal, lvl, clock_wall_ns());
+	/* One line at a time: the HTTP Boot server's threads log too. */
+	flockfile(f);
 	fprintf(f, "%s%s: ", stamp, level_names[lvl]);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
 	va_end(ap);
 	fputc('\n', f);
+	funlockfile(f);
 }
 
 void

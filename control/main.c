@@ -26,6 +26,7 @@
 #include "control/dhcp_control.h"
 #include "control/hostdb.h"
 #include "control/http.h"
+#include "control/http_boot.h"
 #include "control/log.h"
 #include "control/reload.h"
 #include "control/service.h"
@@ -337,6 +338,8 @@ shutdown_all(struct reload_target *rt, struct dataplane *dp, struct hostdb *db)
 {
 	svc_stopping("stopping: transfers in flight end with end=shutdown");
 	log_msg(CFG_LOG_INFO, "stopping");
+	/* Before the workers: its TCP reaches the wire through them. */
+	http_boot_stop();
 	dataplane_stop(dp);
 	log_drain();
 	print_summary();
@@ -359,7 +362,7 @@ main(int argc, char **argv)
 	struct app_args app = { 0 };
 	struct hostdb *db = NULL;
 	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, &dp, control_reload, &rt };
-	char status[256];
+	char status[256], line[256];
 	int eal_argc, app_idx;
 
 	split_args(argc, argv, &eal_argc, &app_idx);
@@ -392,6 +395,12 @@ main(int argc, char **argv)
 	if (start_control(&rt, &dp, &ctl_cb, &db) != 0)
 		return 1;
 	dataplane_launch(&dp);
+	/* After the workers: the kernel's TCP reaches the wire through them. */
+	if (rt.cfg->http_boot.enabled &&
+	    http_boot_start(rt.cfg, dp.ports, dp.n_ports, line, sizeof(line)) != 0) {
+		log_msg(CFG_LOG_ERROR, "%s", line);
+		quit = true;
+	}
 	log_msg(CFG_LOG_INFO, "pxeline serving %s on %d interface(s) with %u worker(s)",
 		rt.cfg->tftp.root, rt.cfg->n_interfaces, dp.n_workers);
 	if (cfg_dhcp_off_reason(rt.cfg) != NULL)

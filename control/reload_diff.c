@@ -163,6 +163,9 @@ static const struct reload_key reload_keys[] = {
 	K("http (the group)", false, RK_BOOL, http.enabled),
 	K("http.listen", false, RK_STR, http.listen),
 	K("http.token_file", false, RK_STR, http.token_file),
+	/* The file server binds its sockets on the tap at start. */
+	K("http_boot (the group)", false, RK_BOOL, http_boot.enabled),
+	K("http_boot.port", false, RK_U16, http_boot.port),
 };
 
 /* Writes "OLD -> NEW" into buf when key k differs; false when equal. */

@@ -74,6 +74,46 @@ worker_handle_udp(struct lcore *lc, int port_idx, struct rte_mbuf *m, const stru
 	return false;
 }
 
+/*
+ * HTTP Boot's TCP is the kernel's: hands the frame to the port's TAP. True
+ * when the mbuf was taken; false (the caller frees it) when the port has
+ * no tap or the frame came through a handoff ring (the ring's owner frees
+ * those).
+ */
+static bool
+worker_to_kernel(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool from_handoff)
+{
+	const struct port *p = &lc->ports[port_idx];
+
+	if (!p->has_tap || from_handoff)
+		return false;
+	if (rte_eth_tx_burst(p->tap_port_id, lc->queue, &m, 1) != 1) {
+		lc->stats.tap_dropped++;
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	lc->stats.tap_to_kernel++;
+	return true;
+}
+
+/* What the kernel sends on the taps goes out on their wire ports. */
+static void
+worker_poll_taps(struct lcore *lc)
+{
+	struct rte_mbuf *pkts[LCORE_BURST];
+	uint16_t n, i;
+	int p;
+
+	for (p = 0; p < lc->n_ports; p++) {
+		if (!lc->ports[p].has_tap)
+			continue;
+		n = rte_eth_rx_burst(lc->ports[p].tap_port_id, lc->queue, pkts, LCORE_BURST);
+		for (i = 0; i < n; i++)
+			lcore_tx(lc, p, pkts[i]);
+		lc->stats.tap_from_kernel += n;
+	}
+}
+
 /* Handles one frame; true when the mbuf was kept (handed to its owner). */
 static bool
 worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool from_handoff)
@@ -113,6 +153,15 @@ worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool fro
 		break;
 	case FRAME_UDP:
 		return worker_handle_udp(lc, port_idx, m, &fi, from_handoff);
+	case FRAME_ARP_REPLY:
+		/* The kernel asked (its TCP needs the client's MAC). */
+		return worker_to_kernel(lc, port_idx, m, from_handoff);
+	case FRAME_TCP:
+	case FRAME_ICMP_ERROR:
+		if (worker_to_kernel(lc, port_idx, m, from_handoff))
+			return true;
+		lcore_drop(lc, &fi, fi.kind == FRAME_TCP ? FRAME_ERR_PROTO : FRAME_ERR_ICMP);
+		break;
 	default:
 		break;
 	}
@@ -152,6 +201,7 @@ worker_poll_cache(struct lcore *lc)
 static void
 worker_pass_tail(struct lcore *lc)
 {
+	worker_poll_taps(lc);
 	worker_poll_handoff(lc);
 	worker_poll_cache(lc);
 	dhcp_rx_poll_replies(lc);

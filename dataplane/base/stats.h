@@ -29,6 +29,9 @@
 	X(handoff_full)		/* owner's inbox full: dropped */	\
 	X(arp_replies)							\
 	X(icmp_echo_replies)						\
+	X(tap_to_kernel)	/* TCP/ARP/ICMP for the kernel's HTTP (tap) */ \
+	X(tap_from_kernel)	/* frames the kernel sent on the tap */	\
+	X(tap_dropped)		/* the tap did not take them */		\
 	X(udp_no_service)	/* UDP to a port we do not serve */	\
 	X(tftp_rrq)		/* read requests received */		\
 	X(tftp_wrq_refused)						\

@@ -7,6 +7,7 @@
 #include <rte_bus_pci.h>
 
 #include "dataplane/core/port.h"
+#include "dataplane/core/tap.h"
 
 #define PORT_RX_DESC 1024
 #define PORT_TX_DESC 1024
@@ -87,7 +88,7 @@ port_eal_args(const struct pxeline_config *cfg, char **argv, int argc, int max)
 			argv[argc++] = strdup(buf);
 		}
 	}
-	return argc;
+	return tap_eal_args(cfg, argv, argc, max);
 }
 
 /*
@@ -225,9 +226,27 @@ port_describe(const struct port *p, char *buf, size_t cap)
 		     p->n_queues < 2 ? "" : p->rss_steer ? " (rss steering)" : " (handoff rings)",
 		     p->tx_multi_seg ? " multi-seg" : "", p->tx_zero_copy ? " zero-copy" : "",
 		     p->rx_cksum ? " rx-csum" : "");
+	if (p->has_tap && n > 0 && (size_t)n < cap)
+		n += snprintf(buf + n, cap - n, " tap %s (port %u: TCP for HTTP Boot)",
+			      p->tap_ifname, p->tap_port_id);
 	if (p->mtu_set_err && n > 0 && (size_t)n < cap)
 		snprintf(buf + n, cap - n, " (cannot set MTU %u: %s; datagrams sized to it anyway)",
 			 p->mtu, rte_strerror(-p->mtu_set_err));
+}
+
+/* HTTP Boot: the kernel gets this port's address on a tap (core/tap.h). */
+static int
+port_tap(struct port *p, int idx, uint16_t n_queues, struct rte_mempool *pool, char *err,
+	 size_t err_cap)
+{
+	struct tap_conf t = { .idx = idx, .n_queues = n_queues, .pool = pool,
+			      .ip = p->local.ip, .netmask = p->local.netmask, .mtu = p->mtu };
+	int ret;
+
+	memcpy(t.mac, p->local.mac, 6);
+	ret = tap_init(&t, &p->tap_port_id, p->tap_ifname, sizeof(p->tap_ifname), err, err_cap);
+	p->has_tap = ret == 0;
+	return ret;
 }
 
 int
@@ -239,6 +258,8 @@ port_init_all(const struct pxeline_config *cfg, uint16_t n_queues,
 	for (i = 0; i < cfg->n_interfaces; i++) {
 		ret = port_init_one(&cfg->interfaces[i], n_queues, pool, &ret_ports[i], err,
 				    err_cap);
+		if (ret == 0 && cfg->http_boot.enabled)
+			ret = port_tap(&ret_ports[i], i, n_queues, pool, err, err_cap);
 		if (ret)
 			return ret;
 	}
@@ -251,6 +272,9 @@ port_stop_all(struct port *ports, int n_ports)
 	int i;
 
 	for (i = 0; i < n_ports; i++) {
+		if (ports[i].has_tap)
+			tap_stop(ports[i].tap_port_id);
+		ports[i].has_tap = false;
 		rte_eth_dev_stop(ports[i].port_id);
 		rte_eth_dev_close(ports[i].port_id);
 	}

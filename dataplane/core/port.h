@@ -34,6 +34,10 @@ struct port {
 	uint8_t rss_key[64];
 	uint16_t reta_size;
 	uint16_t reta[512];
+	/* HTTP Boot's exception path to the kernel (core/tap.h). */
+	bool has_tap;
+	uint16_t tap_port_id;
+	char tap_ifname[16];		/* the kernel interface, "pxl-tapN" */
 };
 
 /*

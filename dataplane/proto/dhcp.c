@@ -20,7 +20,8 @@
  *   43.71 and gets the file.
  * - A request carrying 43.71 (a boot server request) gets 43.71 echoed:
  *   iPXE's dhcp_pxebs_rx() drops an ACK whose boot item type differs.
- * - Option 60 "PXEClient" is always sent: iPXE and PXE ROMs take an offer as
+ * - Option 60 "PXEClient" is always sent ("HTTPClient" to a UEFI HTTP Boot
+ *   client, with its URI in file and 67 and no 43): iPXE and PXE ROMs take an offer as
  *   a proxyDHCP offer only when it carries it. 97 is echoed when the client
  *   sent it (PXE 2.1), 82 echoed last before END (RFC 3046).
  * - No option overload in replies: PXE clients read `file` as a name.
@@ -59,6 +60,7 @@ dhcp_strerror(enum dhcp_err e)
 	return dhcp_err_str[e];
 }
 
+/* Names as the trace and the inventory's "arch" column show them. */
 static const char *const dhcp_arch_str[] = {
 	[DHCP_ARCH_BIOS] = "bios",
 	[DHCP_ARCH_EFI_IA32] = "efi-ia32",
@@ -66,8 +68,64 @@ static const char *const dhcp_arch_str[] = {
 	[DHCP_ARCH_ARM32] = "arm32",
 	[DHCP_ARCH_ARM64] = "arm64",
 	[DHCP_ARCH_UNKNOWN] = "unknown",
+	[DHCP_ARCH_PC98] = "pc98",
+	[DHCP_ARCH_ITANIUM] = "itanium",
+	[DHCP_ARCH_ALPHA] = "alpha",
+	[DHCP_ARCH_ARC_X86] = "arc-x86",
+	[DHCP_ARCH_LEAN_CLIENT] = "lean-client",
+	[DHCP_ARCH_EFI_XSCALE] = "efi-xscale",
+	[DHCP_ARCH_PPC_OF] = "ppc-openfirmware",
+	[DHCP_ARCH_PPC_EPAPR] = "ppc-epapr",
+	[DHCP_ARCH_POWER_OPAL] = "power-opal",
+	[DHCP_ARCH_EFI_IA32_HTTP] = "efi-ia32-http",
+	[DHCP_ARCH_EFI_X64_HTTP] = "efi-x64-http",
+	[DHCP_ARCH_EBC_HTTP] = "efi-ebc-http",
+	[DHCP_ARCH_ARM32_HTTP] = "arm32-http",
+	[DHCP_ARCH_ARM64_HTTP] = "arm64-http",
+	[DHCP_ARCH_BIOS_HTTP] = "bios-http",
+	[DHCP_ARCH_ARM32_UBOOT] = "arm32-uboot",
+	[DHCP_ARCH_ARM64_UBOOT] = "arm64-uboot",
+	[DHCP_ARCH_ARM32_UBOOT_HTTP] = "arm32-uboot-http",
+	[DHCP_ARCH_ARM64_UBOOT_HTTP] = "arm64-uboot-http",
+	[DHCP_ARCH_RISCV32] = "riscv32",
+	[DHCP_ARCH_RISCV32_HTTP] = "riscv32-http",
+	[DHCP_ARCH_RISCV64] = "riscv64",
+	[DHCP_ARCH_RISCV64_HTTP] = "riscv64-http",
+	[DHCP_ARCH_RISCV128] = "riscv128",
+	[DHCP_ARCH_RISCV128_HTTP] = "riscv128-http",
+	[DHCP_ARCH_S390_BASIC] = "s390-basic",
+	[DHCP_ARCH_S390_EXTENDED] = "s390-extended",
+	[DHCP_ARCH_MIPS32] = "mips32",
+	[DHCP_ARCH_MIPS64] = "mips64",
+	[DHCP_ARCH_SUNWAY32] = "sunway32",
+	[DHCP_ARCH_SUNWAY64] = "sunway64",
+	[DHCP_ARCH_LOONGARCH32] = "loongarch32",
+	[DHCP_ARCH_LOONGARCH32_HTTP] = "loongarch32-http",
+	[DHCP_ARCH_LOONGARCH64] = "loongarch64",
+	[DHCP_ARCH_LOONGARCH64_HTTP] = "loongarch64-http",
+	[DHCP_ARCH_ARM_RPIBOOT] = "arm-rpiboot",
 };
 _Static_assert(sizeof(dhcp_arch_str) / sizeof(dhcp_arch_str[0]) == DHCP_ARCH__MAX, "dhcp_arch_str out of step with its enum");
+
+/* The IANA registry by code. 7 and 9 both mean x64 UEFI: RFC 4578 has 7 =
+ * "EFI BC" and 9 = "EFI x86-64", the registry swapped them, and firmware
+ * (OVMF among it) sends 7 on x86-64. */
+static const uint8_t dhcp_arch_by_code[] = {
+	DHCP_ARCH_BIOS, DHCP_ARCH_PC98, DHCP_ARCH_ITANIUM, DHCP_ARCH_ALPHA,
+	DHCP_ARCH_ARC_X86, DHCP_ARCH_LEAN_CLIENT, DHCP_ARCH_EFI_IA32, DHCP_ARCH_EFI_X64,
+	DHCP_ARCH_EFI_XSCALE, DHCP_ARCH_EFI_X64, DHCP_ARCH_ARM32, DHCP_ARCH_ARM64,
+	DHCP_ARCH_PPC_OF, DHCP_ARCH_PPC_EPAPR, DHCP_ARCH_POWER_OPAL,
+	DHCP_ARCH_EFI_IA32_HTTP, DHCP_ARCH_EFI_X64_HTTP, DHCP_ARCH_EBC_HTTP,
+	DHCP_ARCH_ARM32_HTTP, DHCP_ARCH_ARM64_HTTP, DHCP_ARCH_BIOS_HTTP,
+	DHCP_ARCH_ARM32_UBOOT, DHCP_ARCH_ARM64_UBOOT, DHCP_ARCH_ARM32_UBOOT_HTTP,
+	DHCP_ARCH_ARM64_UBOOT_HTTP, DHCP_ARCH_RISCV32, DHCP_ARCH_RISCV32_HTTP,
+	DHCP_ARCH_RISCV64, DHCP_ARCH_RISCV64_HTTP, DHCP_ARCH_RISCV128,
+	DHCP_ARCH_RISCV128_HTTP, DHCP_ARCH_S390_BASIC, DHCP_ARCH_S390_EXTENDED,
+	DHCP_ARCH_MIPS32, DHCP_ARCH_MIPS64, DHCP_ARCH_SUNWAY32, DHCP_ARCH_SUNWAY64,
+	DHCP_ARCH_LOONGARCH32, DHCP_ARCH_LOONGARCH32_HTTP, DHCP_ARCH_LOONGARCH64,
+	DHCP_ARCH_LOONGARCH64_HTTP, DHCP_ARCH_ARM_RPIBOOT,
+};
+_Static_assert(sizeof(dhcp_arch_by_code) == 42, "IANA processor architecture codes 0..41");
 
 const char *
 dhcp_arch_name(enum dhcp_arch a)
@@ -80,40 +138,54 @@ dhcp_arch_name(enum dhcp_arch a)
 enum dhcp_arch
 dhcp_arch_from_code(uint16_t code)
 {
-	switch (code) {
-	case 0:
-		return DHCP_ARCH_BIOS;
-	case 6:
-		return DHCP_ARCH_EFI_IA32;
-	case 7:	/* "EFI BC": what OVMF and most x86-64 firmware send */
-	case 9:	/* "EFI x86-64" per RFC 4578; the IANA list swapped 7 and 9 */
-		return DHCP_ARCH_EFI_X64;
-	case 10:
-		return DHCP_ARCH_ARM32;
-	case 11:
-		return DHCP_ARCH_ARM64;
-	default:
+	if (code >= sizeof(dhcp_arch_by_code))
 		return DHCP_ARCH_UNKNOWN;
+	return (enum dhcp_arch)dhcp_arch_by_code[code];
+}
+
+bool
+dhcp_arch_is_http(enum dhcp_arch a)
+{
+	switch (a) {
+	case DHCP_ARCH_EFI_IA32_HTTP:
+	case DHCP_ARCH_EFI_X64_HTTP:
+	case DHCP_ARCH_EBC_HTTP:
+	case DHCP_ARCH_ARM32_HTTP:
+	case DHCP_ARCH_ARM64_HTTP:
+	case DHCP_ARCH_BIOS_HTTP:
+	case DHCP_ARCH_ARM32_UBOOT_HTTP:
+	case DHCP_ARCH_ARM64_UBOOT_HTTP:
+	case DHCP_ARCH_RISCV32_HTTP:
+	case DHCP_ARCH_RISCV64_HTTP:
+	case DHCP_ARCH_RISCV128_HTTP:
+	case DHCP_ARCH_LOONGARCH32_HTTP:
+	case DHCP_ARCH_LOONGARCH64_HTTP:
+		return true;
+	default:
+		return false;
 	}
 }
 
 static const char pxeclient[] = "PXEClient";
 #define PXECLIENT_LEN (sizeof(pxeclient) - 1)
+static const char httpclient[] = "HTTPClient";
+#define HTTPCLIENT_LEN (sizeof(httpclient) - 1)
 
 enum dhcp_arch
 dhcp_msg_arch(const struct dhcp_msg *m)
 {
-	static const char arch_tag[] = "PXEClient:Arch:";
+	static const char arch_tag[] = ":Arch:";
 	const size_t tag_len = sizeof(arch_tag) - 1;
 	unsigned int code = 0;
-	size_t i;
+	size_t i, at;
 
 	if (dhcp_has(m, DHCP_OPT_CLIENT_ARCH))
 		return dhcp_arch_from_code(m->arch_code);
 	/* Older ROMs state the arch only in the vendor class. */
-	if (m->vendor_class_len >= tag_len + 5 &&
-	    memcmp(m->vendor_class, arch_tag, tag_len) == 0) {
-		for (i = tag_len; i < tag_len + 5; i++) {
+	at = m->is_pxeclient ? PXECLIENT_LEN : m->is_httpclient ? HTTPCLIENT_LEN : 0;
+	if (at && m->vendor_class_len >= at + tag_len + 5 &&
+	    memcmp(m->vendor_class + at, arch_tag, tag_len) == 0) {
+		for (i = at + tag_len; i < at + tag_len + 5; i++) {
 			char c = m->vendor_class[i];
 
 			if (c < '0' || c > '9')
@@ -129,7 +201,7 @@ dhcp_msg_arch(const struct dhcp_msg *m)
 bool
 dhcp_is_pxe_request(const struct dhcp_msg *m)
 {
-	return m->op == DHCP_OP_REQUEST && m->is_pxeclient;
+	return m->op == DHCP_OP_REQUEST && (m->is_pxeclient || m->is_httpclient);
 }
 
 enum dhcp_msg_type
@@ -236,6 +308,8 @@ take_option(struct dhcp_msg *m, uint8_t code, const uint8_t *d, uint8_t n,
 			m->vendor_class_len = n;
 			m->is_pxeclient = n >= PXECLIENT_LEN &&
 				memcmp(d, pxeclient, PXECLIENT_LEN) == 0;
+			m->is_httpclient = n >= HTTPCLIENT_LEN &&
+				memcmp(d, httpclient, HTTPCLIENT_LEN) == 0;
 		}
 		return DHCP_OK;
 	case DHCP_OPT_CLIENT_ARCH:
@@ -566,16 +640,24 @@ dhcp_build_proxy_reply(uint8_t *buf, size_t cap,
 	wire_put_u8(&w, DHCP_OPT_SERVER_ID);
 	wire_put_u8(&w, 4);
 	wire_put_be32(&w, p->server_addr);
-	put_option(&w, DHCP_OPT_VENDOR_CLASS, pxeclient, PXECLIENT_LEN);
+	/* EDK2's HttpBootDxe takes an offer as HTTP only with 60 "HTTPClient". */
+	if (p->http)
+		put_option(&w, DHCP_OPT_VENDOR_CLASS, httpclient, HTTPCLIENT_LEN);
+	else
+		put_option(&w, DHCP_OPT_VENDOR_CLASS, pxeclient, PXECLIENT_LEN);
 	if (dhcp_has(req, DHCP_OPT_CLIENT_UUID)) {
 		wire_put_u8(&w, DHCP_OPT_CLIENT_UUID);
 		wire_put_u8(&w, 17);
 		wire_put_u8(&w, 0);
 		wire_put_bytes(&w, req->uuid, 16);
 	}
-	vendor_len = build_pxe_vendor(vendor, sizeof(vendor), p);
-	put_option(&w, DHCP_OPT_VENDOR, vendor, vendor_len);
-	if (!file_in_field || p->bootfile_option)
+	/* PXE options mean nothing to an HTTP client; its URI goes in 67
+	 * too, where EDK2's HttpBootDhcp4 looks for it first. */
+	if (!p->http) {
+		vendor_len = build_pxe_vendor(vendor, sizeof(vendor), p);
+		put_option(&w, DHCP_OPT_VENDOR, vendor, vendor_len);
+	}
+	if (!file_in_field || p->bootfile_option || p->http)
 		put_option(&w, DHCP_OPT_BOOTFILE, p->boot_file, file_len);
 	if (dhcp_has(req, DHCP_OPT_RELAY_AGENT))
 		put_option(&w, DHCP_OPT_RELAY_AGENT, req->relay, req->relay_len);

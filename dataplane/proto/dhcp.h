@@ -89,14 +89,56 @@ enum dhcp_pxe_subopt {
 #define DHCP_PXE_DC_LIST_ONLY 0x04	/* only servers in PXE_BOOT_SERVERS */
 #define DHCP_PXE_DC_USE_FILE 0x08	/* boot file in this reply: boot it, no menu */
 
-/* Client architecture as the boot decision needs it (RFC 4578 + IANA). */
+/*
+ * Client architecture (RFC 4578 option 93, the IANA "Processor Architecture
+ * Types" registry). The first five are what profiles have PXE files for;
+ * the rest are the registry's other entries, kept apart so a trace names
+ * what asked. "_HTTP" entries are UEFI HTTP Boot clients (vendor class
+ * "HTTPClient"); dhcp_arch_is_http says which.
+ */
 enum dhcp_arch {
 	DHCP_ARCH_BIOS,		/* 0: x86 BIOS */
 	DHCP_ARCH_EFI_IA32,	/* 6 */
 	DHCP_ARCH_EFI_X64,	/* 7 (EFI BC, what OVMF sends on x86-64) or 9 */
 	DHCP_ARCH_ARM32,	/* 10 */
 	DHCP_ARCH_ARM64,	/* 11 */
-	DHCP_ARCH_UNKNOWN,	/* any other code */
+	DHCP_ARCH_UNKNOWN,	/* a code the registry does not have */
+	DHCP_ARCH_PC98,		/* 1: NEC/PC98 (deprecated) */
+	DHCP_ARCH_ITANIUM,	/* 2 */
+	DHCP_ARCH_ALPHA,	/* 3: DEC Alpha (deprecated) */
+	DHCP_ARCH_ARC_X86,	/* 4: Arc x86 (deprecated) */
+	DHCP_ARCH_LEAN_CLIENT,	/* 5: Intel Lean Client (deprecated) */
+	DHCP_ARCH_EFI_XSCALE,	/* 8 (deprecated) */
+	DHCP_ARCH_PPC_OF,	/* 12: PowerPC Open Firmware */
+	DHCP_ARCH_PPC_EPAPR,	/* 13 */
+	DHCP_ARCH_POWER_OPAL,	/* 14: POWER OPAL v3 */
+	DHCP_ARCH_EFI_IA32_HTTP,	/* 15: x86 UEFI HTTP */
+	DHCP_ARCH_EFI_X64_HTTP,	/* 16: x64 UEFI HTTP (OVMF's HTTP boot) */
+	DHCP_ARCH_EBC_HTTP,	/* 17: EBC HTTP */
+	DHCP_ARCH_ARM32_HTTP,	/* 18: ARM 32-bit UEFI HTTP */
+	DHCP_ARCH_ARM64_HTTP,	/* 19: ARM 64-bit UEFI HTTP */
+	DHCP_ARCH_BIOS_HTTP,	/* 20: PC/AT BIOS HTTP */
+	DHCP_ARCH_ARM32_UBOOT,	/* 21 */
+	DHCP_ARCH_ARM64_UBOOT,	/* 22 */
+	DHCP_ARCH_ARM32_UBOOT_HTTP,	/* 23 */
+	DHCP_ARCH_ARM64_UBOOT_HTTP,	/* 24 */
+	DHCP_ARCH_RISCV32,	/* 25 */
+	DHCP_ARCH_RISCV32_HTTP,	/* 26 */
+	DHCP_ARCH_RISCV64,	/* 27 */
+	DHCP_ARCH_RISCV64_HTTP,	/* 28 */
+	DHCP_ARCH_RISCV128,	/* 29 */
+	DHCP_ARCH_RISCV128_HTTP,	/* 30 */
+	DHCP_ARCH_S390_BASIC,	/* 31 */
+	DHCP_ARCH_S390_EXTENDED,	/* 32 */
+	DHCP_ARCH_MIPS32,	/* 33 */
+	DHCP_ARCH_MIPS64,	/* 34 */
+	DHCP_ARCH_SUNWAY32,	/* 35 */
+	DHCP_ARCH_SUNWAY64,	/* 36 */
+	DHCP_ARCH_LOONGARCH32,	/* 37 */
+	DHCP_ARCH_LOONGARCH32_HTTP,	/* 38 */
+	DHCP_ARCH_LOONGARCH64,	/* 39 */
+	DHCP_ARCH_LOONGARCH64_HTTP,	/* 40 */
+	DHCP_ARCH_ARM_RPIBOOT,	/* 41 */
 	DHCP_ARCH__MAX,
 };
 
@@ -153,6 +195,7 @@ struct dhcp_msg {
 	uint8_t vendor_class_len;	/* option 60 (first wins) */
 	char vendor_class[256];		/* NUL-terminated copy */
 	bool is_pxeclient;		/* option 60 starts with "PXEClient" */
+	bool is_httpclient;		/* option 60 starts with "HTTPClient" (UEFI HTTP Boot) */
 
 	uint16_t arch_code;		/* option 93, first entry of the list */
 	uint8_t n_arch;			/* entries in option 93 */
@@ -198,7 +241,10 @@ dhcp_has(const struct dhcp_msg *m, uint8_t code)
 enum dhcp_err dhcp_parse(const uint8_t *udp_payload, size_t len,
 	struct dhcp_msg *ret_msg);
 
-/* A BOOTREQUEST whose option 60 starts with "PXEClient". */
+/*
+ * A BOOTREQUEST whose option 60 starts with "PXEClient", or "HTTPClient"
+ * (UEFI HTTP Boot: the same proxy answer, with a URI for a boot file).
+ */
 bool dhcp_is_pxe_request(const struct dhcp_msg *m);
 
 /*
@@ -212,11 +258,15 @@ enum dhcp_arch dhcp_arch_from_code(uint16_t code);
 
 /*
  * The request's architecture: option 93 when present, else the "Arch:NNNNN"
- * field of option 60, else BIOS (PXE 2.0 ROMs send neither).
+ * field of option 60 ("PXEClient:Arch:" or "HTTPClient:Arch:"), else BIOS
+ * (PXE 2.0 ROMs send neither).
  */
 enum dhcp_arch dhcp_msg_arch(const struct dhcp_msg *m);
 
 const char *dhcp_arch_name(enum dhcp_arch a);
+
+/* An HTTP Boot architecture code (15-20, 23, 24, 26, 28, 30, 38, 40). */
+bool dhcp_arch_is_http(enum dhcp_arch a);
 
 /*
  * Largest reply (UDP payload) this client accepts: option 57 minus the IP and
@@ -247,6 +297,8 @@ struct dhcp_reply_params {
 	const char *menu_text;		/* menu item text (NULL = "pxeline") */
 	size_t max_len;			/* 0 = dhcp_reply_max_len(req) */
 	const struct dhcp_mtftp *mtftp;	/* PXE MTFTP sub-options, NULL = none */
+	bool http;			/* UEFI HTTP Boot: 60 "HTTPClient", boot_file a
+					 * URI in file and 67, no PXE options (43) */
 };
 
 /*

@@ -24,6 +24,8 @@
 
 #define IP_PROTO_ICMP 1
 #define IP_PROTO_UDP 17
+#define IP_PROTO_TCP 6
+#define TCP_HDR_LEN 20
 #define IP_FLAG_MF 0x2000
 #define IP_FRAG_OFF_MASK 0x1fff
 #define IP_MAX_LEN 65535
@@ -230,14 +232,20 @@ classify_icmp(const uint8_t *icmp, size_t len, const struct frame_local *local,
 		return FRAME_ERR_ICMP;
 	if (!ip_is_unicast_peer(local, out->src_ip))
 		return FRAME_ERR_ICMP;
-	if (len < ICMP_HDR_LEN || icmp[0] != ICMP_ECHO_REQUEST || icmp[1] != 0)
+	if (len < ICMP_HDR_LEN)
+		return FRAME_ERR_ICMP;
+	/* Errors about our TCP (path MTU, unreachable) are the kernel's. */
+	if (icmp[0] == 3 || icmp[0] == 11 || icmp[0] == 12)
+		out->kind = FRAME_ICMP_ERROR;
+	else if (icmp[0] == ICMP_ECHO_REQUEST && icmp[1] == 0)
+		out->kind = FRAME_ICMP_ECHO;
+	else
 		return FRAME_ERR_ICMP;
 	/* NICs offload TCP/UDP checksums, not ICMP: always verified. */
 	if (frame_csum_fold(frame_csum_add(0, icmp, len)) != 0)
 		return FRAME_ERR_ICMP;
 	out->payload = icmp;
 	out->payload_len = len;
-	out->kind = FRAME_ICMP_ECHO;
 	return FRAME_OK;
 }
 
@@ -262,6 +270,31 @@ classify_udp(const uint8_t *udp, size_t len, unsigned csum_flags, struct frame_i
 	out->payload = udp + FRAME_UDP_LEN;
 	out->payload_len = ulen - FRAME_UDP_LEN;
 	out->kind = FRAME_UDP;
+	return FRAME_OK;
+}
+
+/*
+ * TCP is not ours to serve: only its addressing is checked (a unicast peer
+ * to our own address, a whole header); the kernel behind the TAP port
+ * checks the rest, checksum included.
+ */
+static enum frame_err
+classify_tcp(const uint8_t *tcp, size_t len, const struct frame_local *local,
+	     struct frame_info *out)
+{
+	struct wire w = wire_reader(tcp, len);
+
+	if (out->ip_broadcast || out->ip_multicast || out->dst_ip != local->ip ||
+	    !ip_is_unicast_peer(local, out->src_ip))
+		return FRAME_ERR_PROTO;
+	out->src_port = wire_be16(&w);
+	out->dst_port = wire_be16(&w);
+	if (!wire_ok(&w) || len < TCP_HDR_LEN || (size_t)(tcp[12] >> 4) * 4 < TCP_HDR_LEN ||
+	    (size_t)(tcp[12] >> 4) * 4 > len)
+		return FRAME_ERR_PROTO;
+	out->payload = tcp + (tcp[12] >> 4) * 4;
+	out->payload_len = len - (size_t)(tcp[12] >> 4) * 4;
+	out->kind = FRAME_TCP;
 	return FRAME_OK;
 }
 
@@ -316,6 +349,8 @@ classify_ipv4(const uint8_t *frame, size_t len, const struct frame_local *local,
 		return classify_icmp(ip + hlen, total - hlen, local, out);
 	case IP_PROTO_UDP:
 		return classify_udp(ip + hlen, total - hlen, csum_flags, out);
+	case IP_PROTO_TCP:
+		return classify_tcp(ip + hlen, total - hlen, local, out);
 	default:
 		return FRAME_ERR_PROTO;
 	}

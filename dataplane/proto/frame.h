@@ -32,6 +32,8 @@ enum frame_kind {
 	FRAME_ARP_REPLY,	/* an ARP reply (to learn from) */
 	FRAME_ICMP_ECHO,	/* an echo request to our address */
 	FRAME_UDP,		/* a UDP datagram to us, broadcast or multicast */
+	FRAME_TCP,		/* a TCP segment to our unicast address (the kernel's, by the TAP) */
+	FRAME_ICMP_ERROR,	/* unreachable/time exceeded/parameter problem to us (for TCP) */
 };
 
 enum frame_err {
@@ -68,7 +70,7 @@ struct frame_info {
 	uint16_t vlan;		/* VLAN id seen, 0 = untagged */
 	uint32_t src_ip;	/* IPv4, or ARP sender address */
 	uint32_t dst_ip;	/* IPv4, or ARP target address */
-	uint16_t src_port;	/* UDP only */
+	uint16_t src_port;	/* UDP and TCP */
 	uint16_t dst_port;
 	uint8_t ttl;
 	size_t l3_off;		/* offset of the IPv4 or ARP header */

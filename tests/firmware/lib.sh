@@ -531,7 +531,8 @@ pxl_f_qemu_cmd()
 		printf '%s\n' "$PXL_F_QEMU" -machine q35,accel=tcg "${common[@]}" \
 			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$PXL_F_OVMF_CODE" \
 			-drive "if=pflash,format=raw,unit=1,file=$PXL_F_WORK/ovmf-vars.fd" \
-			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1"
+			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1" \
+			${PXL_F_QEMU_EXTRA:-}
 		;;
 	*) pxl_die "pxl_f_qemu_cmd: firmware bios or ovmf, not '$fw'" ;;
 	esac

@@ -32,6 +32,8 @@ check_msg(const struct dhcp_msg *m)
 	CHECK(m->is_pxeclient == (m->vendor_class_len >= 9 &&
 		memcmp(m->vendor_class, "PXEClient", 9) == 0));
 	CHECK(!m->is_pxeclient || dhcp_has(m, DHCP_OPT_VENDOR_CLASS));
+	CHECK(m->is_httpclient == (m->vendor_class_len >= 10 &&
+		memcmp(m->vendor_class, "HTTPClient", 10) == 0));
 	CHECK(m->user_class_len <= DHCP_CONCAT_MAX);
 	CHECK(m->param_list_len <= DHCP_CONCAT_MAX);
 	CHECK(m->relay_len <= DHCP_CONCAT_MAX);

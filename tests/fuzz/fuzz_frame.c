@@ -201,7 +201,7 @@ check_accepted(const uint8_t *data, size_t size, const struct frame_local *local
 	const uint8_t *ip;
 	size_t hlen;
 
-	CHECK(fi->kind <= FRAME_UDP);
+	CHECK(fi->kind <= FRAME_ICMP_ERROR);
 	CHECK(fi->vlan == local->vlan);
 	CHECK(fi->l3_off == FRAME_ETH_LEN || fi->l3_off == FRAME_ETH_LEN + FRAME_VLAN_LEN);
 	CHECK(fi->l3_off <= size);
@@ -238,6 +238,16 @@ check_accepted(const uint8_t *data, size_t size, const struct frame_local *local
 	if (fi->kind == FRAME_ICMP_ECHO) {
 		CHECK(ip[9] == 1);
 		check_icmp(data, size, local, fi);
+	} else if (fi->kind == FRAME_ICMP_ERROR) {
+		/* The kernel's (HTTP Boot's TCP): unicast to us, checksum good. */
+		CHECK(ip[9] == 1 && fi->dst_ip == local->ip);
+		CHECK(fi->payload == data + fi->l4_off && naive_csum(fi->payload, fi->payload_len) == 0);
+		CHECK(fi->payload[0] == 3 || fi->payload[0] == 11 || fi->payload[0] == 12);
+	} else if (fi->kind == FRAME_TCP) {
+		CHECK(ip[9] == 6 && fi->dst_ip == local->ip);
+		CHECK(fi->src_port == be16(data + fi->l4_off));
+		CHECK(fi->dst_port == be16(data + fi->l4_off + 2));
+		CHECK(fi->payload == data + fi->l4_off + (data[fi->l4_off + 12] >> 4) * 4);
 	} else {
 		CHECK(ip[9] == 17);
 		check_udp(data, size, local, fi);

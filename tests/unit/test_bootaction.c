@@ -14,13 +14,15 @@
 
 static const struct cfg_profile profiles[] = {
 	{ .name = "default", .bios = "undionly.kpxe", .efi_x64 = "ipxe.efi",
-	  .abort = "abortpxe.com", .ipxe = "boot.ipxe" },
+	  .abort = "abortpxe.com", .ipxe = "boot.ipxe", .http_efi_x64 = "boot.efi",
+	  .http_arm64 = "arm64/boot.efi" },
 	{ .name = "reimage", .bios = "boot/pxeboot.com", .efi_x64 = "boot/bootmgfw.efi",
 	  .efi_ia32 = "boot/ia32/bootmgfw.efi", .arm64 = "boot/arm64/bootmgfw.efi",
-	  .abort = "boot/abortpxe.com" },
+	  .abort = "boot/abortpxe.com", .http_efi_x64 = "boot/http/bootmgfw.efi" },
 	{ .name = "noabort", .bios = "pxelinux.0", .arm32 = "grub-arm.efi" },
 	{ .name = "unk", .bios = "unknown.kpxe", .efi_x64 = "unknown.efi",
-	  .abort = "abort-unknown.com", .ipxe = "http://192.0.2.1/unknown.ipxe" },
+	  .abort = "abort-unknown.com", .ipxe = "http://192.0.2.1/unknown.ipxe",
+	  .http_efi_x64 = "unknown-http.efi" },
 };
 
 static const struct boot_host h_default = { 1, "pc-mac", BOOT_ACTION_BOOT, "default", false };
@@ -137,6 +139,86 @@ static const struct row rows[] = {
 	{ "other archs map to their fields (arm32)", &h_noabort_boot, NULL, DHCP_ARCH_ARM32, false, UB, "unk",
 	  BOOT_REPLY, "grub-arm.efi", BOOT_OK, BOOT_MATCH_MAC, false, "arm32 file grub-arm.efi", NULL },
 };
+
+/* UEFI HTTP Boot clients: the http_ file per arch, or silence. */
+struct http_row {
+	const char *name;
+	const struct boot_host *by_mac;
+	enum dhcp_arch arch;
+	bool is_ipxe;
+	enum cfg_unknown_action unknown;
+	enum boot_verdict verdict;
+	const char *file;
+	enum boot_err err;
+	const char *reason1;
+};
+
+static const struct http_row http_rows[] = {
+	{ "x64 HTTP (16)", &h_default, DHCP_ARCH_EFI_X64_HTTP, false, UB,
+	  BOOT_REPLY, "boot.efi", BOOT_OK, "HTTP Boot efi-x64-http file boot.efi" },
+	{ "x64 arch 7 saying HTTPClient", &h_default, X64, false, UB,
+	  BOOT_REPLY, "boot.efi", BOOT_OK, "HTTP Boot efi-x64 file" },
+	{ "arm64 HTTP (19)", &h_default, DHCP_ARCH_ARM64_HTTP, false, UB,
+	  BOOT_REPLY, "arm64/boot.efi", BOOT_OK, "arm64-http file arm64/boot.efi" },
+	{ "arm64 (11) saying HTTPClient", &h_default, DHCP_ARCH_ARM64, false, UB,
+	  BOOT_REPLY, "arm64/boot.efi", BOOT_OK, NULL },
+	{ "ia32 HTTP (15): no key, silent", &h_default, DHCP_ARCH_EFI_IA32_HTTP, false, UB,
+	  BOOT_IGNORE, NULL, BOOT_ERR_NO_FILE, "has no http_ file for efi-ia32-http" },
+	{ "arm32 HTTP (18): no key, silent", &h_default, DHCP_ARCH_ARM32_HTTP, false, UB,
+	  BOOT_IGNORE, NULL, BOOT_ERR_NO_FILE, "HTTP Boot client gets no answer" },
+	{ "BIOS HTTP (20): no key, silent", &h_default, DHCP_ARCH_BIOS_HTTP, false, UB,
+	  BOOT_IGNORE, NULL, BOOT_ERR_NO_FILE, "bios-http" },
+	{ "riscv64 HTTP (28): no key, silent", &h_default, DHCP_ARCH_RISCV64_HTTP, false, UB,
+	  BOOT_IGNORE, NULL, BOOT_ERR_NO_FILE, "riscv64-http" },
+	{ "profile without http_arm64: silent", &h_reimage, DHCP_ARCH_ARM64_HTTP, false, UB,
+	  BOOT_IGNORE, NULL, BOOT_ERR_NO_FILE, "profile reimage has no http_ file" },
+	{ "profile without any http_ file: silent, not its PXE file", &h_noabort_boot,
+	  DHCP_ARCH_EFI_X64_HTTP, false, UB, BOOT_IGNORE, NULL, BOOT_ERR_NO_FILE, NULL },
+	{ "HTTP client never gets the iPXE script", &h_default, DHCP_ARCH_EFI_X64_HTTP, true, UB,
+	  BOOT_REPLY, "boot.efi", BOOT_OK, NULL },
+	{ "abort: no abort file over HTTP", &h_abort, DHCP_ARCH_EFI_X64_HTTP, false, UB,
+	  BOOT_IGNORE, NULL, BOOT_OK, "staying silent" },
+	{ "once consumed: silent", &h_once_used, DHCP_ARCH_EFI_X64_HTTP, false, UB,
+	  BOOT_IGNORE, NULL, BOOT_OK, "once (consumed)" },
+	{ "once armed: the file, consumed", &h_once_armed, DHCP_ARCH_EFI_X64_HTTP, false, UB,
+	  BOOT_REPLY, "boot/http/bootmgfw.efi", BOOT_OK, "action once (armed)" },
+	{ "ignore: silent", &h_ignore, DHCP_ARCH_EFI_X64_HTTP, false, UB,
+	  BOOT_IGNORE, NULL, BOOT_OK, "action ignore" },
+	{ "unknown, policy boot", NULL, DHCP_ARCH_EFI_X64_HTTP, false, UB,
+	  BOOT_REPLY, "unknown-http.efi", BOOT_OK, "policy boot" },
+	{ "unknown, policy abort: silent", NULL, DHCP_ARCH_EFI_X64_HTTP, false, UA,
+	  BOOT_IGNORE, NULL, BOOT_OK, "policy abort" },
+};
+
+static void
+test_http(void)
+{
+	struct boot_policy pol = { profiles, sizeof(profiles) / sizeof(profiles[0]), UB, "unk" };
+	size_t i;
+
+	for (i = 0; i < sizeof(http_rows) / sizeof(http_rows[0]); i++) {
+		const struct http_row *r = &http_rows[i];
+		struct boot_request req = { .arch = r->arch, .is_ipxe = r->is_ipxe, .http = true };
+		struct boot_lookup found = { r->by_mac, NULL };
+		struct boot_decision d;
+		bool ok;
+
+		pol.unknown_action = r->unknown;
+		boot_decide(&req, &found, &pol, &d);
+		ok = d.verdict == r->verdict && d.err == r->err &&
+			(r->file ? d.file && strcmp(d.file, r->file) == 0 : d.file == NULL) &&
+			(!r->reason1 || strstr(d.reason, r->reason1));
+		if (!ok)
+			fprintf(stderr, "\n  row \"%s\": verdict %d err %d file %s reason \"%s\"",
+				r->name, d.verdict, d.err, d.file ? d.file : "(null)", d.reason);
+		CU_ASSERT(ok);
+		CU_ASSERT(d.consume_once == (r->by_mac == &h_once_armed));
+	}
+	/* Only x64 and arm64 have profile keys. */
+	CU_ASSERT_STRING_EQUAL(boot_http_file(&profiles[0], DHCP_ARCH_EFI_X64_HTTP), "boot.efi");
+	CU_ASSERT_PTR_NULL(boot_http_file(&profiles[0], DHCP_ARCH_BIOS));
+	CU_ASSERT_PTR_NULL(boot_http_file(&profiles[0], DHCP_ARCH_EFI_IA32_HTTP));
+}
 
 static void
 test_table(void)
@@ -269,6 +351,7 @@ main(void)
 {
 	static const struct unit_test tests[] = {
 		{ "decision table", test_table },
+		{ "HTTP Boot rows", test_http },
 		{ "once life cycle", test_once_lifecycle },
 		{ "edges", test_edges },
 		{ "policy from config", test_from_config },

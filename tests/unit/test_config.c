@@ -108,6 +108,10 @@ test_shipped_example(void)
 	CU_ASSERT_EQUAL(c->dhcp.enabled, d->dhcp.enabled);
 	CU_ASSERT_EQUAL(c->dhcp.port67, d->dhcp.port67);
 	CU_ASSERT_EQUAL(c->dhcp.delay_ms, d->dhcp.delay_ms);
+	CU_ASSERT_EQUAL(c->http_boot.port, d->http_boot.port);
+	/* The example shows the group, which turns the server on. */
+	CU_ASSERT_TRUE(c->http_boot.enabled);
+	CU_ASSERT_FALSE(d->http_boot.enabled);
 	CU_ASSERT_EQUAL(c->unknown_action, d->unknown_action);
 	CU_ASSERT_STRING_EQUAL(c->unknown_profile, d->unknown_profile);
 	CU_ASSERT_STRING_EQUAL(c->control_socket, d->control_socket);
@@ -142,6 +146,7 @@ test_shipped_example_documents_every_key(void)
 		"profiles.[0].name", "profiles.[0].bios", "profiles.[0].efi_x64",
 		"profiles.[0].efi_ia32", "profiles.[0].arm32", "profiles.[0].arm64",
 		"profiles.[0].bios_prompt", "profiles.[0].abort", "profiles.[0].ipxe",
+		"profiles.[0].http_efi_x64", "profiles.[0].http_arm64", "http_boot.port",
 		"unknown.action", "unknown.profile", "control.socket", "state.db",
 		"log.level", "log.file", "dpdk.eal", "http.listen", "http.token_file",
 	};
@@ -456,6 +461,10 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_mtu_type.cfg", 6, "interfaces[0].mtu must be an integer"),
 	BAD1("bad_mtu_low.cfg", 6, "interfaces[0].mtu = 67 is out of range 68..9216"),
 	BAD1("bad_mtu_high.cfg", 6, "interfaces[0].mtu = 9217 is out of range 68..9216"),
+	BAD1("bad_http_boot_port.cfg", 10, "http_boot.port = 0 is out of range 1..65535"),
+	{ "bad_http_scalar.cfg", 2, FIX "bad_http_scalar.cfg:9: ", "http_boot must be a group" },
+	{ "bad_http_scalar.cfg", 2, FIX "bad_http_scalar.cfg:10: ",
+	  "profiles[0].http_arm64 must be a string" },
 	BAD1("bad_vlan.cfg", 6, "interfaces[0].vlan = 4095 is out of range 0..4094"),
 	BAD1("bad_removed_queues.cfg", 6, "unknown key 'queues' in interfaces[0]"),
 	BAD1("bad_gateway_subnet.cfg", 6, "gateway '198.51.100.1' is not another host"),

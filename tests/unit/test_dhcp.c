@@ -537,15 +537,36 @@ test_arch_map(void)
 		{ 0, DHCP_ARCH_BIOS }, { 6, DHCP_ARCH_EFI_IA32 },
 		{ 7, DHCP_ARCH_EFI_X64 }, { 9, DHCP_ARCH_EFI_X64 },
 		{ 10, DHCP_ARCH_ARM32 }, { 11, DHCP_ARCH_ARM64 },
-		{ 1, DHCP_ARCH_UNKNOWN }, { 2, DHCP_ARCH_UNKNOWN },
-		{ 8, DHCP_ARCH_UNKNOWN }, { 16, DHCP_ARCH_UNKNOWN },
-		{ 0xffff, DHCP_ARCH_UNKNOWN },
+		{ 1, DHCP_ARCH_PC98 }, { 2, DHCP_ARCH_ITANIUM },
+		{ 8, DHCP_ARCH_EFI_XSCALE }, { 14, DHCP_ARCH_POWER_OPAL },
+		{ 15, DHCP_ARCH_EFI_IA32_HTTP }, { 16, DHCP_ARCH_EFI_X64_HTTP },
+		{ 17, DHCP_ARCH_EBC_HTTP }, { 18, DHCP_ARCH_ARM32_HTTP },
+		{ 19, DHCP_ARCH_ARM64_HTTP }, { 20, DHCP_ARCH_BIOS_HTTP },
+		{ 27, DHCP_ARCH_RISCV64 }, { 28, DHCP_ARCH_RISCV64_HTTP },
+		{ 40, DHCP_ARCH_LOONGARCH64_HTTP }, { 41, DHCP_ARCH_ARM_RPIBOOT },
+		{ 42, DHCP_ARCH_UNKNOWN }, { 0xffff, DHCP_ARCH_UNKNOWN },
 	};
-	size_t i;
+	static const uint16_t http_codes[] = { 15, 16, 17, 18, 19, 20, 23, 24, 26, 28, 30, 38, 40 };
+	size_t i, k;
 	int a;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		CU_ASSERT_EQUAL(dhcp_arch_from_code(rows[i].code), rows[i].a);
+	/* Every registry code has its own entry (7/9 share one), and the HTTP
+	 * ones are exactly the registry's "boot from http" rows. */
+	for (i = 0; i < 42; i++) {
+		bool http = false;
+
+		for (k = 0; k < sizeof(http_codes) / sizeof(http_codes[0]); k++)
+			http |= http_codes[k] == i;
+		CU_ASSERT_NOT_EQUAL(dhcp_arch_from_code((uint16_t)i), DHCP_ARCH_UNKNOWN);
+		CU_ASSERT_EQUAL(dhcp_arch_is_http(dhcp_arch_from_code((uint16_t)i)), http);
+		for (k = 0; k < i; k++)
+			if (!((i == 9 && k == 7)))
+				CU_ASSERT_NOT_EQUAL(dhcp_arch_from_code((uint16_t)i),
+						    dhcp_arch_from_code((uint16_t)k));
+	}
+	CU_ASSERT_FALSE(dhcp_arch_is_http(DHCP_ARCH_UNKNOWN));
 	for (a = 0; a < DHCP_ARCH__MAX; a++)
 		CU_ASSERT_STRING_NOT_EQUAL(dhcp_arch_name(a), "invalid");
 	CU_ASSERT_STRING_EQUAL(dhcp_arch_name(DHCP_ARCH__MAX), "invalid");
@@ -562,6 +583,9 @@ test_arch_from_vendor_class(void)
 		{ "PXEClient:Arch:99999", DHCP_ARCH_UNKNOWN },
 		{ "PXEClient:Arch:0001", DHCP_ARCH_BIOS },	/* too short: no arch field */
 		{ "PXEClient", DHCP_ARCH_BIOS },
+		{ "HTTPClient:Arch:00016:UNDI:003001", DHCP_ARCH_EFI_X64_HTTP },
+		{ "HTTPClient:Arch:00019", DHCP_ARCH_ARM64_HTTP },
+		{ "HTTPClient", DHCP_ARCH_BIOS },
 	};
 	size_t i;
 
@@ -780,6 +804,84 @@ test_build_offer_roundtrip(void)
 	CU_ASSERT_EQUAL(out[240], DHCP_OPT_MSG_TYPE);
 	/* a reply is not a PXE request */
 	CU_ASSERT_FALSE(dhcp_is_pxe_request(&r));
+}
+
+/* What OVMF's HttpBootDxe broadcasts (INTEROP.md): 60 "HTTPClient:...",
+ * 93 = 16. */
+static size_t
+ovmf_http_discover(uint8_t *b)
+{
+	size_t len = base_request(b);
+
+	len = append(b, len, OPTS(53, 1, 1, 57, 2, 0x05, 0xc0,
+		55, 8, 1, 3, 6, 15, 28, 43, 60, 67,
+		97, 17, UUID17,
+		94, 3, 1, 3, 1,
+		93, 2, 0, 16,
+		60, 33, 'H', 'T', 'T', 'P', 'C', 'l', 'i', 'e', 'n', 't', ':', 'A', 'r', 'c', 'h',
+		':', '0', '0', '0', '1', '6', ':', 'U', 'N', 'D', 'I', ':', '0', '0', '3', '0',
+		'0', '1', 255));
+	return len;
+}
+
+/* An HTTP Boot DISCOVER is a boot request; the reply says HTTPClient, the
+ * URI sits in file and 67, no PXE options. */
+static void
+test_build_http_offer(void)
+{
+	static const char uri[] = "http://192.0.2.1/ipxe.efi";
+	uint8_t in[600], out[1500];
+	struct dhcp_msg req, r;
+	size_t len = ovmf_http_discover(in), out_len = 0;
+	struct dhcp_reply_params p;
+
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(in, len, &req), DHCP_OK);
+	CU_ASSERT(req.is_httpclient);
+	CU_ASSERT_FALSE(req.is_pxeclient);
+	CU_ASSERT(dhcp_is_pxe_request(&req));
+	CU_ASSERT_EQUAL(dhcp_msg_arch(&req), DHCP_ARCH_EFI_X64_HTTP);
+	CU_ASSERT_EQUAL(dhcp_reply_type(&req), DHCP_OFFER);
+	memset(&p, 0, sizeof(p));
+	p.req = &req;
+	p.server_addr = SERVER;
+	p.boot_file = uri;
+	p.http = true;
+	CU_ASSERT_EQUAL_FATAL(dhcp_build_proxy_reply(out, sizeof(out), &p, &out_len), DHCP_OK);
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(out, out_len, &r), DHCP_OK);
+	CU_ASSERT_EQUAL(r.op, DHCP_OP_REPLY);
+	CU_ASSERT_EQUAL(r.msg_type, DHCP_OFFER);
+	CU_ASSERT_EQUAL(r.yiaddr, 0);
+	CU_ASSERT_EQUAL(r.xid, req.xid);
+	CU_ASSERT_EQUAL(r.server_id, SERVER);
+	CU_ASSERT_STRING_EQUAL(r.vendor_class, "HTTPClient");
+	CU_ASSERT(r.is_httpclient);
+	CU_ASSERT_FALSE(r.is_pxeclient);
+	CU_ASSERT_STRING_EQUAL(r.file, uri);
+	CU_ASSERT(dhcp_has(&r, DHCP_OPT_BOOTFILE));
+	CU_ASSERT_FALSE(dhcp_has(&r, DHCP_OPT_VENDOR));
+	CU_ASSERT(dhcp_has(&r, DHCP_OPT_CLIENT_UUID));
+	CU_ASSERT_FALSE(dhcp_is_pxe_request(&r));
+	/* Option 67 carries the URI byte for byte. */
+	{
+		size_t i = 240;
+		bool found = false;
+
+		while (i + 1 < out_len && out[i] != 255) {
+			if (out[i] == DHCP_OPT_BOOTFILE) {
+				found = out[i + 1] == strlen(uri) &&
+					memcmp(out + i + 2, uri, strlen(uri)) == 0;
+			}
+			i += out[i] == 0 ? 1 : 2u + out[i + 1];
+		}
+		CU_ASSERT(found);
+	}
+	/* The PXE form of the same request still says PXEClient with 43. */
+	p.http = false;
+	p.boot_file = "ipxe.efi";
+	CU_ASSERT_EQUAL_FATAL(dhcp_build_proxy_reply(out, sizeof(out), &p, &out_len), DHCP_OK);
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(out, out_len, &r), DHCP_OK);
+	CU_ASSERT_STRING_EQUAL(r.vendor_class, "PXEClient");
+	CU_ASSERT(dhcp_has(&r, DHCP_OPT_VENDOR));
 }
 
 /* OVMF REQUEST to 4011 with ciaddr set and a boot item: ACK, 71 echoed. */
@@ -1126,6 +1228,7 @@ main(void)
 		{ "strerror", test_strerror },
 		{ "OFFER round trip", test_build_offer_roundtrip },
 		{ "ACK round trip", test_build_ack_roundtrip },
+		{ "HTTP Boot OFFER", test_build_http_offer },
 		{ "relay", test_build_relay },
 		{ "size limits", test_build_size_limits },
 		{ "long boot file", test_build_long_file },

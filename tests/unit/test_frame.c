@@ -361,6 +361,16 @@ static const struct row rows[] = {
 	  &local_plain, 0, OK(FRAME_UDP), 0, 0, 16 },
 	{ "tcp", UDP_G, { P(L_L3, 9, 1, 6) }, 1, 0, L_NONE, 0, &local_plain, 0,
 	  ERR(FRAME_ERR_PROTO), -1, -1, -1 },
+	/* TCP to our address goes to the kernel through the TAP (HTTP Boot). */
+	{ "tcp to us: the kernel's", UDP_G, { P(L_L3, 9, 1, 6), P(L_L4, 12, 1, 0x50) }, 1, 0,
+	  L_NONE, 0, &local_plain, 0, OK(FRAME_TCP), 0, 0, 4 },
+	{ "tcp to broadcast", UDP_TO(0xffffffff), { P(L_L3, 9, 1, 6), P(L_L4, 12, 1, 0x50) }, 1,
+	  0, L_NONE, 0, &local_plain, 0, ERR(FRAME_ERR_PROTO), -1, -1, -1 },
+	{ "tcp to another host", UDP_TO(IP4(192, 0, 2, 9)), { P(L_L3, 9, 1, 6),
+	  P(L_L4, 12, 1, 0x50) }, 1, 0, L_NONE, 0, &local_plain, 0, ERR(FRAME_ERR_NOT_FOR_US),
+	  -1, -1, -1 },
+	{ "tcp data offset past the segment", UDP_G, { P(L_L3, 9, 1, 6), P(L_L4, 12, 1, 0x70) },
+	  1, 0, L_NONE, 0, &local_plain, 0, ERR(FRAME_ERR_PROTO), -1, -1, -1 },
 
 	/* destinations */
 	{ "limited broadcast", UDP_TO(0xffffffff), {}, 0, 0, L_NONE, 0, &local_plain, 0,
@@ -389,6 +399,14 @@ static const struct row rows[] = {
 	  ERR(FRAME_ERR_ICMP), -1, -1, -1 },
 	{ "icmp echo code 1", ICMP_G, { P(L_L4, 1, 1, 1) }, 0, 1, L_NONE, 0, &local_plain, 0,
 	  ERR(FRAME_ERR_ICMP), -1, -1, -1 },
+	{ "icmp unreachable to us: the kernel's", ICMP_G, { P(L_L4, 0, 1, 3) }, 0, 1, L_NONE, 0,
+	  &local_plain, 0, OK(FRAME_ICMP_ERROR), 0, 0, 32 },
+	{ "icmp time exceeded to us", ICMP_G, { P(L_L4, 0, 1, 11) }, 0, 1, L_NONE, 0,
+	  &local_plain, 0, OK(FRAME_ICMP_ERROR), 0, 0, 32 },
+	{ "icmp unreachable, bad checksum", ICMP_G, { P(L_L4, 0, 1, 3) }, 0, 0, L_NONE, 0,
+	  &local_plain, 0, ERR(FRAME_ERR_ICMP), -1, -1, -1 },
+	{ "icmp unreachable to broadcast", { B_ICMP, -1, 0, 0xffffffff, 0, 0, 8, false },
+	  { P(L_L4, 0, 1, 3) }, 0, 1, L_NONE, 0, &local_plain, 0, ERR(FRAME_ERR_ICMP), -1, -1, -1 },
 	{ "icmp echo to broadcast", { B_ICMP, -1, 0, 0xffffffff, 0, 0, 8, false }, {}, 0, 0,
 	  L_NONE, 0, &local_plain, 0, ERR(FRAME_ERR_ICMP), -1, -1, -1 },
 	{ "icmp echo to multicast", { B_ICMP, -1, 0, IP4(224, 0, 0, 1), 0, 0, 8, false }, {},
@@ -514,6 +532,10 @@ check_accepted(const char *name, const struct built *b, const struct frame_info 
 	CHECK(name, fi->ttl == b->buf[b->l3 + 8]);
 	if (fi->kind == FRAME_UDP) {
 		CHECK(name, fi->payload == b->buf + b->l4 + 8);
+		CHECK(name, fi->src_port == PEER_PORT);
+		CHECK(name, fi->dst_port == OUR_PORT);
+	} else if (fi->kind == FRAME_TCP) {
+		CHECK(name, fi->payload == b->buf + b->l4 + 20);
 		CHECK(name, fi->src_port == PEER_PORT);
 		CHECK(name, fi->dst_port == OUR_PORT);
 	} else {
