@@ -42,7 +42,13 @@
 #include "dataplane/proto/path.h"
 
 #define HB_THREADS 2
-#define HB_IDLE_TIMEOUT_S 60
+/*
+ * A connection idle this long is closed. Generous: a flow that lost its
+ * first segments in a burst waits out TCP's doubling retransmission timer
+ * (1 + 2 + 4 + ... s) before it moves again, and firmware keeps its own
+ * (longer) timeouts anyway.
+ */
+#define HB_IDLE_TIMEOUT_S 300
 
 /* One daemon per interface. */
 struct hb_server {
