@@ -368,6 +368,9 @@ static const struct cfg_field cfg_tftp_fields[] = {
 	F_U32(cfg_tftp, retries, 0, 100),
 	F_U32(cfg_tftp, max_sessions, 1, 1048576),
 	F_BOOL(cfg_tftp, msftwindow),
+	/* The token bucket keeps thousandths of a token in 32 bits. */
+	F_U32(cfg_tftp, source_rate, 0, 1000000),
+	F_U32(cfg_tftp, source_burst, 1, 1000000),
 };
 
 static const struct cfg_field cfg_cache_fields[] = {
@@ -1098,6 +1101,8 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->tftp.retries = 5;
 	cfg->tftp.max_sessions = 16384;
 	cfg->tftp.msftwindow = false;
+	cfg->tftp.source_rate = 50;
+	cfg->tftp.source_burst = 100;
 	cfg->cache.size = 256ull << 20;
 	cfg->cache.chunk_size = 1024 * 1024;
 	cfg->cache.readahead = 4;
