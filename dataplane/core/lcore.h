@@ -62,6 +62,7 @@ struct lcore {
 	uint64_t drop_log_ms[FRAME_ERR__MAX];	/* rate limit per reason */
 	struct ratelimit *new_sessions;	/* per source IPv4 (tftp.source_rate) */
 	uint64_t rate_log_ms;		/* last "rate-limited" log line */
+	uint64_t busy_log_ms;		/* last "server busy" log line */
 	struct lcore_txq txq[CFG_MAX_INTERFACES];
 	struct rte_ring **handoff;		/* every worker's inbox, by id (MP/SC) */
 	struct rte_ring *dhcp_req_ring;		/* PXE requests to control (MP), NULL = off */

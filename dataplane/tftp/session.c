@@ -309,9 +309,7 @@ tftp_session_open(struct lcore *lc, int port_idx, const struct frame_info *fi,
 	s = tftp_session_alloc(lc, port_idx, fi->src_ip, fi->src_port, fi->src_mac);
 	if (!s) {
 		lc->stats.tftp_busy++;
-		tftp_refuse(lc, port_idx, fi, TFTP_PORT, pkt->u.req.filename,
-			    pkt->u.req.filename_len, TFTP_EUNDEF,
-			    "server busy: too many transfers, retry later");
+		tftp_refuse_busy(lc, port_idx, fi, "server busy: too many transfers, retry later");
 		return;
 	}
 	s->req = pkt->u.req.opts;
