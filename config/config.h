@@ -38,6 +38,8 @@ struct cfg_tftp {
 	uint32_t retries;		/* retransmissions before giving up; default 5 */
 	uint32_t max_sessions;		/* per lcore; default 16384 */
 	bool msftwindow;		/* Microsoft variable window; default false (patent note) */
+	uint32_t source_rate;		/* new sessions per second per source IPv4, 0 = no limit; default 50 */
+	uint32_t source_burst;		/* ... and how many at once; default 100 */
 };
 
 struct cfg_cache {

@@ -61,6 +61,9 @@ static const struct cfg_field cfg_tftp_fields[] = {
 	F_U32(cfg_tftp, retries, 0, 100),
 	F_U32(cfg_tftp, max_sessions, 1, 1048576),
 	F_BOOL(cfg_tftp, msftwindow),
+	/* The token bucket keeps thousandths of a token in 32 bits. */
+	F_U32(cfg_tftp, source_rate, 0, 1000000),
+	F_U32(cfg_tftp, source_burst, 1, 1000000),
 };
 
 static const struct cfg_field cfg_cache_fields[] = {

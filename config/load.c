@@ -28,6 +28,8 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->tftp.retries = 5;
 	cfg->tftp.max_sessions = 16384;
 	cfg->tftp.msftwindow = false;
+	cfg->tftp.source_rate = 50;
+	cfg->tftp.source_burst = 100;
 	cfg->cache.size = 256ull << 20;
 	cfg->cache.chunk_size = 1024 * 1024;
 	cfg->cache.readahead = 4;

@@ -7,11 +7,13 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_random.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
 #include "dataplane/base/events.h"
 #include "dataplane/cache/cache.h"
+#include "dataplane/proto/ratelimit.h"
 #include "dataplane/setup.h"
 #include "dataplane/tftp/session.h"
 #include "dataplane/worker.h"
@@ -122,8 +124,12 @@ setup_lcores(struct dataplane *dp)
 		lc->dhcp_reply_ring = dp->dhcp_reply[i];
 		lc->quit = &dp->quit;
 		lc->wheel = rte_zmalloc("wheel", sizeof(*lc->wheel), RTE_CACHE_LINE_SIZE);
-		if (!lc->wheel || tftp_table_create(lc) != 0)
+		lc->new_sessions = rte_zmalloc("ratelimit", sizeof(*lc->new_sessions),
+					       RTE_CACHE_LINE_SIZE);
+		if (!lc->wheel || !lc->new_sessions || tftp_table_create(lc) != 0)
 			return -1;
+		ratelimit_init(lc->new_sessions, dp->cfg->tftp.source_rate, dp->cfg->tftp.source_burst,
+			       (uint32_t)rte_rand());
 		dp->stats[i] = &lc->stats;
 		i++;
 	}
@@ -196,6 +202,7 @@ dataplane_teardown(struct dataplane *dp)
 	for (i = 0; dp->lcores && i < dp->n_workers; i++) {
 		tftp_table_destroy(&dp->lcores[i]);
 		rte_free(dp->lcores[i].wheel);
+		rte_free(dp->lcores[i].new_sessions);
 	}
 	if (dp->cache)
 		cache_destroy(dp->cache);

@@ -114,6 +114,18 @@ worker_poll_taps(struct lcore *lc)
 	}
 }
 
+/* An ICMP unreachable goes to the owner of the server port it quotes. */
+static bool
+worker_handle_unreach(struct lcore *lc, int port_idx, struct rte_mbuf *m,
+		      const struct frame_info *fi, bool from_handoff)
+{
+	if (!from_handoff &&
+	    worker_handoff_to(lc, tftp_rx_owner(lc, fi->quoted.src_port), m, port_idx))
+		return true;
+	tftp_rx_unreachable(lc, fi);
+	return false;
+}
+
 /* Handles one frame; true when the mbuf was kept (handed to its owner). */
 static bool
 worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool from_handoff)
@@ -162,6 +174,8 @@ worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool fro
 			return true;
 		lcore_drop(lc, &fi, fi.kind == FRAME_TCP ? FRAME_ERR_PROTO : FRAME_ERR_ICMP);
 		break;
+	case FRAME_ICMP_UNREACH:
+		return worker_handle_unreach(lc, port_idx, m, &fi, from_handoff);
 	default:
 		break;
 	}

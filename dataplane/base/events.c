@@ -18,6 +18,7 @@ static const char *const end_names[] = {
 	[TFTP_END_PROTOCOL] = "protocol-error",
 	[TFTP_END_SHUTDOWN] = "shutdown",
 	[TFTP_END_TO_UNICAST] = "to-unicast",
+	[TFTP_END_UNREACHABLE] = "unreachable",
 };
 _Static_assert(ARRAY_LEN(end_names) == TFTP_END__MAX, "end_names out of step with tftp_end_reason");
 
@@ -37,6 +38,8 @@ static const struct tftp_end_wire end_wire[] = {
 	[TFTP_END_PROTOCOL] = { TFTP_EBADOP, "ACK for a block never sent" },
 	[TFTP_END_SHUTDOWN] = { TFTP_EUNDEF, "server shutting down" },
 	[TFTP_END_TO_UNICAST] = { -1, NULL },
+	/* It said it is not listening: an ERROR would be one more unwanted packet. */
+	[TFTP_END_UNREACHABLE] = { -1, NULL },
 };
 _Static_assert(ARRAY_LEN(end_wire) == TFTP_END__MAX, "end_wire out of step with tftp_end_reason");
 

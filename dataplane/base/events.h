@@ -47,6 +47,7 @@ enum tftp_end_reason {
 	TFTP_END_PROTOCOL,	/* an ACK for a block never sent */
 	TFTP_END_SHUTDOWN,
 	TFTP_END_TO_UNICAST,	/* left a multicast group, goes on by unicast */
+	TFTP_END_UNREACHABLE,	/* ICMP: the client's host or port is not listening */
 	TFTP_END__MAX,
 };
 

@@ -61,6 +61,12 @@
 	X(tftp_bad_packet)	/* unparseable on a session port */	\
 	X(tftp_chunk_waits)	/* session parked on a cache miss */	\
 	X(tftp_stale)		/* file changed during transfer */	\
+	X(tftp_rate_limited)	/* new sessions over tftp.source_rate: unanswered */ \
+	X(tftp_rate_evictions)	/* a source pushed another out of the rate table */ \
+	X(tftp_reflection_capped) /* first packet sent twice, never answered: ended */ \
+	X(icmp_unreachable)	/* ICMP unreachables quoting our UDP */	\
+	X(icmp_unreachable_unmatched) /* ...for no live session */	\
+	X(tftp_unreachable)	/* sessions ended by one */		\
 	X(dhcp_rx)		/* datagrams to 67/4011 */		\
 	X(dhcp_bad)		/* unparseable DHCP */			\
 	X(dhcp_not_pxe)		/* not a PXE client's request: ignored */ \

@@ -76,21 +76,28 @@ lcore_log(struct lcore *lc, struct log_event *ev)
 void
 lcore_drop(struct lcore *lc, const struct frame_info *fi, enum frame_err e)
 {
-	struct log_event ev = { 0 };
-
 	lc->stats.rx_dropped++;
 	lc->stats.frame_err[e]++;
 	/* Other hosts' traffic and protocols we do not speak are not news. */
 	if (e == FRAME_ERR_NOT_FOR_US || e == FRAME_ERR_ETHERTYPE || e == FRAME_ERR_PROTO ||
 	    e == FRAME_ERR_VLAN || e == FRAME_ERR_ARP)
 		return;
-	if (lc->now_ms - lc->drop_log_ms[e] < LCORE_DROP_LOG_MS && lc->drop_log_ms[e])
+	lcore_drop_note(lc, &lc->drop_log_ms[e], e, fi, frame_strerror(e));
+}
+
+void
+lcore_drop_note(struct lcore *lc, uint64_t *last_ms, uint16_t reason,
+		const struct frame_info *fi, const char *detail)
+{
+	struct log_event ev = { 0 };
+
+	if (lc->now_ms - *last_ms < LCORE_DROP_LOG_MS && *last_ms)
 		return;
-	lc->drop_log_ms[e] = lc->now_ms;
+	*last_ms = lc->now_ms;
 	ev.kind = LOG_DROP;
-	ev.reason = e;
+	ev.reason = reason;
 	ev.client_ip = fi->src_ip;
 	ev.client_port = fi->src_port;
-	snprintf(ev.detail, sizeof(ev.detail), "%s", frame_strerror(e));
+	snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
 	lcore_log(lc, &ev);
 }

@@ -29,6 +29,7 @@
 
 struct cache;
 struct rte_rcu_qsbr;
+struct ratelimit;
 struct rte_ring;
 struct tftp_table;
 struct tftp_mcast_table;
@@ -66,6 +67,9 @@ struct lcore {
 	uint64_t wall_offset_ns;	/* CLOCK_REALTIME - TSC time, for logs */
 	uint16_t ip_id;			/* next IPv4 id (tx.c) */
 	uint64_t drop_log_ms[FRAME_ERR__MAX];	/* rate limit per reason */
+	struct ratelimit *new_sessions;	/* per source IPv4 (tftp.source_rate) */
+	uint64_t rate_log_ms;		/* last "rate-limited" log line */
+	uint64_t busy_log_ms;		/* last "server busy" log line */
 	struct lcore_txq txq[CFG_MAX_INTERFACES];
 	struct rte_ring **handoff;		/* every worker's inbox, by id (MP/SC) */
 	struct rte_ring *dhcp_req_ring;		/* PXE requests to control (MP), NULL = off */
@@ -96,5 +100,13 @@ void lcore_log(struct lcore *lc, struct log_event *ev);
 
 /* Counts a dropped frame; logs it at most once a second per reason. */
 void lcore_drop(struct lcore *lc, const struct frame_info *fi, enum frame_err e);
+
+/*
+ * Logs a drop (LOG_DROP, `detail` as its reason) at most once a second per
+ * *last_ms: a flood costs counters, not log lines. reason is the event's
+ * code (a frame_err, or FRAME_ERR__MAX for a drop that is not one).
+ */
+void lcore_drop_note(struct lcore *lc, uint64_t *last_ms, uint16_t reason,
+		     const struct frame_info *fi, const char *detail);
 
 #endif /* PXELINE_DATAPLANE_CORE_LCORE_H */

@@ -33,6 +33,7 @@
 
 #define ICMP_ECHO_REPLY 0
 #define ICMP_ECHO_REQUEST 8
+#define ICMP_DEST_UNREACH 3
 #define ICMP_HDR_LEN 8
 
 #define UDP_MAX_PAYLOAD (IP_MAX_LEN - FRAME_IPV4_LEN - FRAME_UDP_LEN)
@@ -50,7 +51,7 @@ static const char *const frame_errstr[] = {
 	[FRAME_ERR_IP_FRAGMENT] = "IPv4 fragment",
 	[FRAME_ERR_NOT_FOR_US] = "IPv4 destination is not ours",
 	[FRAME_ERR_PROTO] = "IP protocol not served",
-	[FRAME_ERR_ICMP] = "ICMP other than a valid echo request to us",
+	[FRAME_ERR_ICMP] = "ICMP other than a valid echo request or unreachable to us",
 	[FRAME_ERR_UDP_LEN] = "bad UDP length",
 	[FRAME_ERR_UDP_CSUM] = "bad UDP checksum",
 };
@@ -223,6 +224,60 @@ classify_arp(const uint8_t *arp, size_t len, const struct frame_local *local,
 	}
 }
 
+static bool
+icmp_unreach_code_ends(uint8_t code)
+{
+	return code == FRAME_UNREACH_HOST || code == FRAME_UNREACH_PORT ||
+	       code == FRAME_UNREACH_HOST_PROHIBITED || code == FRAME_UNREACH_ADMIN_PROHIBITED;
+}
+
+/*
+ * A destination unreachable (RFC 792) quoting a UDP datagram of ours: the
+ * quoted IPv4 header (options included) and at least the UDP header, the
+ * 64 bits RFC 792 promises. A first fragment quotes its UDP header; a later
+ * one has none and is refused.
+ */
+static enum frame_err
+classify_icmp_unreach(const uint8_t *icmp, size_t len, const struct frame_local *local,
+		      struct frame_info *out)
+{
+	struct wire w = wire_reader(icmp, len);
+	uint8_t code, vihl, proto;
+	uint16_t frag;
+	size_t hlen;
+
+	wire_u8(&w);		/* type: 3, checked by the caller */
+	code = wire_u8(&w);
+	wire_take(&w, 6);	/* checksum (summed below), unused word */
+	vihl = wire_u8(&w);
+	wire_take(&w, 5);	/* DSCP, total length, identification */
+	frag = wire_be16(&w);
+	wire_u8(&w);		/* TTL */
+	proto = wire_u8(&w);
+	wire_be16(&w);		/* the quoted header's checksum: ours, never rechecked */
+	out->quoted.src_ip = wire_be32(&w);
+	out->quoted.dst_ip = wire_be32(&w);
+	hlen = (size_t)(vihl & 0x0f) * 4;
+	if (!wire_ok(&w) || vihl >> 4 != 4 || hlen < FRAME_IPV4_LEN)
+		return FRAME_ERR_ICMP;
+	wire_take(&w, hlen - FRAME_IPV4_LEN);
+	out->quoted.src_port = wire_be16(&w);
+	out->quoted.dst_port = wire_be16(&w);
+	wire_take(&w, 4);	/* UDP length and checksum */
+	if (!wire_ok(&w) || proto != IP_PROTO_UDP || (frag & IP_FRAG_OFF_MASK) != 0)
+		return FRAME_ERR_ICMP;
+	if (!icmp_unreach_code_ends(code) || out->quoted.src_ip != local->ip ||
+	    !ip_is_unicast_peer(local, out->quoted.dst_ip))
+		return FRAME_ERR_ICMP;
+	if (frame_csum_fold(frame_csum_add(0, icmp, len)) != 0)
+		return FRAME_ERR_ICMP;
+	out->icmp_code = code;
+	out->payload = icmp;
+	out->payload_len = len;
+	out->kind = FRAME_ICMP_UNREACH;
+	return FRAME_OK;
+}
+
 static enum frame_err
 classify_icmp(const uint8_t *icmp, size_t len, const struct frame_local *local,
 	      struct frame_info *out)
@@ -234,7 +289,11 @@ classify_icmp(const uint8_t *icmp, size_t len, const struct frame_local *local,
 		return FRAME_ERR_ICMP;
 	if (len < ICMP_HDR_LEN)
 		return FRAME_ERR_ICMP;
-	/* Errors about our TCP (path MTU, unreachable) are the kernel's. */
+	/* An unreachable quoting one of our UDP datagrams ends its session. */
+	if (icmp[0] == ICMP_DEST_UNREACH && len >= ICMP_HDR_LEN + FRAME_IPV4_LEN &&
+	    icmp[ICMP_HDR_LEN + 9] == IP_PROTO_UDP)
+		return classify_icmp_unreach(icmp, len, local, out);
+	/* Other errors (about our TCP: path MTU, unreachable) are the kernel's. */
 	if (icmp[0] == 3 || icmp[0] == 11 || icmp[0] == 12)
 		out->kind = FRAME_ICMP_ERROR;
 	else if (icmp[0] == ICMP_ECHO_REQUEST && icmp[1] == 0)

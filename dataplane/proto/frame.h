@@ -34,6 +34,7 @@ enum frame_kind {
 	FRAME_UDP,		/* a UDP datagram to us, broadcast or multicast */
 	FRAME_TCP,		/* a TCP segment to our unicast address (the kernel's, by the TAP) */
 	FRAME_ICMP_ERROR,	/* unreachable/time exceeded/parameter problem to us (for TCP) */
+	FRAME_ICMP_UNREACH,	/* ICMP unreachable quoting a UDP datagram we sent */
 };
 
 enum frame_err {
@@ -49,7 +50,7 @@ enum frame_err {
 	FRAME_ERR_IP_FRAGMENT,	/* requests never need fragments: dropped */
 	FRAME_ERR_NOT_FOR_US,	/* another host's unicast */
 	FRAME_ERR_PROTO,	/* an IP protocol we do not serve */
-	FRAME_ERR_ICMP,		/* ICMP that is not a well-formed echo request */
+	FRAME_ERR_ICMP,		/* ICMP that is neither a well-formed echo request nor an unreachable for us */
 	FRAME_ERR_UDP_LEN,
 	FRAME_ERR_UDP_CSUM,
 	FRAME_ERR__MAX,
@@ -79,7 +80,27 @@ struct frame_info {
 	size_t payload_len;
 	bool ip_broadcast;	/* 255.255.255.255 or the subnet broadcast */
 	bool ip_multicast;	/* 224.0.0.0/4 */
+	/* FRAME_ICMP_UNREACH: its code (FRAME_UNREACH_*) and the datagram it
+	 * quotes; quoted.src_ip is ours, quoted.dst_* the peer we sent to. */
+	uint8_t icmp_code;
+	struct frame_quoted {
+		uint32_t src_ip;
+		uint32_t dst_ip;
+		uint16_t src_port;
+		uint16_t dst_port;
+	} quoted;
 };
+
+/*
+ * The destination unreachable codes (RFC 792, RFC 1812) that say a peer
+ * will not take our datagrams: FRAME_ICMP_UNREACH carries only these. Net
+ * unreachable and "fragmentation needed" are a route's trouble, not the
+ * peer's answer, and stay FRAME_ERR_ICMP.
+ */
+#define FRAME_UNREACH_HOST 1
+#define FRAME_UNREACH_PORT 3
+#define FRAME_UNREACH_HOST_PROHIBITED 10
+#define FRAME_UNREACH_ADMIN_PROHIBITED 13
 
 /*
  * Classifies one received frame for the interface described by local.

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "dataplane/proto/path.h"
+#include "dataplane/proto/ratelimit.h"
 #include "dataplane/proto/tftp_packet.h"
 #include "dataplane/tftp/group.h"
 #include "dataplane/tftp/mtftp.h"
@@ -50,6 +51,27 @@ tftp_request_error_code(enum tftp_err e)
 	}
 }
 
+/*
+ * A new request from fi's source: within tftp.source_rate (per worker)?
+ * Over it, silence: an ERROR would be reflected at a spoofed source too.
+ */
+static bool
+tftp_rx_admit(struct lcore *lc, const struct frame_info *fi)
+{
+	switch (ratelimit_take(lc->new_sessions, fi->src_ip, lc->now_ms)) {
+	case RATELIMIT_LIMITED:
+		lc->stats.tftp_rate_limited++;
+		lcore_drop_note(lc, &lc->rate_log_ms, FRAME_ERR__MAX, fi,
+				"new TFTP transfers from this address over tftp.source_rate");
+		return false;
+	case RATELIMIT_PASS_EVICTED:
+		lc->stats.tftp_rate_evictions++;
+		return true;
+	default:
+		return true;
+	}
+}
+
 void
 tftp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 {
@@ -86,7 +108,7 @@ tftp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 		return;
 	}
 	lc->stats.tftp_rrq++;
-	if (tftp_session_on_dup_rrq(lc, fi))
+	if (tftp_session_on_dup_rrq(lc, fi) || !tftp_rx_admit(lc, fi))
 		return;
 	/* Boot files are binary: converting line ends would corrupt them. */
 	if (pkt.u.req.mode != TFTP_MODE_OCTET) {
@@ -164,6 +186,15 @@ tftp_rx_packet(struct lcore *lc, int port_idx, const struct frame_info *fi)
 		return;
 	}
 	lc->stats.udp_no_service++;
+}
+
+void
+tftp_rx_unreachable(struct lcore *lc, const struct frame_info *fi)
+{
+	lc->stats.icmp_unreachable++;
+	/* Multicast receivers are left to the group's own timers. */
+	if (!tftp_session_on_unreachable(lc, fi))
+		lc->stats.icmp_unreachable_unmatched++;
 }
 
 void

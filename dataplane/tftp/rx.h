@@ -36,6 +36,9 @@ void tftp_rx_mtftp(struct lcore *lc, int port_idx, const struct frame_info *fi);
 /* A datagram to any other port: a transfer's ACK or ERROR, or a stray. */
 void tftp_rx_packet(struct lcore *lc, int port_idx, const struct frame_info *fi);
 
+/* An ICMP unreachable quoting one of our datagrams (FRAME_ICMP_UNREACH). */
+void tftp_rx_unreachable(struct lcore *lc, const struct frame_info *fi);
+
 /* An answer from the feeder, for a session or a group. */
 void tftp_rx_cache_done(struct lcore *lc, const struct cache_done *d);
 

@@ -15,6 +15,9 @@
 #include "dataplane/tftp/xmit.h"
 
 #define TFTP_OPEN_TIMEOUT_MS 10000
+/* Copies of the first packet (OACK or DATA 1) a client that never answered
+ * gets: the first send and one retransmission (README "Hostile networks"). */
+#define TFTP_UNANSWERED_COPIES 2
 
 enum tftp_state {
 	TS_FREE,
@@ -82,6 +85,20 @@ static void
 tftp_set_state(struct tftp_session *s, enum tftp_state st)
 {
 	s->state = st;
+}
+
+/*
+ * Until the client answers once (ACK 0 of our OACK, or ACK 1) its address
+ * may be spoofed, and every byte we send is reflected at someone else. One
+ * packet is in flight then (the OACK, or DATA 1 of a lock-step transfer);
+ * retransmits counts its extra copies.
+ */
+static bool
+tftp_session_first_capped(const struct tftp_session *s)
+{
+	bool answered = !s->win.oack_pending && (s->win.acked > 0 || s->granted.present != 0);
+
+	return !answered && s->retransmits + 1 >= TFTP_UNANSWERED_COPIES;
 }
 
 int
@@ -294,9 +311,7 @@ tftp_session_open(struct lcore *lc, int port_idx, const struct frame_info *fi,
 	s = tftp_session_alloc(lc, port_idx, fi->src_ip, fi->src_port, fi->src_mac);
 	if (!s) {
 		lc->stats.tftp_busy++;
-		tftp_refuse(lc, port_idx, fi, TFTP_PORT, pkt->u.req.filename,
-			    pkt->u.req.filename_len, TFTP_EUNDEF,
-			    "server busy: too many transfers, retry later");
+		tftp_refuse_busy(lc, port_idx, fi, "server busy: too many transfers, retry later");
 		return;
 	}
 	s->req = pkt->u.req.opts;
@@ -322,6 +337,7 @@ tftp_session_on_dup_rrq(struct lcore *lc, const struct frame_info *fi)
 	 * Resend it if nothing has been acknowledged yet. */
 	lc->stats.tftp_dup_rrq++;
 	if (s->state == TS_WAIT_ACK && s->win.acked == 0 && !s->win.done &&
+	    !tftp_session_first_capped(s) &&
 	    tftp_window_on_timeout(&s->win, &plan) == TFTP_WIN_SEND) {
 		s->send_oack = plan.send_oack;
 		s->send_cur = plan.first;
@@ -640,6 +656,11 @@ tftp_on_timeout(struct lcore *lc, struct tftp_session *s)
 		tftp_session_end(lc, s, TFTP_END_TIMEOUT, "no ACK from the client");
 		return;
 	}
+	if (tftp_session_first_capped(s)) {
+		lc->stats.tftp_reflection_capped++;
+		tftp_session_end(lc, s, TFTP_END_TIMEOUT, "first packet never answered");
+		return;
+	}
 	if (tftp_window_on_timeout(&s->win, &plan) != TFTP_WIN_SEND)
 		return;
 	if (plan.send_oack) {
@@ -720,6 +741,21 @@ tftp_session_end(struct lcore *lc, struct tftp_session *s, enum tftp_end_reason 
 	t->free[t->n_free++] = s->slot;
 	t->active--;
 	lc->stats.tftp_sessions_ended++;
+}
+
+bool
+tftp_session_on_unreachable(struct lcore *lc, const struct frame_info *fi)
+{
+	struct tftp_session *s = tftp_lookup(lc, fi->quoted.dst_ip, fi->quoted.dst_port);
+
+	if (!s || s->server_port != fi->quoted.src_port)
+		return false;
+	lc->stats.tftp_unreachable++;
+	tftp_session_end(lc, s, TFTP_END_UNREACHABLE,
+			 fi->icmp_code == FRAME_UNREACH_PORT ? "ICMP port unreachable" :
+			 fi->icmp_code == FRAME_UNREACH_HOST ? "ICMP host unreachable" :
+			 "ICMP administratively prohibited");
+	return true;
 }
 
 void

@@ -34,6 +34,12 @@ void tftp_session_open(struct lcore *lc, int port_idx, const struct frame_info *
 /* A datagram to a session's port: false when it is no session's. */
 bool tftp_session_on_packet(struct lcore *lc, const struct frame_info *fi);
 
+/*
+ * An ICMP unreachable quoting a datagram of ours (FRAME_ICMP_UNREACH): the
+ * session it names ends at once, silently. False when it names none.
+ */
+bool tftp_session_on_unreachable(struct lcore *lc, const struct frame_info *fi);
+
 /* An answer from the feeder (file opened, chunk present) for a session. */
 void tftp_session_on_cache_done(struct lcore *lc, const struct cache_done *d);
 

@@ -141,6 +141,16 @@ tftp_refuse(struct lcore *lc, int port_idx, const struct frame_info *fi, uint16_
 	lcore_log(lc, &ev);
 }
 
+void
+tftp_refuse_busy(struct lcore *lc, int port_idx, const struct frame_info *fi, const char *msg)
+{
+	struct frame_udp_tx t;
+
+	tx_udp_addr(lc, port_idx, fi->src_mac, fi->src_ip, TFTP_PORT, fi->src_port, &t);
+	tftp_xmit_error(lc, port_idx, &t, TFTP_EUNDEF, msg);
+	lcore_drop_note(lc, &lc->busy_log_ms, FRAME_ERR__MAX, fi, msg);
+}
+
 uint32_t
 tftp_blksize_limit(const struct lcore *lc, int port_idx)
 {

@@ -59,6 +59,14 @@ bool tftp_xmit_error(struct lcore *lc, int port_idx, const struct frame_udp_tx *
 void tftp_refuse(struct lcore *lc, int port_idx, const struct frame_info *fi, uint16_t src_port,
 		 const char *name, size_t name_len, uint16_t code, const char *msg);
 
+/*
+ * Refuses a request for want of a session slot: the ERROR as tftp_refuse,
+ * but one log line a second at most (a full table under a flood refuses
+ * thousands a second; the counter has them all).
+ */
+void tftp_refuse_busy(struct lcore *lc, int port_idx, const struct frame_info *fi,
+		      const char *msg);
+
 /* The largest block port_idx can carry: tftp.blksize_max, and the MTU
  * unless tftp.allow_fragments. */
 uint32_t tftp_blksize_limit(const struct lcore *lc, int port_idx);

@@ -89,10 +89,10 @@ next_udp(uint8_t *buf, size_t cap, struct frame_info *fi)
 	return frame_classify(buf, len, &client, 0, fi) == FRAME_OK && fi->kind == FRAME_UDP;
 }
 
-/* A UDP datagram from the client to the engine (checksum computed). */
+/* A UDP datagram from src_ip (the client's MAC) to the engine. */
 static void
-send_udp(uint32_t dst_ip, const uint8_t dst_mac[6], uint16_t sport, uint16_t dport,
-	 const void *payload, size_t len)
+send_udp_from(uint32_t src_ip, uint32_t dst_ip, const uint8_t dst_mac[6], uint16_t sport,
+	      uint16_t dport, const void *payload, size_t len)
 {
 	struct frame_udp_tx t = { 0 };
 	uint8_t f[2048];
@@ -100,7 +100,7 @@ send_udp(uint32_t dst_ip, const uint8_t dst_mac[6], uint16_t sport, uint16_t dpo
 
 	memcpy(t.src_mac, client_mac, 6);
 	memcpy(t.dst_mac, dst_mac, 6);
-	t.src_ip = CLIENT_IP;
+	t.src_ip = src_ip;
 	t.dst_ip = dst_ip;
 	t.src_port = sport;
 	t.dst_port = dport;
@@ -109,6 +109,14 @@ send_udp(uint32_t dst_ip, const uint8_t dst_mac[6], uint16_t sport, uint16_t dpo
 	CU_ASSERT_FATAL(h > 0 && h + len <= sizeof(f));
 	memcpy(f + h, payload, len);
 	inject(f, h + len);
+}
+
+/* A UDP datagram from the client to the engine (checksum computed). */
+static void
+send_udp(uint32_t dst_ip, const uint8_t dst_mac[6], uint16_t sport, uint16_t dport,
+	 const void *payload, size_t len)
+{
+	send_udp_from(CLIENT_IP, dst_ip, dst_mac, sport, dport, payload, len);
 }
 
 static void
@@ -194,7 +202,8 @@ write_config(char *path, size_t cap)
 		return -1;
 	fprintf(f, "interfaces = ( { device = \"net_ring_pxl\"; address = \"192.0.2.2/24\"; } );\n"
 		   "workers = 1;\n"
-		   "tftp = { root = \"%s\"; timeout_ms = 200; retries = 2; };\n"
+		   "tftp = { root = \"%s\"; timeout_ms = 200; retries = 2;\n"
+		   "	source_rate = 1; source_burst = 30; };\n"
 		   "cache = { size_mb = 16; chunk_kb = 64; };\n"
 		   "dhcp = { enabled = true; };\n"
 		   "profiles = ( { name = \"default\"; bios = \"undionly.kpxe\"; } );\n"
@@ -448,6 +457,144 @@ test_unknown_tid(void)
 	CU_ASSERT_EQUAL(rd16(fi.payload + 2), TFTP_EBADID);
 }
 
+/* The last trace event for client port cport. */
+static struct log_event
+end_event(uint16_t cport)
+{
+	struct log_event ev = { 0 }, got = { 0 };
+
+	while (rte_ring_dequeue_elem(dp.log_rings[0], &ev, sizeof(ev)) == 0)
+		if (ev.kind == LOG_TFTP_END && ev.client_port == cport)
+			got = ev;
+	return got;
+}
+
+/*
+ * A client that never answers (a spoofed source) gets its first packet
+ * twice, never a third time, and the session ends silently as a timeout.
+ * retries = 2 would allow three copies to a client that had answered.
+ */
+static void
+test_reflection_cap(void)
+{
+	static const char *const opts[] = { "tsize", "0", NULL };
+	const char *const *with[] = { NULL, opts };
+	uint8_t rrq[128], buf[2048];
+	struct frame_info fi;
+	struct log_event ev;
+	unsigned k;
+
+	for (k = 0; k < 2; k++) {
+		uint16_t cport = next_client_port++;
+		uint64_t capped = STAT(tftp_reflection_capped);
+		uint16_t want = with[k] ? TFTP_OP_OACK : TFTP_OP_DATA;
+
+		send_tftp(cport, TFTP_PORT, rrq,
+			  build_rrq(rrq, TFTP_OP_RRQ, "hello.bin", "octet", with[k]));
+		CU_ASSERT_FATAL(next_udp(buf, sizeof(buf), &fi));
+		CU_ASSERT_EQUAL(rd16(fi.payload), want);
+		CU_ASSERT_FATAL(next_udp(buf, sizeof(buf), &fi));
+		CU_ASSERT_EQUAL(rd16(fi.payload), want);
+		WAIT_STAT(tftp_reflection_capped, capped + 1);
+		/* Nothing more: no third copy, no ERROR. */
+		CU_ASSERT_EQUAL(next_frame(buf, sizeof(buf)), 0);
+		ev = end_event(cport);
+		CU_ASSERT_EQUAL(ev.reason, TFTP_END_TIMEOUT);
+		CU_ASSERT_EQUAL(ev.retransmits, 1);
+	}
+}
+
+/* The kernel's answer to DATA for a closed socket: ICMP port unreachable. */
+static void
+send_port_unreachable(uint16_t tid, uint16_t cport, const uint8_t *data)
+{
+	uint8_t f[256] = { 0 }, *icmp, *q;
+	size_t n = 14 + 20 + 8 + 20 + 8;
+	uint16_t c;
+
+	memcpy(f, dp.ports[0].local.mac, 6);
+	memcpy(f + 6, client_mac, 6);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[16] = (uint8_t)((n - 14) >> 8);
+	f[17] = (uint8_t)(n - 14);
+	f[22] = 64;
+	f[23] = 1;
+	memcpy(f + 26, (uint8_t[]){ 192, 0, 2, 10 }, 4);
+	memcpy(f + 30, (uint8_t[]){ 192, 0, 2, 2 }, 4);
+	c = frame_csum_fold(frame_csum_add(0, f + 14, 20));
+	memcpy(f + 24, &c, 2);
+	icmp = f + 34;
+	icmp[0] = 3;
+	icmp[1] = 3;
+	q = icmp + 8;
+	memcpy(q, data + 14, 20 + 8);	/* our datagram's IPv4 + UDP headers */
+	CU_ASSERT_EQUAL(rd16(q + 20), tid);
+	CU_ASSERT_EQUAL(rd16(q + 22), cport);
+	c = frame_csum_fold(frame_csum_add(0, icmp, 8 + 28));
+	memcpy(icmp + 2, &c, 2);
+	inject(f, n);
+}
+
+/* An ICMP port unreachable quoting our DATA ends the session at once. */
+static void
+test_unreachable(void)
+{
+	uint8_t rrq[128], buf[2048];
+	uint16_t cport = next_client_port++;
+	uint64_t un = STAT(tftp_unreachable), rtx = STAT(tftp_retransmits);
+	struct frame_info fi;
+	size_t len;
+
+	send_tftp(cport, TFTP_PORT, rrq, build_rrq(rrq, TFTP_OP_RRQ, "hello.bin", "octet", NULL));
+	len = next_frame(buf, sizeof(buf));
+	CU_ASSERT_FATAL(len > 0 && frame_classify(buf, len, &client, 0, &fi) == FRAME_OK);
+	CU_ASSERT_EQUAL(rd16(fi.payload), TFTP_OP_DATA);
+	send_port_unreachable(fi.src_port, cport, buf);
+	WAIT_STAT(tftp_unreachable, un + 1);
+	/* The 200 ms timer would have resent DATA 1: it is gone instead. */
+	CU_ASSERT_EQUAL(next_frame(buf, sizeof(buf)), 0);
+	CU_ASSERT_EQUAL(STAT(tftp_retransmits), rtx);
+	CU_ASSERT_EQUAL(end_event(cport).reason, TFTP_END_UNREACHABLE);
+	/* The same ICMP again names no session: counted, nothing else. */
+	send_port_unreachable(fi.src_port, cport, buf);
+	WAIT_STAT(icmp_unreachable_unmatched, 1);
+}
+
+/*
+ * One fresh source sends 40 RRQs at once with source_burst = 30 and
+ * source_rate = 1: at most 31 are answered (a token may refill while they
+ * arrive), the rest get silence and count as rate-limited. Another source
+ * is still served.
+ */
+static void
+test_rate_limit(void)
+{
+	const uint32_t src = 0xc000020bu;	/* 192.0.2.11 */
+	struct frame_local other = client;
+	uint64_t limited = STAT(tftp_rate_limited);
+	uint8_t rrq[128], buf[2048];
+	struct frame_info fi;
+	unsigned i, errors = 0;
+	size_t len;
+
+	other.ip = src;
+	for (i = 0; i < 40; i++)
+		send_udp_from(src, SERVER_IP, dp.ports[0].local.mac, 50000 + i, TFTP_PORT, rrq,
+			      build_rrq(rrq, TFTP_OP_RRQ, "missing.bin", "octet", NULL));
+	while ((len = next_frame(buf, sizeof(buf))) > 0)
+		if (frame_classify(buf, len, &other, 0, &fi) == FRAME_OK &&
+		    rd16(fi.payload) == TFTP_OP_ERROR && rd16(fi.payload + 2) == TFTP_ENOTFOUND)
+			errors++;
+	CU_ASSERT(errors >= 30 && errors <= 31);
+	CU_ASSERT_EQUAL(STAT(tftp_rate_limited) - limited, 40 - errors);
+	/* The client's own bucket is its own. */
+	send_tftp(next_client_port++, TFTP_PORT, rrq,
+		  build_rrq(rrq, TFTP_OP_RRQ, "missing.bin", "octet", NULL));
+	CU_ASSERT_FATAL(next_udp(buf, sizeof(buf), &fi));
+	CU_ASSERT_EQUAL(rd16(fi.payload + 2), TFTP_ENOTFOUND);
+}
+
 /* A PXE DISCOVER from a BIOS client. */
 static size_t
 build_discover(uint8_t *b, const char *vendor)
@@ -528,6 +675,9 @@ main(void)
 		{ "refusals: not found, traversal, WRQ, netascii", test_refusals },
 		{ "ACK for a block never sent ends with ERROR 4", test_bad_ack },
 		{ "unknown TID gets ERROR 5", test_unknown_tid },
+		{ "unanswered first packet: two copies, then silence", test_reflection_cap },
+		{ "ICMP port unreachable ends the session", test_unreachable },
+		{ "new sessions per source rate-limited", test_rate_limit },
 		{ "DHCP: parsed once onto the ring, reply sent", test_dhcp_path },
 		{ NULL, NULL },
 	};

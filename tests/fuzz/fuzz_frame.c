@@ -148,6 +148,27 @@ check_icmp(const uint8_t *data, size_t size, const struct frame_local *local,
 	CHECK(rep.l4_off == want - fi->payload_len);
 }
 
+/* An unreachable names a datagram of ours to a peer, quoted in bounds. */
+static void
+check_unreach(const struct frame_local *local, const struct frame_info *fi)
+{
+	const uint8_t *q = fi->payload + 8;
+	size_t qhl;
+
+	CHECK(fi->payload_len >= 8 + 20 + 8);
+	CHECK(fi->payload[0] == 3 && fi->payload[1] == fi->icmp_code);
+	CHECK(fi->icmp_code == 1 || fi->icmp_code == 3 || fi->icmp_code == 10 ||
+	      fi->icmp_code == 13);
+	CHECK(fi->dst_ip == local->ip && !fi->ip_broadcast && !fi->ip_multicast);
+	CHECK(naive_csum(fi->payload, fi->payload_len) == 0);
+	qhl = (size_t)(q[0] & 0x0f) * 4;
+	CHECK(q[0] >> 4 == 4 && qhl >= 20 && 8 + qhl + 8 <= fi->payload_len);
+	CHECK(q[9] == 17 && (be16(q + 6) & 0x1fff) == 0);
+	CHECK(fi->quoted.src_ip == be32(q + 12) && fi->quoted.src_ip == local->ip);
+	CHECK(fi->quoted.dst_ip == be32(q + 16) && is_unicast_peer(fi->quoted.dst_ip));
+	CHECK(fi->quoted.src_port == be16(q + qhl) && fi->quoted.dst_port == be16(q + qhl + 2));
+}
+
 static void
 check_udp(const uint8_t *data, size_t size, const struct frame_local *local,
 	  const struct frame_info *fi)
@@ -201,7 +222,7 @@ check_accepted(const uint8_t *data, size_t size, const struct frame_local *local
 	const uint8_t *ip;
 	size_t hlen;
 
-	CHECK(fi->kind <= FRAME_ICMP_ERROR);
+	CHECK(fi->kind <= FRAME_ICMP_UNREACH);
 	CHECK(fi->vlan == local->vlan);
 	CHECK(fi->l3_off == FRAME_ETH_LEN || fi->l3_off == FRAME_ETH_LEN + FRAME_VLAN_LEN);
 	CHECK(fi->l3_off <= size);
@@ -248,6 +269,9 @@ check_accepted(const uint8_t *data, size_t size, const struct frame_local *local
 		CHECK(fi->src_port == be16(data + fi->l4_off));
 		CHECK(fi->dst_port == be16(data + fi->l4_off + 2));
 		CHECK(fi->payload == data + fi->l4_off + (data[fi->l4_off + 12] >> 4) * 4);
+	} else if (fi->kind == FRAME_ICMP_UNREACH) {
+		CHECK(ip[9] == 1);
+		check_unreach(local, fi);
 	} else {
 		CHECK(ip[9] == 17);
 		check_udp(data, size, local, fi);

@@ -5,6 +5,7 @@
 Usage: hostile.py SERVER CASE...   (run inside the client namespace)
        hostile.py SERVER --list
        hostile.py SERVER --flood N SEED
+       hostile.py SERVER --discover MAC TRIES IFACE   (a PXE DISCOVER from MAC)
 
 One line per case: "CASE<TAB>RESULT", RESULT being
   silence | error CODE MESSAGE | data BLOCK LEN | oack OPTS | other OPCODE.
@@ -140,6 +141,36 @@ def probe(server, name, resend):
           ("-resent" if resend else "", oacks, peer[1]))
 
 
+def discover(mac, tries, iface):
+    """A PXE ROM's DISCOVER from MAC, resent like a ROM (up to TRIES times,
+    2 s apart); prints "offer TRY" for the first proxy OFFER, or "silence"."""
+    hw = bytes.fromhex(mac.replace(":", ""))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    # 255.255.255.255 has no route in the lab: the interface says where.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, iface.encode())
+    s.bind(("0.0.0.0", 68))
+    vc = b"PXEClient:Arch:00000:UNDI:002001"
+    for attempt in range(1, tries + 1):
+        xid = random.getrandbits(32)
+        pkt = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 1, 1, 6, 0, xid, 0, 0x8000,
+                          bytes(4), bytes(4), bytes(4), bytes(4), hw, b"", b"")
+        pkt += b"\x63\x82\x53\x63" + bytes([53, 1, 1, 60, len(vc)]) + vc
+        pkt += bytes([93, 2, 0, 0, 94, 3, 1, 2, 1, 97, 17, 0]) + hw + bytes(10) + b"\xff"
+        s.sendto(pkt, ("255.255.255.255", 67))
+        s.settimeout(2.0)
+        try:
+            while True:
+                buf, _ = s.recvfrom(2048)
+                if len(buf) > 240 and buf[0] == 2 and struct.unpack("!I", buf[4:8])[0] == xid:
+                    print("offer %d" % attempt)
+                    return
+        except socket.timeout:
+            continue
+    print("silence")
+
+
 def main():
     server = sys.argv[1]
     if sys.argv[2:] == ["--list"]:
@@ -148,6 +179,9 @@ def main():
     if sys.argv[2] == "--probe":
         probe(server, sys.argv[3], sys.argv[4:] == ["--resent"])
         return 0
+    if sys.argv[2] == "--discover":
+        discover(sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        return
     if sys.argv[2] == "--flood":
         flood(server, int(sys.argv[3]), int(sys.argv[4]))
         return 0

@@ -101,6 +101,8 @@ test_shipped_example(void)
 	CU_ASSERT_EQUAL(c->tftp.retries, d->tftp.retries);
 	CU_ASSERT_EQUAL(c->tftp.max_sessions, d->tftp.max_sessions);
 	CU_ASSERT_EQUAL(c->tftp.msftwindow, d->tftp.msftwindow);
+	CU_ASSERT_EQUAL(c->tftp.source_rate, d->tftp.source_rate);
+	CU_ASSERT_EQUAL(c->tftp.source_burst, d->tftp.source_burst);
 	CU_ASSERT_EQUAL(c->cache.size, d->cache.size);
 	CU_ASSERT_EQUAL(c->cache.chunk_size, d->cache.chunk_size);
 	CU_ASSERT_EQUAL(c->cache.readahead, d->cache.readahead);
@@ -140,7 +142,7 @@ test_shipped_example_documents_every_key(void)
 		"workers",
 		"tftp.root", "tftp.case_insensitive", "tftp.blksize_max", "tftp.allow_fragments",
 		"tftp.windowsize_max", "tftp.timeout_ms", "tftp.retries", "tftp.max_sessions",
-		"tftp.msftwindow",
+		"tftp.msftwindow", "tftp.source_rate", "tftp.source_burst",
 		"cache.size_mb", "cache.chunk_kb", "cache.readahead", "cache.queue_depth",
 		"dhcp.enabled", "dhcp.port67", "dhcp.delay_ms", "dhcp.ignore",
 		"profiles.[0].name", "profiles.[0].bios", "profiles.[0].efi_x64",
@@ -360,6 +362,8 @@ test_full(void)
 	CU_ASSERT_EQUAL(c->tftp.retries, 0);
 	CU_ASSERT_EQUAL(c->tftp.max_sessions, 100);
 	CU_ASSERT_TRUE(c->tftp.msftwindow);
+	CU_ASSERT_EQUAL(c->tftp.source_rate, 0);
+	CU_ASSERT_EQUAL(c->tftp.source_burst, 7);
 	CU_ASSERT_EQUAL(c->cache.size, 64ull << 20);
 	CU_ASSERT_EQUAL(c->cache.chunk_size, 256u * 1024);
 	CU_ASSERT_EQUAL(c->cache.readahead, 8);
@@ -485,6 +489,8 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_timeout.cfg", 10, "tftp.timeout_ms = 9 is out of range 10..255000"),
 	BAD1("bad_retries.cfg", 10, "tftp.retries = 101 is out of range 0..100"),
 	BAD1("bad_retries_float.cfg", 10, "tftp.retries must be an integer"),
+	BAD1("bad_source_burst.cfg", 11, "tftp.source_burst = 0 is out of range 1..1000000"),
+	BAD1("bad_source_rate.cfg", 10, "tftp.source_rate = 1000001 is out of range 0..1000000"),
 	/* libconfig 1.5 wraps it to 32 bits; the range check must still refuse it. */
 	BAD1("bad_sessions_huge.cfg", 10, "tftp.max_sessions = "),
 	BAD1("bad_sessions_int64.cfg", 10, "tftp.max_sessions = 3000000000 is out of range"),

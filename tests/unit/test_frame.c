@@ -994,6 +994,167 @@ test_netmask_edges(void)
 	CU_ASSERT_EQUAL(frame_classify(b.buf, b.len, &l32, 0, &fi), FRAME_ERR_NOT_FOR_US);
 }
 
+/* ---- ICMP unreachable quoting our datagram ---- */
+
+struct unreach_row {
+	const char *name;
+	uint8_t type, code;
+	uint32_t q_src;		/* 0 = OUR_IP */
+	uint32_t q_dst;		/* 0 = PEER_IP */
+	uint8_t q_proto;	/* 0 = UDP */
+	int q_opts;		/* quoted IP options, bytes */
+	uint16_t q_frag;
+	int q_udp;		/* bytes of the quoted UDP header: 8 unless less */
+	int q_extra;		/* quoted payload after the UDP header */
+	bool bad_csum;
+	uint32_t outer_dst;	/* 0 = OUR_IP */
+	enum frame_err err;
+};
+
+#define UR(n, c) n, 3, (c)
+
+static const struct unreach_row unreach_rows[] = {
+	{ UR("port unreachable", 3), 0, 0, 0, 0, 0, 8, 0, false, 0, FRAME_OK },
+	{ UR("host unreachable", 1), 0, 0, 0, 0, 0, 8, 0, false, 0, FRAME_OK },
+	{ UR("host admin prohibited", 10), 0, 0, 0, 0, 0, 8, 0, false, 0, FRAME_OK },
+	{ UR("communication admin prohibited", 13), 0, 0, 0, 0, 0, 8, 0, false, 0, FRAME_OK },
+	{ UR("router quotes more (RFC 1812)", 3), 0, 0, 0, 0, 0, 8, 512, false, 0, FRAME_OK },
+	{ UR("quoted ip options skipped", 3), 0, 0, 0, 12, 0, 8, 4, false, 0, FRAME_OK },
+	{ UR("first fragment quotes udp", 3), 0, 0, 0, 0, 0x2000, 8, 0, false, 0, FRAME_OK },
+	{ UR("net unreachable: a route, not the peer", 0), 0, 0, 0, 0, 0, 8, 0, false, 0,
+	  FRAME_ERR_ICMP },
+	{ UR("frag needed: a route, not the peer", 4), 0, 0, 0, 0, 0, 8, 0, false, 0,
+	  FRAME_ERR_ICMP },
+	/* Errors that are not about our UDP are the kernel's (HTTP Boot's TCP):
+	 * classified FRAME_ICMP_ERROR, never FRAME_ICMP_UNREACH. */
+	{ "time exceeded", 11, 0, 0, 0, 0, 0, 0, 8, 0, false, 0, FRAME_OK },
+	{ UR("quotes another host's datagram", 3), IP4(192, 0, 2, 5), 0, 0, 0, 0, 8, 0, false, 0,
+	  FRAME_ERR_ICMP },
+	{ UR("quotes a broadcast", 3), 0, 0xffffffff, 0, 0, 0, 8, 0, false, 0, FRAME_ERR_ICMP },
+	{ UR("quotes tcp", 3), 0, 0, 6, 0, 0, 8, 0, false, 0, FRAME_OK },
+	{ UR("quotes a later fragment", 3), 0, 0, 0, 0, 0x0010, 8, 0, false, 0, FRAME_ERR_ICMP },
+	{ UR("quoted udp header cut to ports", 3), 0, 0, 0, 0, 0, 4, 0, false, 0,
+	  FRAME_ERR_ICMP },
+	{ UR("quoted udp header missing", 3), 0, 0, 0, 0, 0, 0, 0, false, 0, FRAME_ERR_ICMP },
+	{ UR("quoted ip options beyond the message", 3), 0, 0, 0, 40, 0, 0, 0, false, 0,
+	  FRAME_ERR_ICMP },
+	{ UR("bad icmp checksum", 3), 0, 0, 0, 0, 0, 8, 0, true, 0, FRAME_ERR_ICMP },
+	{ UR("to broadcast", 3), 0, 0, 0, 0, 0, 8, 0, false, 0xffffffff, FRAME_ERR_ICMP },
+};
+
+/* Ether + IPv4 (ICMP) + ICMP header + the quoted IPv4 header + UDP header. */
+static size_t
+gen_unreach(const struct unreach_row *r, uint8_t *p, size_t cap)
+{
+	size_t icmp = 14 + 20, q = icmp + 8, qhl = 20 + (size_t)r->q_opts, u = q + qhl, n;
+	int i;
+
+	n = u + (size_t)r->q_udp + (size_t)r->q_extra;
+	if (r->q_opts == 40)
+		n = q + 20;	/* the options the IHL claims are not there */
+	CU_ASSERT_FATAL(n <= cap);
+	memset(p, 0, n);
+	memcpy(p, our_mac, 6);
+	memcpy(p + 6, peer_mac, 6);
+	put16(p + 12, 0x0800);
+	p[14] = 0x45;
+	put16(p + 16, (uint16_t)(n - 14));
+	p[22] = 64;
+	p[23] = 1;
+	put32(p + 26, IP4(192, 0, 2, 254));	/* a router says so */
+	put32(p + 30, r->outer_dst ? r->outer_dst : OUR_IP);
+	put16(p + 24, naive_csum(p + 14, 20, 0));
+	p[icmp] = r->type;
+	p[icmp + 1] = r->code;
+	p[q] = (uint8_t)(0x40 | (5 + r->q_opts / 4));
+	put16(p + q + 2, (uint16_t)(qhl + 8 + 512));
+	put16(p + q + 6, r->q_frag);
+	p[q + 8] = 64;
+	p[q + 9] = r->q_proto ? r->q_proto : 17;
+	put32(p + q + 12, r->q_src ? r->q_src : OUR_IP);
+	put32(p + q + 16, r->q_dst ? r->q_dst : PEER_IP);
+	for (i = 0; i < r->q_opts && q + 20 + (size_t)i < n; i++)
+		p[q + 20 + i] = 0x01;
+	if (r->q_udp >= 4) {
+		put16(p + u, 33000);
+		put16(p + u + 2, PEER_PORT);
+	}
+	if (r->q_udp >= 8)
+		put16(p + u + 4, 8 + 512);
+	for (i = 0; i < r->q_extra; i++)
+		p[u + 8 + (size_t)i] = (uint8_t)i;
+	put16(p + icmp + 2, naive_csum(p + icmp, n - icmp, 0));
+	if (r->bad_csum)
+		p[icmp + 2] ^= 0x40;
+	return n;
+}
+
+static void
+test_icmp_unreach_table(void)
+{
+	static uint8_t buf[2048];
+	struct frame_info fi;
+	size_t i, n;
+	enum frame_err e;
+
+	for (i = 0; i < sizeof(unreach_rows) / sizeof(unreach_rows[0]); i++) {
+		const struct unreach_row *r = &unreach_rows[i];
+
+		n = gen_unreach(r, buf, sizeof(buf));
+		e = frame_classify(buf, n, &local_plain, 0, &fi);
+		CHECK(r->name, e == r->err);
+		if (r->err != FRAME_OK || e != FRAME_OK)
+			continue;
+		if (r->type != 3 || (r->q_proto && r->q_proto != 17)) {
+			CHECK(r->name, fi.kind == FRAME_ICMP_ERROR);
+			continue;
+		}
+		CHECK(r->name, fi.kind == FRAME_ICMP_UNREACH);
+		CHECK(r->name, fi.icmp_code == r->code);
+		CHECK(r->name, fi.quoted.src_ip == OUR_IP && fi.quoted.dst_ip == PEER_IP);
+		CHECK(r->name, fi.quoted.src_port == 33000 && fi.quoted.dst_port == PEER_PORT);
+		CHECK(r->name, fi.src_ip == IP4(192, 0, 2, 254));
+		CHECK(r->name, fi.payload == buf + 34 && fi.payload_len == n - 34);
+		/* The NIC's L4 flag covers UDP/TCP, never ICMP: still summed. */
+		buf[36] ^= 0x40;
+		CHECK(r->name, frame_classify(buf, n, &local_plain, FRAME_L4_CSUM_GOOD, &fi) ==
+			       FRAME_ERR_ICMP);
+	}
+}
+
+/*
+ * Every cut of a valid unreachable is refused as one, never read past: a
+ * cut that leaves too little to quote UDP is at most an ICMP error for the
+ * kernel (FRAME_ICMP_ERROR), never a session's FRAME_ICMP_UNREACH.
+ */
+static void
+test_icmp_unreach_truncation(void)
+{
+	static uint8_t buf[2048];
+	struct frame_info fi;
+	size_t n, cut;
+	uint8_t *copy;
+
+	n = gen_unreach(&unreach_rows[0], buf, sizeof(buf));
+	for (cut = 0; cut < n; cut++) {
+		copy = malloc(cut ? cut : 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+		memcpy(copy, buf, cut);
+		/* The outer IP length still claims n: shorten it too past L3. */
+		if (cut >= 34)
+			put16(copy + 16, (uint16_t)(cut - 14));
+		if (cut >= 34) {
+			put16(copy + 24, 0);
+			put16(copy + 24, naive_csum(copy + 14, 20, 0));
+			put16(copy + 36, 0);
+			put16(copy + 36, naive_csum(copy + 34, cut - 34, 0));
+		}
+		if (frame_classify(copy, cut, &local_plain, 0, &fi) == FRAME_OK)
+			CU_ASSERT(fi.kind == FRAME_ICMP_ERROR && cut - 34 < 8 + 20 + 8);
+		free(copy);
+	}
+}
+
 int
 main(void)
 {
@@ -1013,6 +1174,8 @@ main(void)
 		{ "build: icmp echo reply on vlan", test_icmp_reply_vlan },
 		{ "multicast mac", test_multicast_mac },
 		{ "strerror", test_strerror },
+		{ "classify: icmp unreachable table", test_icmp_unreach_table },
+		{ "classify: icmp unreachable truncation", test_icmp_unreach_truncation },
 		{ NULL, NULL },
 	};
 
