@@ -14,9 +14,9 @@
 #define WORKER_DONE_BURST 32
 
 static unsigned
-worker_csum_flags(const struct rte_mbuf *m)
+worker_csum_flags(const struct port *p, const struct rte_mbuf *m)
 {
-	unsigned f = 0;
+	unsigned f = p->kernel_shared ? FRAME_L4_CSUM_PARTIAL_OK : 0;
 
 	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
 		f |= FRAME_IP_CSUM_GOOD;
@@ -94,11 +94,13 @@ worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool fro
 		return false;
 	}
 	e = frame_classify(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, local,
-			   worker_csum_flags(m), &fi);
+			   worker_csum_flags(&lc->ports[port_idx], m), &fi);
 	if (e != FRAME_OK) {
 		lcore_drop(lc, &fi, e);
 		return false;
 	}
+	if (fi.l4_csum_partial && !from_handoff)
+		lc->stats.rx_csum_partial++;
 	switch (fi.kind) {
 	case FRAME_ARP_REQUEST:
 		len = frame_build_arp_reply(reply, sizeof(reply), local, &fi);

@@ -19,6 +19,7 @@
 	X(rx_packets)		/* frames received */			\
 	X(rx_bytes)							\
 	X(rx_dropped)		/* frames not for us or malformed */	\
+	X(rx_csum_partial)	/* UDP from a local kernel sender, checksum left to offload */ \
 	X(tx_packets)		/* frames handed to the PMD */		\
 	X(tx_bytes)							\
 	X(tx_dropped)		/* the PMD did not take them */		\

@@ -55,10 +55,19 @@ enum frame_err {
 
 const char *frame_strerror(enum frame_err e);
 
-/* Checksums the NIC already verified (from the PMD's offload flags). */
+/*
+ * Checksums the NIC already verified (from the PMD's offload flags), and
+ * what the port may carry. FRAME_L4_CSUM_PARTIAL_OK is for ports that share
+ * the kernel's stack (net_af_packet, net_af_xdp on a veth or a tap): a local
+ * kernel sender leaves its UDP checksum to an offload that never runs
+ * (CHECKSUM_PARTIAL; packet(7) would say TP_STATUS_CSUMNOTREADY, which
+ * DPDK 22.11's PMDs do not pass on), so the field holds only the folded
+ * pseudo-header sum.
+ */
 enum frame_csum_flags {
 	FRAME_IP_CSUM_GOOD = 1u << 0,
 	FRAME_L4_CSUM_GOOD = 1u << 1,
+	FRAME_L4_CSUM_PARTIAL_OK = 1u << 2,
 };
 
 struct frame_info {
@@ -77,6 +86,7 @@ struct frame_info {
 	size_t payload_len;
 	bool ip_broadcast;	/* 255.255.255.255 or the subnet broadcast */
 	bool ip_multicast;	/* 224.0.0.0/4 */
+	bool l4_csum_partial;	/* UDP accepted on its pseudo-header sum alone */
 };
 
 /*
