@@ -47,6 +47,7 @@
 	X(tftp_timeouts)	/* retransmission timer fired */	\
 	X(tftp_gave_up)		/* retries exhausted */			\
 	X(tftp_retransmits)	/* DATA/OACK sent again */		\
+	X(tftp_rtt_samples)	/* round trips measured (Karn: never a resent block) */ \
 	X(tftp_bytes_sent)	/* DATA payload bytes, retransmits included */ \
 	X(tftp_data_packets)						\
 	X(tftp_oacks_sent)						\
