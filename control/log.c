@@ -131,11 +131,12 @@ log_write_event(const struct log_event *ev)
 		log_options(opts, sizeof(opts), ev);
 		fprintf(out, "%s tftp %s %s:%u file=\"%s\" %s "
 			"bytes=%lu/%lu time=%.3fs rate=%.2fMiB/s retransmits=%u timeouts=%u "
-			"end=%s%s%s%s lcore=%u\n",
+			"srtt=%.2fms rto=%ums end=%s%s%s%s lcore=%u\n",
 			stamp, mac, ip, ev->client_port, ev->file, opts,
 			(unsigned long)ev->bytes, (unsigned long)ev->file_size, secs,
 			secs > 0 ? ev->bytes / secs / 1048576.0 : 0.0,
-			ev->retransmits, ev->timeouts, tftp_end_strerror(ev->reason),
+			ev->retransmits, ev->timeouts, ev->srtt_us / 1000.0, ev->rto_ms,
+			tftp_end_strerror(ev->reason),
 			ev->detail[0] ? " detail=" : "", ev->detail,
 			tftp_end_pxe_hint(ev->reason), ev->lcore);
 		break;

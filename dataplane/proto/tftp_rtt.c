@@ -112,6 +112,8 @@ tftp_rtt_rto_ms(const struct tftp_rtt *r)
 	uint64_t ms = tftp_rtt_base_ms(r);
 	unsigned int i;
 
+	if (r->backoff >= TFTP_RTT_QUICK_TRIES)
+		ms = cap;
 	for (i = 0; i < r->backoff && ms < cap; i++)
 		ms *= 2;
 	if (ms > cap)

@@ -75,10 +75,19 @@ void tftp_rtt_timeout(struct tftp_rtt *r);
 
 /*
  * The RTO to arm now, in ms: the estimate clamped to [min_ms, max_ms],
- * doubled per backoff step up to max_ms * TFTP_RTO_BACKOFF_MAX, the longest
- * wait the fixed timer ever had (busybox re-sends a lost ACK only once our
- * interval outgrows its own, which every duplicate DATA restarts).
+ * doubled per consecutive timeout (RFC 6298 5.5) for TFTP_RTT_QUICK_TRIES
+ * of them, then max_ms * TFTP_RTO_BACKOFF_MAX, the longest wait the fixed
+ * timer ever had. Quick tries cover a lost DATA and the clients that
+ * re-ACK a duplicate. When they all go unanswered the client most likely
+ * holds the window and ignores duplicates until its own timer fires, which
+ * each of our retransmissions restarts: busybox (first wait 100 ms) sends
+ * no ACK for a duplicate, atftp one extra ACK only, then waits its 5 s. A
+ * quiet line lets that timer fire: doubling on from 20 ms would still be
+ * resending every 2.5 s when atftp needs 5 s of silence (10 s stalls).
+ * Before any sample the base is max_ms and the steps are the fixed timer's
+ * (1, 2, 4, 8 s at 1000 ms).
  */
+#define TFTP_RTT_QUICK_TRIES 3u
 uint32_t tftp_rtt_rto_ms(const struct tftp_rtt *r);
 
 /*

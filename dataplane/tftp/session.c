@@ -734,6 +734,8 @@ tftp_log_end(struct lcore *lc, const struct tftp_session *s, enum tftp_end_reaso
 	ev.windowsize = s->win.windowsize;
 	ev.retransmits = s->retransmits;
 	ev.timeouts = s->timeouts;
+	ev.srtt_us = s->rtt.srtt_us;
+	ev.rto_ms = tftp_session_fixed_rto(s) ? s->rto_ms : tftp_rtt_rto_ms(&s->rtt);
 	ev.options = s->granted.present;
 	memcpy(ev.mac, s->client_mac, 6);
 	memcpy(ev.file, s->name, sizeof(ev.file));

@@ -120,11 +120,14 @@ test_floor_and_ceiling(void)
 	CU_ASSERT_EQUAL(tftp_rtt_rto_ms(&r), 45);
 }
 
-/* Backoff: doubled per timeout to 8 x the ceiling, ended by a sample. */
+/*
+ * Backoff: doubled per timeout for the quick tries, then 8 x the ceiling,
+ * ended by a sample.
+ */
 static void
 test_backoff(void)
 {
-	static const uint32_t want[] = { 20, 40, 80, 160, 320, 640, 1280, 2560, 5120, 8000, 8000 };
+	static const uint32_t want[] = { 20, 40, 80, 8000, 8000, 8000 };
 	struct tftp_rtt r;
 	size_t i;
 
@@ -136,7 +139,7 @@ test_backoff(void)
 	}
 	for (i = 0; i < 1000; i++)
 		tftp_rtt_timeout(&r);
-	CU_ASSERT(r.backoff <= 10);		/* stops counting at the cap */
+	CU_ASSERT(r.backoff <= TFTP_RTT_QUICK_TRIES);	/* stops counting at the cap */
 	CU_ASSERT_EQUAL(tftp_rtt_rto_ms(&r), 8000);
 	/* RFC 6298 5.7: the backed-off RTO holds until a valid sample. */
 	tftp_rtt_sample(&r, 100);
@@ -149,6 +152,14 @@ test_backoff(void)
 		CU_ASSERT_EQUAL(tftp_rtt_rto_ms(&r), tftp_rto_backoff(1000, (unsigned)i));
 		tftp_rtt_timeout(&r);
 	}
+	/* Quick tries that reach the cap early stay there. */
+	tftp_rtt_init(&r, 1000, 20);
+	tftp_rtt_sample(&r, 2000000);
+	tftp_rtt_timeout(&r);
+	CU_ASSERT_EQUAL(tftp_rtt_rto_ms(&r), 2000);
+	tftp_rtt_timeout(&r);
+	tftp_rtt_timeout(&r);
+	CU_ASSERT_EQUAL(tftp_rtt_rto_ms(&r), 8000);
 	/* The largest ceiling: 8 x 255 s still fits. */
 	tftp_rtt_init(&r, 255000, 20);
 	for (i = 0; i < 40; i++)
