@@ -34,7 +34,8 @@ struct cfg_tftp {
 	uint32_t blksize_max;		/* default 65464, also capped by MTU unless fragments allowed */
 	bool allow_fragments;		/* DATA larger than the MTU, IP-fragmented; default true */
 	uint32_t windowsize_max;	/* default 64 */
-	uint32_t timeout_ms;		/* retransmit timeout when the client asks none; default 1000 */
+	uint32_t timeout_ms;		/* first and largest measured RTO when the client asks none; default 1000 */
+	uint32_t rto_min_ms;		/* floor of the measured RTO; default 20 */
 	uint32_t retries;		/* retransmissions before giving up; default 5 */
 	uint32_t max_sessions;		/* per lcore; default 16384 */
 	bool msftwindow;		/* Microsoft variable window; default false (patent note) */

@@ -58,6 +58,8 @@ static const struct cfg_field cfg_tftp_fields[] = {
 	F_U32(cfg_tftp, windowsize_max, 1, 65535),
 	/* RFC 2349 timeout is 1..255 s; 10 ms is the floor a poll loop can keep. */
 	F_U32(cfg_tftp, timeout_ms, 10, 255000),
+	/* A floor under 1 ms would be below the timer wheel's tick. */
+	F_U32(cfg_tftp, rto_min_ms, 1, 255000),
 	F_U32(cfg_tftp, retries, 0, 100),
 	F_U32(cfg_tftp, max_sessions, 1, 1048576),
 	F_BOOL(cfg_tftp, msftwindow),

@@ -25,6 +25,7 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->tftp.allow_fragments = true;
 	cfg->tftp.windowsize_max = 64;
 	cfg->tftp.timeout_ms = 1000;
+	cfg->tftp.rto_min_ms = 20;
 	cfg->tftp.retries = 5;
 	cfg->tftp.max_sessions = 16384;
 	cfg->tftp.msftwindow = false;

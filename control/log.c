@@ -120,7 +120,7 @@ log_mcast_stream(const char *stamp, const char *group, const struct log_event *e
 static void
 log_write_event(const struct log_event *ev)
 {
-	char stamp[40], ip[INET_ADDRSTRLEN], opts[96], mac[18];
+	char stamp[40], ip[INET_ADDRSTRLEN], opts[96], mac[18], timer[48] = "";
 	struct in_addr a = { .s_addr = htonl(ev->client_ip) };
 	double secs = ev->duration_us / 1e6;
 
@@ -130,13 +130,17 @@ log_write_event(const struct log_event *ev)
 	switch (ev->kind) {
 	case LOG_TFTP_END:
 		log_options(opts, sizeof(opts), ev);
+		/* Unicast sessions say their timer; group members have none. */
+		if (ev->rto_ms)
+			snprintf(timer, sizeof(timer), "srtt=%.2fms rto=%ums ",
+				 ev->srtt_us / 1000.0, ev->rto_ms);
 		fprintf(out, "%stftp %s %s:%u file=\"%s\" %s "
 			"bytes=%lu/%lu time=%.3fs rate=%.2fMiB/s retransmits=%u timeouts=%u "
-			"end=%s%s%s%s lcore=%u\n",
+			"%send=%s%s%s%s lcore=%u\n",
 			stamp, mac, ip, ev->client_port, ev->file, opts,
 			(unsigned long)ev->bytes, (unsigned long)ev->file_size, secs,
 			secs > 0 ? ev->bytes / secs / 1048576.0 : 0.0,
-			ev->retransmits, ev->timeouts, tftp_end_strerror(ev->reason),
+			ev->retransmits, ev->timeouts, timer, tftp_end_strerror(ev->reason),
 			ev->detail[0] ? " detail=" : "", ev->detail,
 			tftp_end_pxe_hint(ev->reason), ev->lcore);
 		break;

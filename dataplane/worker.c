@@ -15,9 +15,9 @@
 #define WORKER_DONE_BURST 32
 
 static unsigned
-worker_csum_flags(const struct rte_mbuf *m)
+worker_csum_flags(const struct port *p, const struct rte_mbuf *m)
 {
-	unsigned f = 0;
+	unsigned f = p->kernel_shared ? FRAME_L4_CSUM_PARTIAL_OK : 0;
 
 	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
 		f |= FRAME_IP_CSUM_GOOD;
@@ -147,11 +147,13 @@ worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool fro
 		return false;
 	}
 	e = frame_classify(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, local,
-			   worker_csum_flags(m), &fi);
+			   worker_csum_flags(&lc->ports[port_idx], m), &fi);
 	if (e != FRAME_OK) {
 		lcore_drop(lc, &fi, e);
 		return false;
 	}
+	if (fi.l4_csum_partial && !from_handoff)
+		lc->stats.rx_csum_partial++;
 	switch (fi.kind) {
 	case FRAME_ARP_REQUEST:
 		len = frame_build_arp_reply(reply, sizeof(reply), local, &fi);
@@ -170,6 +172,15 @@ worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool fro
 		return worker_to_kernel(lc, port_idx, m, from_handoff);
 	case FRAME_TCP:
 	case FRAME_ICMP_ERROR:
+		/* A kernel sender's segment left its checksum to offload: the
+		 * tap's kernel would drop it unfinished. */
+		if (fi.kind == FRAME_TCP && lc->ports[port_idx].kernel_shared) {
+			uint8_t *l4 = rte_pktmbuf_mtod_offset(m, uint8_t *, fi.l4_off);
+
+			if (frame_tcp_complete_partial(l4, (size_t)(fi.payload + fi.payload_len - l4),
+						       fi.src_ip, fi.dst_ip))
+				lc->stats.rx_csum_partial++;
+		}
 		if (worker_to_kernel(lc, port_idx, m, from_handoff))
 			return true;
 		lcore_drop(lc, &fi, fi.kind == FRAME_TCP ? FRAME_ERR_PROTO : FRAME_ERR_ICMP);

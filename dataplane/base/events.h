@@ -91,6 +91,8 @@ struct log_event {
 	uint32_t windowsize;
 	uint32_t retransmits;
 	uint32_t timeouts;
+	uint32_t srtt_us;	/* smoothed round trip at the end, 0 if never measured */
+	uint32_t rto_ms;	/* retransmission timer at the end */
 	uint32_t options;	/* TFTP_OPT_* granted */
 	uint8_t mac[6];
 	/* LOG_MCAST_STREAM: client_ip:client_port is the group, bytes what

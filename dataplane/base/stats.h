@@ -19,6 +19,7 @@
 	X(rx_packets)		/* frames received */			\
 	X(rx_bytes)							\
 	X(rx_dropped)		/* frames not for us or malformed */	\
+	X(rx_csum_partial)	/* UDP from a local kernel sender, checksum left to offload */ \
 	X(tx_packets)		/* frames handed to the PMD */		\
 	X(tx_bytes)							\
 	X(tx_dropped)		/* the PMD did not take them */		\
@@ -49,6 +50,7 @@
 	X(tftp_timeouts)	/* retransmission timer fired */	\
 	X(tftp_gave_up)		/* retries exhausted */			\
 	X(tftp_retransmits)	/* DATA/OACK sent again */		\
+	X(tftp_rtt_samples)	/* round trips measured (Karn: never a resent block) */ \
 	X(tftp_bytes_sent)	/* DATA payload bytes, retransmits included */ \
 	X(tftp_data_packets)						\
 	X(tftp_oacks_sent)						\

@@ -159,6 +159,8 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	/* af_packet copies every segment into its kernel ring anyway: there
 	 * an attached chunk only costs an extra mbuf per frame. */
 	p->tx_zero_copy = p->tx_multi_seg && strcmp(info.driver_name, "net_af_packet") != 0;
+	p->kernel_shared = strcmp(info.driver_name, "net_af_packet") == 0 ||
+			   strcmp(info.driver_name, "net_af_xdp") == 0;
 	p->rx_cksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_CHECKSUM) ==
 		      RTE_ETH_RX_OFFLOAD_CHECKSUM;
 	if (p->tx_multi_seg)
@@ -219,13 +221,14 @@ port_describe(const struct port *p, char *buf, size_t cap)
 	int n;
 
 	n = snprintf(buf, cap, "interface %s: port %u mac %02x:%02x:%02x:%02x:%02x:%02x "
-		     "address %u.%u.%u.%u/%u mtu %u vlan %u queues %u%s offloads%s%s%s",
+		     "address %u.%u.%u.%u/%u mtu %u vlan %u queues %u%s offloads%s%s%s%s",
 		     p->name, p->port_id, m[0], m[1], m[2], m[3], m[4], m[5],
 		     a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff,
 		     p->prefix_len, p->mtu, p->local.vlan, p->n_queues,
 		     p->n_queues < 2 ? "" : p->rss_steer ? " (rss steering)" : " (handoff rings)",
 		     p->tx_multi_seg ? " multi-seg" : "", p->tx_zero_copy ? " zero-copy" : "",
-		     p->rx_cksum ? " rx-csum" : "");
+		     p->rx_cksum ? " rx-csum" : "",
+		     p->kernel_shared ? " (kernel partial csum accepted)" : "");
 	if (p->has_tap && n > 0 && (size_t)n < cap)
 		n += snprintf(buf + n, cap - n, " tap %s (port %u: TCP for HTTP Boot)",
 			      p->tap_ifname, p->tap_port_id);

@@ -25,6 +25,9 @@ struct port {
 	bool tx_multi_seg;		/* PMD sends mbuf chains */
 	bool tx_zero_copy;		/* attach cache chunks to mbufs instead of copying */
 	bool rx_cksum;			/* the PMD checks IP/UDP checksums */
+	/* af_packet/af_xdp: the port shares the kernel, whose local senders
+	 * leave UDP checksums partial (frame.h FRAME_L4_CSUM_PARTIAL_OK). */
+	bool kernel_shared;
 	uint8_t prefix_len;		/* of local.ip, for the start-up line */
 	int mtu_set_err;		/* rte_eth_dev_set_mtu's refusal, 0 if none */
 	/* RSS as the port hashes it, to choose server ports whose ACKs land

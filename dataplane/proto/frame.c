@@ -308,6 +308,50 @@ classify_icmp(const uint8_t *icmp, size_t len, const struct frame_local *local,
 	return FRAME_OK;
 }
 
+/*
+ * A kernel sender on a port that shares the kernel (csum_flags says so)
+ * leaves in the field what udp4_hwcsum() writes: ~csum_tcpudp_magic(), the
+ * pseudo-header sum folded and not complemented, never 0. Accepting it costs
+ * one false accept in 65536 frames whose checksum is really bad (a random
+ * field equals that one value); Ethernet's FCS has already caught wire
+ * corruption, and nothing we serve trusts a UDP checksum for more than
+ * that. The IP header checksum the kernel always completes: still checked.
+ */
+static bool
+udp_csum_is_partial(unsigned csum_flags, uint16_t csum, uint32_t pseudo_sum)
+{
+	uint32_t folded = pseudo_sum;
+
+	if (!(csum_flags & FRAME_L4_CSUM_PARTIAL_OK))
+		return false;
+	folded = (folded & 0xffff) + (folded >> 16);
+	folded = (folded & 0xffff) + (folded >> 16);
+	return csum == folded;
+}
+
+bool
+frame_tcp_complete_partial(uint8_t *tcp, size_t len, uint32_t src_ip, uint32_t dst_ip)
+{
+	uint32_t pseudo, folded;
+	uint16_t field, c;
+
+	if (len < 20 || len > 0xffff)
+		return false;
+	pseudo = (src_ip >> 16) + (src_ip & 0xffff) + (dst_ip >> 16) + (dst_ip & 0xffff) +
+		 IP_PROTO_TCP + (uint32_t)len;
+	if (frame_csum_fold(frame_csum_add(pseudo, tcp, len)) == 0)
+		return false;		/* complete already */
+	folded = (pseudo & 0xffff) + (pseudo >> 16);
+	folded = (folded & 0xffff) + (folded >> 16);
+	field = (uint16_t)(tcp[16] << 8 | tcp[17]);
+	if (field != folded)
+		return false;		/* really bad: the kernel drops it */
+	tcp[16] = tcp[17] = 0;
+	c = frame_csum_fold(frame_csum_add(pseudo, tcp, len));
+	memcpy(tcp + 16, &c, 2);	/* frame_csum_fold is network order */
+	return true;
+}
+
 static enum frame_err
 classify_udp(const uint8_t *udp, size_t len, unsigned csum_flags, struct frame_info *out)
 {
@@ -323,8 +367,11 @@ classify_udp(const uint8_t *udp, size_t len, unsigned csum_flags, struct frame_i
 		return FRAME_ERR_UDP_LEN;
 	if (csum != 0 && !(csum_flags & FRAME_L4_CSUM_GOOD)) {
 		sum = frame_udp_pseudo_sum(out->src_ip, out->dst_ip, ulen);
-		if (frame_csum_fold(frame_csum_add(sum, udp, ulen)) != 0)
-			return FRAME_ERR_UDP_CSUM;
+		if (frame_csum_fold(frame_csum_add(sum, udp, ulen)) != 0) {
+			if (!udp_csum_is_partial(csum_flags, csum, sum))
+				return FRAME_ERR_UDP_CSUM;
+			out->l4_csum_partial = true;
+		}
 	}
 	out->payload = udp + FRAME_UDP_LEN;
 	out->payload_len = ulen - FRAME_UDP_LEN;

@@ -58,10 +58,19 @@ enum frame_err {
 
 const char *frame_strerror(enum frame_err e);
 
-/* Checksums the NIC already verified (from the PMD's offload flags). */
+/*
+ * Checksums the NIC already verified (from the PMD's offload flags), and
+ * what the port may carry. FRAME_L4_CSUM_PARTIAL_OK is for ports that share
+ * the kernel's stack (net_af_packet, net_af_xdp on a veth or a tap): a local
+ * kernel sender leaves its UDP checksum to an offload that never runs
+ * (CHECKSUM_PARTIAL; packet(7) would say TP_STATUS_CSUMNOTREADY, which
+ * DPDK 22.11's PMDs do not pass on), so the field holds only the folded
+ * pseudo-header sum.
+ */
 enum frame_csum_flags {
 	FRAME_IP_CSUM_GOOD = 1u << 0,
 	FRAME_L4_CSUM_GOOD = 1u << 1,
+	FRAME_L4_CSUM_PARTIAL_OK = 1u << 2,
 };
 
 struct frame_info {
@@ -89,6 +98,7 @@ struct frame_info {
 		uint16_t src_port;
 		uint16_t dst_port;
 	} quoted;
+	bool l4_csum_partial;	/* UDP accepted on its pseudo-header sum alone */
 };
 
 /*
@@ -170,6 +180,16 @@ uint32_t frame_udp_pseudo_sum(uint32_t src_ip, uint32_t dst_ip, uint16_t udp_len
  */
 uint16_t frame_udp_csum(const struct frame_udp_tx *t, const void *payload,
 			size_t payload_len);
+
+/*
+ * A TCP segment (tcp, len bytes: header and payload; addresses host order)
+ * from a local kernel sender on a kernel-shared port carries only its
+ * pseudo-header sum, as UDP's do (classify_udp). Handed to a kernel (the
+ * HTTP Boot tap) it would be dropped: completes the checksum in place when
+ * the field is exactly that sum. True when it wrote one; a complete or a
+ * really bad checksum is left as it is.
+ */
+bool frame_tcp_complete_partial(uint8_t *tcp, size_t len, uint32_t src_ip, uint32_t dst_ip);
 
 /* The Ethernet address of an IPv4 multicast group (01:00:5e + low 23 bits). */
 void frame_multicast_mac(uint32_t group, uint8_t ret_mac[6]);

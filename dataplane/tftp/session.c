@@ -10,6 +10,7 @@
 #include "dataplane/core/tx.h"
 #include "dataplane/proto/rss.h"
 #include "dataplane/proto/tftp_packet.h"
+#include "dataplane/proto/tftp_rtt.h"
 #include "dataplane/proto/tftp_window.h"
 #include "dataplane/tftp/session.h"
 #include "dataplane/tftp/xmit.h"
@@ -42,7 +43,7 @@ struct tftp_session {
 	uint32_t client_ip;
 	uint16_t server_port;		/* our TID */
 	uint16_t last_error;		/* wire code sent or received at the end */
-	uint32_t rto_ms;		/* retransmission timeout */
+	uint32_t rto_ms;		/* a negotiated (fixed) retransmission timeout */
 	struct tftp_source src;		/* the file version and chunk under send_cur, held */
 	struct tftp_window win;		/* proto/tftp_window.h */
 	struct tftp_options req;	/* options as the client asked */
@@ -50,6 +51,8 @@ struct tftp_session {
 	uint64_t send_cur;		/* next block of the plan to send */
 	uint64_t send_end;		/* one past the plan's last block */
 	uint64_t start_ms;
+	uint64_t progress_ms;		/* last new ACK, or the first send: the give-up clock */
+	struct tftp_rtt rtt;		/* our own timer and the ACK it times (proto/tftp_rtt.h) */
 	uint32_t retransmits;
 	uint32_t timeouts;
 	char name[128];			/* canonical path (truncated), for the log */
@@ -239,6 +242,60 @@ tftp_udp_dst(const struct lcore *lc, const struct tftp_session *s, struct frame_
 		    s->client_port, t);
 }
 
+/* A timeout the client negotiated (RFC 2349) is kept as asked. */
+static bool
+tftp_session_fixed_rto(const struct tftp_session *s)
+{
+	return s->granted.present & (TFTP_OPT_TIMEOUT | TFTP_OPT_UTIMEOUT);
+}
+
+/* How long our own timer gives a silent client (proto/tftp_rtt.h). */
+static uint64_t
+tftp_session_giveup_ms(const struct tftp_session *s)
+{
+	/* The settings the session opened with: a reload does not move them. */
+	return tftp_rtt_giveup_ms(s->rtt.max_ms, s->max_retries);
+}
+
+/*
+ * The wait before the next retransmission: the negotiated timeout, or the
+ * measured RTO with its backoff (a client that re-ACKs only on its own
+ * growing timer gets a turn), never past the time a silent client is given.
+ */
+static uint32_t
+tftp_session_rto(const struct lcore *lc, const struct tftp_session *s)
+{
+	uint64_t deadline = s->progress_ms + tftp_session_giveup_ms(s);
+	uint32_t rto;
+
+	if (tftp_session_fixed_rto(s))
+		return s->rto_ms;
+	rto = tftp_rtt_rto_ms(&s->rtt);
+	if (deadline > lc->now_ms && deadline - lc->now_ms < rto)
+		rto = (uint32_t)(deadline - lc->now_ms);
+	return rto;
+}
+
+/* Retries spent and, with our own timer, the silence the fixed one allowed. */
+static bool
+tftp_session_gives_up(const struct lcore *lc, const struct tftp_session *s)
+{
+	if (s->retries <= s->max_retries)
+		return false;
+	return tftp_session_fixed_rto(s) ||
+	       lc->now_ms - s->progress_ms >= tftp_session_giveup_ms(s);
+}
+
+/*
+ * The clock of RTT samples: the TSC, not now_ms, since a LAN round trip
+ * (~0.1 ms) is far below the worker's 1 ms clock.
+ */
+static uint64_t
+tftp_now_us(const struct lcore *lc)
+{
+	return rte_rdtsc() / (lc->tsc_hz / 1000000 ? lc->tsc_hz / 1000000 : 1);
+}
+
 /*
  * The server port (TID) of a new session: from this worker's slice, and
  * where the port hashes with RSS, one whose ACKs the NIC steers to this
@@ -296,6 +353,8 @@ tftp_session_alloc(struct lcore *lc, int port_idx, uint32_t client_ip, uint16_t 
 	s->retransmits = 0;
 	s->timeouts = 0;
 	s->start_ms = lc->now_ms;
+	s->progress_ms = lc->now_ms;
+	tftp_rtt_init(&s->rtt, lc->cfg->tftp.timeout_ms, lc->cfg->tftp.rto_min_ms);
 	memset(&s->win, 0, sizeof(s->win));
 	memset(&s->granted, 0, sizeof(s->granted));
 	lc->stats.tftp_sessions_total++;
@@ -339,6 +398,7 @@ tftp_session_on_dup_rrq(struct lcore *lc, const struct frame_info *fi)
 	if (s->state == TS_WAIT_ACK && s->win.acked == 0 && !s->win.done &&
 	    !tftp_session_first_capped(s) &&
 	    tftp_window_on_timeout(&s->win, &plan) == TFTP_WIN_SEND) {
+		tftp_rtt_forget(&s->rtt);	/* Karn: ACK 0 could answer either copy */
 		s->send_oack = plan.send_oack;
 		s->send_cur = plan.first;
 		s->send_end = plan.first + plan.count;
@@ -381,6 +441,8 @@ tftp_on_opened(struct lcore *lc, struct tftp_session *s, struct cache_file *f)
 	if (s->granted.present & TFTP_OPT_MSFTWINDOW)
 		tftp_window_set_max(&s->win, lc->cfg->tftp.windowsize_max);
 	tftp_window_start(&s->win, &plan);
+	s->progress_ms = lc->now_ms;
+	tftp_rtt_plan(&s->rtt, plan.first, plan.count, plan.resent, plan.send_oack);
 	s->send_oack = plan.send_oack;
 	s->send_cur = plan.first;
 	s->send_end = plan.first + plan.count;
@@ -497,19 +559,6 @@ tftp_send_block(struct lcore *lc, struct tftp_session *s, uint64_t n)
 	}
 }
 
-/*
- * The wait before the next retransmission. A timeout the client negotiated
- * (RFC 2349) is kept as asked; our own timer backs off while the client is
- * silent, so a client that re-ACKs only on its own growing timer gets a turn.
- */
-static uint32_t
-tftp_session_rto(const struct tftp_session *s)
-{
-	if (s->granted.present & (TFTP_OPT_TIMEOUT | TFTP_OPT_UTIMEOUT))
-		return s->rto_ms;
-	return tftp_rto_backoff(s->rto_ms, s->retries);
-}
-
 /* Sends what the plan still holds; parks the session on a cache miss. */
 static void
 tftp_pump(struct lcore *lc, struct tftp_session *s)
@@ -521,6 +570,7 @@ tftp_pump(struct lcore *lc, struct tftp_session *s)
 		if (!tftp_send_oack(lc, s))
 			goto no_mbuf;
 		s->send_oack = 0;
+		tftp_rtt_sent(&s->rtt, 0, tftp_now_us(lc));
 	}
 	while (s->send_cur < s->send_end) {
 		ret = tftp_send_block(lc, s, s->send_cur);
@@ -528,16 +578,18 @@ tftp_pump(struct lcore *lc, struct tftp_session *s)
 			return;		/* parked: the feeder's answer resumes us */
 		if (ret < 0)
 			goto no_mbuf;
+		if (s->send_cur + 1 == s->send_end)
+			tftp_rtt_sent(&s->rtt, s->send_cur, tftp_now_us(lc));
 		s->send_cur++;
 	}
 	tftp_set_state(s, TS_WAIT_ACK);
-	tw_arm(lc->wheel, &s->timer, lc->now_ms + tftp_session_rto(s));
+	tw_arm(lc->wheel, &s->timer, lc->now_ms + tftp_session_rto(lc, s));
 	return;
 no_mbuf:
 	/* Out of mbufs: what was not sent goes out on the timeout. */
 	s->send_cur = s->send_end;
 	tftp_set_state(s, TS_WAIT_ACK);
-	tw_arm(lc->wheel, &s->timer, lc->now_ms + tftp_session_rto(s));
+	tw_arm(lc->wheel, &s->timer, lc->now_ms + tftp_session_rto(lc, s));
 }
 
 static void
@@ -568,6 +620,10 @@ tftp_on_ack(struct lcore *lc, struct tftp_session *s, const struct tftp_packet *
 		break;
 	case TFTP_WIN_SEND:
 		s->retries = 0;
+		s->progress_ms = lc->now_ms;
+		if (tftp_rtt_acked(&s->rtt, s->win.acked, tftp_now_us(lc)))
+			lc->stats.tftp_rtt_samples++;
+		tftp_rtt_plan(&s->rtt, plan.first, plan.count, plan.resent, plan.send_oack);
 		tftp_apply_plan(lc, s, &plan);
 		break;
 	case TFTP_WIN_BAD_ACK:
@@ -651,7 +707,10 @@ tftp_on_timeout(struct lcore *lc, struct tftp_session *s)
 	}
 	lc->stats.tftp_timeouts++;
 	s->timeouts++;
-	if (++s->retries > s->max_retries) {
+	if (s->retries < UINT8_MAX)
+		s->retries++;
+	tftp_rtt_timeout(&s->rtt);	/* Karn: the timed block goes out again */
+	if (tftp_session_gives_up(lc, s)) {
 		lc->stats.tftp_gave_up++;
 		tftp_session_end(lc, s, TFTP_END_TIMEOUT, "no ACK from the client");
 		return;
@@ -702,6 +761,8 @@ tftp_log_end(struct lcore *lc, const struct tftp_session *s, enum tftp_end_reaso
 	ev.windowsize = s->win.windowsize;
 	ev.retransmits = s->retransmits;
 	ev.timeouts = s->timeouts;
+	ev.srtt_us = s->rtt.srtt_us;
+	ev.rto_ms = tftp_session_fixed_rto(s) ? s->rto_ms : tftp_rtt_rto_ms(&s->rtt);
 	ev.options = s->granted.present;
 	memcpy(ev.mac, s->client_mac, 6);
 	memcpy(ev.file, s->name, sizeof(ev.file));

@@ -60,13 +60,9 @@ pxl_ns_create()
 		ip -n "$srv" link set "$PXL_SRV_IF" mtu "$mtu"
 		ip -n "$cli" link set "$PXL_CLI_IF" mtu "$mtu"
 	fi
-	# veth hands partial checksums to its peer; a packet socket (the
-	# engine's af_packet port) would read them unfinished. Have the
-	# kernel compute them on both sides.
-	if command -v ethtool >/dev/null 2>&1; then
-		ip netns exec "$cli" ethtool -K "$PXL_CLI_IF" tx off >/dev/null 2>&1 || true
-		ip netns exec "$srv" ethtool -K "$PXL_SRV_IF" tx off >/dev/null 2>&1 || true
-	fi
+	# The kernel's default offloads stay on: veth hands its peer partial
+	# UDP checksums, which the engine's af_packet port accepts (frame.c,
+	# counter rx_csum_partial), as it must on a real lab's veth or tap.
 	ip -n "$cli" addr add "$PXL_CLI_ADDR/$PXL_PREFIX" dev "$PXL_CLI_IF"
 	ip -n "$srv" link set "$PXL_SRV_IF" up
 	ip -n "$cli" link set "$PXL_CLI_IF" up

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: one received frame through frame_classify() for an untagged
- * and a VLAN interface, with and without checksum offload flags. What is
+ * and a VLAN interface, with and without checksum offload flags, and as a
+ * port shared with the kernel (partial UDP checksums allowed). What is
  * accepted must keep every promise of frame.h (pointers inside the input,
- * offsets consistent, the destination ours); the reply built from it must
- * classify correctly at the requester. The input also checks the checksum
- * against a naive reference. A broken invariant calls abort().
+ * offsets consistent, the destination ours, the UDP checksum complete or,
+ * on a kernel-shared port, the partial sum a local kernel sender leaves);
+ * the reply built from it must classify correctly at the requester. The
+ * input also checks the checksum against a naive reference. A broken
+ * invariant calls abort().
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -215,6 +218,38 @@ check_udp(const uint8_t *data, size_t size, const struct frame_local *local,
 	CHECK(memcmp(rep.payload, fi->payload, fi->payload_len) == 0);
 }
 
+/*
+ * The UDP checksum as frame.h promises it: complete, 0 (none), verified by
+ * the NIC, or, where the port allows it, the folded pseudo-header sum a
+ * local kernel sender leaves (flagged l4_csum_partial).
+ */
+static void
+check_udp_csum(const uint8_t *ip, const uint8_t *udp, unsigned flags,
+	       const struct frame_info *fi)
+{
+	uint16_t ulen = be16(udp + 4), field = be16(udp + 6);
+	uint32_t s = be16(ip + 12) + be16(ip + 14) + be16(ip + 16) + be16(ip + 18) + 17 + ulen;
+	uint32_t whole = s;
+	size_t i;
+
+	if (field == 0 || (flags & FRAME_L4_CSUM_GOOD)) {
+		CHECK(!fi->l4_csum_partial);
+		return;
+	}
+	for (i = 0; i < ulen; i += 2)
+		whole += (uint32_t)udp[i] << 8 | (i + 1 < ulen ? udp[i + 1] : 0);
+	while (whole >> 16)
+		whole = (whole & 0xffff) + (whole >> 16);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	if (!fi->l4_csum_partial) {
+		CHECK(whole == 0xffff);
+		return;
+	}
+	CHECK(flags & FRAME_L4_CSUM_PARTIAL_OK);
+	CHECK(whole != 0xffff && field == s);
+}
+
 static void
 check_accepted(const uint8_t *data, size_t size, const struct frame_local *local,
 	       unsigned flags, const struct frame_info *fi)
@@ -274,6 +309,7 @@ check_accepted(const uint8_t *data, size_t size, const struct frame_local *local
 		check_unreach(local, fi);
 	} else {
 		CHECK(ip[9] == 17);
+		check_udp_csum(ip, data + fi->l4_off, flags, fi);
 		check_udp(data, size, local, fi);
 	}
 }
@@ -299,7 +335,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ { 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, OUR_MASK, 0 },
 		{ { 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, OUR_MASK, 100 },
 	};
-	static const unsigned flag_sets[] = { 0, FRAME_IP_CSUM_GOOD | FRAME_L4_CSUM_GOOD };
+	static const unsigned flag_sets[] = {
+		0, FRAME_IP_CSUM_GOOD | FRAME_L4_CSUM_GOOD, FRAME_L4_CSUM_PARTIAL_OK,
+	};
 	struct frame_info fi;
 	enum frame_err e;
 	size_t i, j;

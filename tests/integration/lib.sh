@@ -198,6 +198,7 @@ pxl_t_file()
 # paths for anything that would collide with the lab or another engine.
 # PXL_T_SERVER_TIMEOUT_MS replaces tftp timeout_ms (the retransmit timer
 # when the client asks none), so lossy tests pay less per lost packet.
+# PXL_T_PREFIX gives the engine a file prefix of its own, for pxl_t_stat.
 pxl_t_engine_cfg()
 {
 	local cfg=$PXL_T_WORK/engine.cfg
@@ -216,6 +217,9 @@ pxl_t_engine_cfg()
 	# PXL_T_PMD=af_xdp: the same lab through net_af_xdp instead of net_af_packet.
 	if [ "${PXL_T_PMD:-af_packet}" = af_xdp ]; then
 		sed -Ei "s|\"net_af_packet0,iface=([^\"]*)\"|\"net_af_xdp0,iface=\1\"|" "$cfg"
+	fi
+	if [ -n "${PXL_T_PREFIX:-}" ]; then
+		sed -Ei "s|\"--in-memory\"|\"--in-memory\", \"--file-prefix=$PXL_T_PREFIX\"|" "$cfg"
 	fi
 	if [ -n "${PXL_T_MTU:-}" ]; then
 		sed -Ei "s|^([[:space:]]*mtu[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_MTU|" "$cfg"
@@ -420,8 +424,6 @@ pxl_t_bridge_clients()
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 		ip -n "$ns" link set lo up
 		ip -n "$PXL_T_CLI" link add "$tag$i" type veth peer name eth0 netns "$ns"
-		ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 || true
-		ip netns exec "$PXL_T_CLI" ethtool -K "$tag$i" tx off >/dev/null 2>&1 || true
 		ip -n "$PXL_T_CLI" link set "$tag$i" master br0
 		ip -n "$PXL_T_CLI" link set "$tag$i" up
 		ip -n "$ns" addr add "192.0.2.$((20 + i))/$PXL_PREFIX" dev eth0

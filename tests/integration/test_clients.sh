@@ -7,6 +7,7 @@ PXL_T_NAME=clients
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 pxl_t_init curl tftp atftp busybox
+PXL_T_PREFIX="pxl-t-cl-$PXL_T_ID"	# pxl_t_stat reads its counters
 
 for s in 0 1 511 512 513; do
 	pxl_t_file "f$s.bin" "$s"
@@ -46,5 +47,13 @@ pxl_t_get "atftp 40MiB blksize 512 window 16 (rollover)" f40m.bin atftp 512 16
 pxl_t_get "curl 40MiB blksize 512 (rollover)" f40m.bin curl 512
 pxl_t_get "tftp-hpa 40MiB (rollover)" f40m.bin tftphpa
 pxl_t_get "busybox 40MiB blksize 1468" f40m.bin busybox 1468
+
+# The veth keeps the kernel's default offloads: every request and ACK the
+# clients' kernel sent left its UDP checksum partial, and was served.
+if pxl_t_strict && command -v dpdk-telemetry.py >/dev/null 2>&1; then
+	read -r partial <<<"$(pxl_t_stat rx_csum_partial)" || true
+	pxl_t_expect "kernel partial UDP checksums accepted (${partial:-none})" \
+		test "${partial:--1}" -gt 0
+fi
 
 pxl_t_finish

@@ -23,7 +23,7 @@ GROUP=239.255.2.7
 SPORT=1759
 CPORT=1758
 
-pxl_t_init atftp ethtool dpdk-telemetry.py
+pxl_t_init atftp dpdk-telemetry.py
 pxl_t_strict || pxl_t_skip "MTFTP needs pxeline (the stand-ins serve no MTFTP here)"
 [ "$N" -ge 2 ] || pxl_die "PXL_T_MT_CLIENTS must be at least 2"
 
@@ -33,7 +33,6 @@ pxl_t_engine_cfg()
 {
 	local cfg
 	cfg=$(pxl_t_engine_cfg_base)
-	sed -Ei "s|\"--in-memory\"|\"--in-memory\", \"--file-prefix=$PXL_T_PREFIX\"|" "$cfg"
 	cat >>"$cfg" <<EOF2
 
 multicast = {

@@ -14,7 +14,7 @@ SIZE=$((40 * 1048576))
 BLK=1428
 MC_PORT=1758
 
-pxl_t_init atftp ethtool dpdk-telemetry.py
+pxl_t_init atftp dpdk-telemetry.py
 pxl_t_strict || pxl_t_skip "multicast needs pxeline (the stand-ins have no RFC 2090 groups here)"
 
 # The engine's config: lab.cfg plus multicast and a telemetry prefix of our own.
@@ -24,7 +24,6 @@ pxl_t_engine_cfg()
 {
 	local cfg
 	cfg=$(pxl_t_engine_cfg_base)
-	sed -Ei "s|\"--in-memory\"|\"--in-memory\", \"--file-prefix=$PXL_T_PREFIX\"|" "$cfg"
 	cat >>"$cfg" <<EOF
 
 multicast = {

@@ -98,6 +98,7 @@ test_shipped_example(void)
 	CU_ASSERT_EQUAL(c->tftp.allow_fragments, d->tftp.allow_fragments);
 	CU_ASSERT_EQUAL(c->tftp.windowsize_max, d->tftp.windowsize_max);
 	CU_ASSERT_EQUAL(c->tftp.timeout_ms, d->tftp.timeout_ms);
+	CU_ASSERT_EQUAL(c->tftp.rto_min_ms, d->tftp.rto_min_ms);
 	CU_ASSERT_EQUAL(c->tftp.retries, d->tftp.retries);
 	CU_ASSERT_EQUAL(c->tftp.max_sessions, d->tftp.max_sessions);
 	CU_ASSERT_EQUAL(c->tftp.msftwindow, d->tftp.msftwindow);
@@ -141,8 +142,8 @@ test_shipped_example_documents_every_key(void)
 		"interfaces.[0].mtu", "interfaces.[0].vlan",
 		"workers",
 		"tftp.root", "tftp.case_insensitive", "tftp.blksize_max", "tftp.allow_fragments",
-		"tftp.windowsize_max", "tftp.timeout_ms", "tftp.retries", "tftp.max_sessions",
-		"tftp.msftwindow", "tftp.source_rate", "tftp.source_burst",
+		"tftp.windowsize_max", "tftp.timeout_ms", "tftp.rto_min_ms", "tftp.retries",
+		"tftp.max_sessions", "tftp.msftwindow", "tftp.source_rate", "tftp.source_burst",
 		"cache.size_mb", "cache.chunk_kb", "cache.readahead", "cache.queue_depth",
 		"dhcp.enabled", "dhcp.port67", "dhcp.delay_ms", "dhcp.ignore",
 		"profiles.[0].name", "profiles.[0].bios", "profiles.[0].efi_x64",
@@ -245,6 +246,7 @@ test_defaults(void)
 	CU_ASSERT_TRUE(c->tftp.allow_fragments);
 	CU_ASSERT_EQUAL(c->tftp.windowsize_max, 64);
 	CU_ASSERT_EQUAL(c->tftp.timeout_ms, 1000);
+	CU_ASSERT_EQUAL(c->tftp.rto_min_ms, 20);
 	CU_ASSERT_EQUAL(c->tftp.retries, 5);
 	CU_ASSERT_EQUAL(c->tftp.max_sessions, 16384);
 	CU_ASSERT_FALSE(c->tftp.msftwindow);
@@ -359,6 +361,7 @@ test_full(void)
 	CU_ASSERT_FALSE(c->tftp.allow_fragments);
 	CU_ASSERT_EQUAL(c->tftp.windowsize_max, 16);
 	CU_ASSERT_EQUAL(c->tftp.timeout_ms, 250);
+	CU_ASSERT_EQUAL(c->tftp.rto_min_ms, 5);
 	CU_ASSERT_EQUAL(c->tftp.retries, 0);
 	CU_ASSERT_EQUAL(c->tftp.max_sessions, 100);
 	CU_ASSERT_TRUE(c->tftp.msftwindow);
@@ -487,6 +490,7 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_blksize_high.cfg", 10, "tftp.blksize_max = 65465 is out of range 8..65464"),
 	BAD1("bad_window_zero.cfg", 10, "tftp.windowsize_max = 0 is out of range 1..65535"),
 	BAD1("bad_timeout.cfg", 10, "tftp.timeout_ms = 9 is out of range 10..255000"),
+	BAD1("bad_rto_min.cfg", 10, "tftp.rto_min_ms = 0 is out of range 1..255000"),
 	BAD1("bad_retries.cfg", 10, "tftp.retries = 101 is out of range 0..100"),
 	BAD1("bad_retries_float.cfg", 10, "tftp.retries must be an integer"),
 	BAD1("bad_source_burst.cfg", 11, "tftp.source_burst = 0 is out of range 1..1000000"),

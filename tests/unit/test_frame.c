@@ -579,6 +579,149 @@ test_classify_table(void)
 	}
 }
 
+/* ---- UDP checksums a local kernel sender left to offload ---- */
+
+/*
+ * Stores what the kernel's udp4_hwcsum() leaves in a CHECKSUM_PARTIAL
+ * datagram: the pseudo-header sum over udp_len, folded, not complemented
+ * (naive_csum of nothing from that sum is its complement).
+ */
+static void
+set_partial_csum(struct built *b, uint16_t udp_len)
+{
+	const uint8_t *ip = b->buf + b->l3;
+	uint32_t pseudo = get16(ip + 12) + get16(ip + 14) + get16(ip + 16) +
+			  get16(ip + 18) + 17 + udp_len;
+
+	put16(b->buf + b->l4 + 6, (uint16_t)~naive_csum(NULL, 0, pseudo));
+}
+
+enum partial_how {
+	PH_FULL,	/* a complete checksum, as gen_frame leaves it */
+	PH_PARTIAL,	/* the kernel's partial value */
+	PH_PARTIAL_PLUS1,	/* a partial value one off: corrupted */
+	PH_PARTIAL_NOT,	/* complemented, as a confused sender might */
+	PH_PARTIAL_IPLEN,	/* summed over the IP payload, not the UDP length */
+	PH_BAD,		/* a complete checksum one off */
+};
+
+static void
+test_udp_csum_partial(void)
+{
+	static const struct {
+		const char *name;
+		struct gen gen;
+		enum partial_how how;
+		bool bad_ip_csum;
+		unsigned flags;
+		enum frame_err err;
+		bool partial;
+	} prow[] = {
+		{ "partial on a kernel-shared port", UDP_G, PH_PARTIAL, false,
+		  FRAME_L4_CSUM_PARTIAL_OK, FRAME_OK, true },
+		{ "partial on a port that is not (memif, PCI)", UDP_G, PH_PARTIAL, false, 0,
+		  FRAME_ERR_UDP_CSUM, false },
+		{ "partial, PCI offload flags only", UDP_G, PH_PARTIAL, false,
+		  FRAME_IP_CSUM_GOOD, FRAME_ERR_UDP_CSUM, false },
+		{ "partial one off (corrupted)", UDP_G, PH_PARTIAL_PLUS1, false,
+		  FRAME_L4_CSUM_PARTIAL_OK, FRAME_ERR_UDP_CSUM, false },
+		{ "partial complemented", UDP_G, PH_PARTIAL_NOT, false, FRAME_L4_CSUM_PARTIAL_OK,
+		  FRAME_ERR_UDP_CSUM, false },
+		{ "partial with a bad ip header checksum", UDP_G, PH_PARTIAL, true,
+		  FRAME_L4_CSUM_PARTIAL_OK, FRAME_ERR_IP_CSUM, false },
+		{ "full checksum on a kernel-shared port", UDP_G, PH_FULL, false,
+		  FRAME_L4_CSUM_PARTIAL_OK, FRAME_OK, false },
+		{ "bad full checksum on a kernel-shared port", UDP_G, PH_BAD, false,
+		  FRAME_L4_CSUM_PARTIAL_OK, FRAME_ERR_UDP_CSUM, false },
+		{ "checksum 0 on a kernel-shared port", { B_UDP, -1, 0, 0, 0, 0, 16, true },
+		  PH_FULL, false, FRAME_L4_CSUM_PARTIAL_OK, FRAME_OK, false },
+		{ "partial, odd payload", { B_UDP, -1, 0, 0, 0, 0, 13, false }, PH_PARTIAL, false,
+		  FRAME_L4_CSUM_PARTIAL_OK, FRAME_OK, true },
+		{ "partial, one byte payload", { B_UDP, -1, 0, 0, 0, 0, 1, false }, PH_PARTIAL,
+		  false, FRAME_L4_CSUM_PARTIAL_OK, FRAME_OK, true },
+		{ "partial, empty payload", { B_UDP, -1, 0, 0, 0, 0, 0, false }, PH_PARTIAL, false,
+		  FRAME_L4_CSUM_PARTIAL_OK, FRAME_OK, true },
+		{ "partial, odd payload, not shared", { B_UDP, -1, 0, 0, 0, 0, 13, false },
+		  PH_PARTIAL, false, 0, FRAME_ERR_UDP_CSUM, false },
+		{ "partial on vlan, options and padding", { B_UDP, 100, 0, 0, 8, 6, 517, false },
+		  PH_PARTIAL, false, FRAME_L4_CSUM_PARTIAL_OK, FRAME_OK, true },
+		{ "partial over the ip payload length", { B_UDP, -1, 0, 0, 0, 6, 16, false },
+		  PH_PARTIAL_IPLEN, false, FRAME_L4_CSUM_PARTIAL_OK, FRAME_ERR_UDP_CSUM, false },
+		{ "partial to broadcast", UDP_TO(0xffffffff), PH_PARTIAL, false,
+		  FRAME_L4_CSUM_PARTIAL_OK, FRAME_OK, true },
+	};
+	const struct frame_local *local;
+	struct frame_info fi;
+	struct built b;
+	uint16_t ulen, c;
+	enum frame_err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(prow) / sizeof(prow[0]); i++) {
+		gen_frame(&prow[i].gen, &b);
+		ulen = get16(b.buf + b.l4 + 4);
+		c = get16(b.buf + b.l4 + 6);
+		switch (prow[i].how) {
+		case PH_FULL:
+			break;
+		case PH_BAD:
+			put16(b.buf + b.l4 + 6, (uint16_t)(c + 1));
+			break;
+		case PH_PARTIAL_IPLEN:
+			/* Padding makes the IP payload longer than ulen. */
+			put16(b.buf + b.l3 + 2, (uint16_t)(get16(b.buf + b.l3 + 2) + 6));
+			fix_ip_csum(&b);
+			set_partial_csum(&b, (uint16_t)(ulen + 6));
+			break;
+		default:
+			set_partial_csum(&b, ulen);
+			c = get16(b.buf + b.l4 + 6);
+			if (prow[i].how == PH_PARTIAL_PLUS1)
+				put16(b.buf + b.l4 + 6, (uint16_t)(c + 1));
+			else if (prow[i].how == PH_PARTIAL_NOT)
+				put16(b.buf + b.l4 + 6, (uint16_t)~c);
+			break;
+		}
+		if (prow[i].bad_ip_csum)
+			b.buf[b.l3 + 10] ^= 0x01;
+		local = prow[i].gen.tag >= 0 ? &local_vlan : &local_plain;
+		e = frame_classify(b.buf, b.len, local, prow[i].flags, &fi);
+		check(e == prow[i].err, prow[i].name, frame_strerror(e), __LINE__);
+		CHECK(prow[i].name, fi.l4_csum_partial == prow[i].partial);
+		if (e == FRAME_OK)
+			check_accepted(prow[i].name, &b, &fi, local);
+	}
+}
+
+/* Random payloads and lengths: partial accepted only where allowed. */
+static void
+test_udp_csum_partial_random(void)
+{
+	struct gen g = { B_UDP, -1, 0, 0, 0, 0, 0, false };
+	struct frame_info fi;
+	struct built b;
+	int iter, i;
+
+	srand(2349);
+	for (iter = 0; iter < 2000; iter++) {
+		g.payload = rand() % 1473;
+		g.src_ip = IP4(192, 0, 2, 2 + rand() % 250);
+		gen_frame(&g, &b);
+		for (i = 0; i < g.payload; i++)
+			b.buf[b.l4 + 8 + i] = (uint8_t)rand();
+		set_partial_csum(&b, get16(b.buf + b.l4 + 4));
+		CU_ASSERT_EQUAL(frame_classify(b.buf, b.len, &local_plain,
+					       FRAME_L4_CSUM_PARTIAL_OK, &fi), FRAME_OK);
+		CU_ASSERT(fi.l4_csum_partial);
+		CU_ASSERT_EQUAL(frame_classify(b.buf, b.len, &local_plain, 0, &fi),
+				FRAME_ERR_UDP_CSUM);
+		fix_l4_csum(&b);
+		CU_ASSERT_EQUAL(frame_classify(b.buf, b.len, &local_plain,
+					       FRAME_L4_CSUM_PARTIAL_OK, &fi), FRAME_OK);
+		CU_ASSERT(!fi.l4_csum_partial);
+	}
+}
+
 /* Every proper prefix of a valid frame is refused, with the error of its layer. */
 static void
 test_truncation_sweep(void)
@@ -1155,6 +1298,39 @@ test_icmp_unreach_truncation(void)
 	}
 }
 
+/* TCP for the kernel's tap: a partial checksum is completed, nothing else. */
+static void
+test_tcp_complete_partial(void)
+{
+	const uint32_t src = IP4(192, 0, 2, 10), dst = OUR_IP;
+	uint8_t seg[20 + 33], want[sizeof(seg)];
+	uint32_t pseudo = (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + 6 +
+			  sizeof(seg);
+	uint32_t folded;
+	size_t i;
+
+	for (i = 0; i < sizeof(seg); i++)
+		seg[i] = (uint8_t)(i * 31 + 7);
+	seg[12] = 5 << 4;
+	seg[16] = seg[17] = 0;
+	put16(seg + 16, naive_csum(seg, sizeof(seg), pseudo));
+	memcpy(want, seg, sizeof(seg));
+	/* Complete already: untouched. */
+	CU_ASSERT_FALSE(frame_tcp_complete_partial(seg, sizeof(seg), src, dst));
+	CU_ASSERT_EQUAL(memcmp(seg, want, sizeof(seg)), 0);
+	/* What a kernel sender leaves: the folded pseudo-header sum. */
+	folded = (pseudo & 0xffff) + (pseudo >> 16);
+	folded = (folded & 0xffff) + (folded >> 16);
+	put16(seg + 16, (uint16_t)folded);
+	CU_ASSERT_TRUE(frame_tcp_complete_partial(seg, sizeof(seg), src, dst));
+	CU_ASSERT_EQUAL(memcmp(seg, want, sizeof(seg)), 0);
+	/* Really bad (one off): left for the kernel to drop. */
+	put16(seg + 16, (uint16_t)(folded + 1));
+	CU_ASSERT_FALSE(frame_tcp_complete_partial(seg, sizeof(seg), src, dst));
+	CU_ASSERT_EQUAL(seg[16] << 8 | seg[17], (uint16_t)(folded + 1));
+	CU_ASSERT_FALSE(frame_tcp_complete_partial(seg, 19, src, dst));
+}
+
 int
 main(void)
 {
@@ -1163,6 +1339,8 @@ main(void)
 		{ "classify: truncation sweep", test_truncation_sweep },
 		{ "classify: random mutations stay in bounds", test_mutation_bounds },
 		{ "classify: netmask edges", test_netmask_edges },
+		{ "classify: kernel partial udp checksum", test_udp_csum_partial },
+		{ "classify: kernel partial checksum, random", test_udp_csum_partial_random },
 		{ "csum: RFC 1071 example", test_csum_rfc1071_example },
 		{ "csum: vs naive reference", test_csum_vs_naive },
 		{ "csum: carries", test_csum_carries },
@@ -1176,6 +1354,7 @@ main(void)
 		{ "strerror", test_strerror },
 		{ "classify: icmp unreachable table", test_icmp_unreach_table },
 		{ "classify: icmp unreachable truncation", test_icmp_unreach_truncation },
+		{ "tcp: a kernel sender's partial checksum completed", test_tcp_complete_partial },
 		{ NULL, NULL },
 	};
 
