@@ -58,6 +58,10 @@ struct cfg_profile {
 	char abort[256];	/* abort / next-device file (like abortpxe.com) */
 	char ipxe[512];		/* for clients already running iPXE: script or URL */
 	bool mtftp;		/* proxy replies carry PXE MTFTP options (43.1-5); default false */
+	/* When a once host's one-shot is consumed: "answer" (default: when the
+	 * answer leaves) or "file:NAME" (when NAME has been served completely). */
+	char once_until[264];
+	char once_until_file[256];	/* NAME of "file:NAME"; "" = at the answer */
 };
 
 enum cfg_unknown_action {

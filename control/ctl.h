@@ -9,13 +9,14 @@
  *   host add --mac M [--uuid U] --action A [--profile P] [--name N]
  *   host set (--mac M | --uuid U | --id N) [--uuid U] [--mac M] [--action A]
  *            [--profile P] [--name N]      (the first key selects the host)
- *   host del|show|arm (--mac M | --uuid U | --id N)
+ *   host del|show|arm|done (--mac M | --uuid U | --id N)
  *   host list
  *   status
  *   sessions
  *   help
- * Changes go to the same database the DHCP path reads: the next request
- * sees them.
+ * Changes go to the database, then through cb->changed to the snapshot
+ * the workers answer from: the next request sees them. `host done` takes
+ * a once host's one-shot by hand (as if its reimage had ended).
  */
 #ifndef PXELINE_CONTROL_CTL_H
 #define PXELINE_CONTROL_CTL_H
@@ -32,11 +33,14 @@ struct hostdb;
 /* Writes text lines (each ending in '\n') for `status` / `sessions`. */
 typedef void (*ctl_status_fn)(void *arg, FILE *out);
 typedef void (*ctl_sessions_fn)(void *arg, FILE *out);
+/* The inventory changed (host add/set/del/arm/done): rebuild what reads it. */
+typedef void (*ctl_changed_fn)(void *arg);
 
 struct ctl_callbacks {
 	ctl_status_fn status;		/* NULL: status shows only the control's own counters */
 	ctl_sessions_fn sessions;	/* NULL: `sessions` answers ERR */
 	void *arg;
+	ctl_changed_fn changed;		/* NULL: nobody to tell */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "control/dhcp_trace.h"
 #include "control/log.h"
 #include "dataplane/base/clock.h"
 #include "dataplane/proto/tftp_packet.h"
@@ -19,6 +20,7 @@ static struct rte_ring *rings[LOG_MAX_WORKERS];
 static unsigned n_rings;
 static FILE *out;
 static enum cfg_log_level level = CFG_LOG_INFO;
+static log_observer_fn observer;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 _Static_assert(sizeof(level_names) / sizeof(level_names[0]) == CFG_LOG__MAX,
@@ -117,6 +119,19 @@ log_mcast_stream(const char *stamp, const char *group, const struct log_event *e
 		ev->lcore);
 }
 
+/* A worker's DHCP trace line, stamped as log_msg stamps the control thread's. */
+static void
+log_dhcp_line(void *arg, const char *line)
+{
+	fprintf(out, "%s %s: %s\n", (const char *)arg, level_names[CFG_LOG_INFO], line);
+}
+
+void
+log_set_observer(log_observer_fn fn)
+{
+	observer = fn;
+}
+
 /* One line per event: what an operator greps when a boot fails. */
 static void
 log_write_event(const struct log_event *ev)
@@ -154,6 +169,10 @@ log_write_event(const struct log_event *ev)
 	case LOG_MCAST_STREAM:
 		log_mcast_stream(stamp, ip, ev);
 		break;
+	case LOG_DHCP:
+		if (level >= CFG_LOG_INFO)
+			dhcp_trace_lines(&ev->dhcp, log_dhcp_line, stamp);
+		break;
 	default:
 		fprintf(out, "%s %s\n", stamp, ev->detail);
 		break;
@@ -170,8 +189,11 @@ log_drain(void)
 		do {
 			n = rte_ring_sc_dequeue_burst_elem(rings[i], ev, sizeof(ev[0]),
 							   RTE_DIM(ev), NULL);
-			for (j = 0; j < n; j++)
+			for (j = 0; j < n; j++) {
 				log_write_event(&ev[j]);
+				if (observer)
+					observer(&ev[j]);
+			}
 			total += n;
 		} while (n == RTE_DIM(ev));
 	}

@@ -150,6 +150,16 @@ ctl_sessions(void *arg, FILE *out)
 	dataplane_sessions_dump(arg, out);
 }
 
+/* pxectl changed the inventory: workers must see it. */
+static void
+ctl_hosts_changed(void *arg)
+{
+	const struct dataplane *dp = arg;
+
+	if (dp->cfg->dhcp.enabled)
+		dhcp_snapshot_rebuild(NULL);
+}
+
 static void
 print_summary(void)
 {
@@ -200,7 +210,7 @@ main(int argc, char **argv)
 	struct app_args app = { 0 };
 	char *eal_argv[MAX_EAL_ARGV];
 	struct hostdb *db = NULL;
-	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, &dp };
+	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, &dp, ctl_hosts_changed };
 	int eal_argc, app_idx, n, ret;
 
 	split_args(argc, argv, &eal_argc, &app_idx);
@@ -245,10 +255,12 @@ main(int argc, char **argv)
 	}
 	if (cfg.dhcp.enabled &&
 	    dhcp_control_init(&cfg, db, dp.dhcp_req, dp.dhcp_reply, dp.n_workers, dp.ports,
-			      dp.n_ports) != 0) {
+			      dp.n_ports, dp.dhcp_snap) != 0) {
 		log_msg(CFG_LOG_ERROR, "proxyDHCP: cannot set up");
 		return 1;
 	}
+	if (cfg.dhcp.enabled)
+		log_set_observer(dhcp_control_observe);
 	if (ctl_init(&cfg, db, &ctl_cb) != 0) {
 		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", cfg.control_socket);
 		return 1;
@@ -262,6 +274,7 @@ main(int argc, char **argv)
 	log_msg(CFG_LOG_INFO, "stopping");
 	dataplane_stop(&dp);
 	log_drain();
+	log_set_observer(NULL);
 	print_summary();
 	ctl_fini();
 	if (cfg.dhcp.enabled)

@@ -3,7 +3,7 @@
  * pxectl: the operator's CLI over pxeline's control socket.
  *
  *   pxectl [-s SOCKET] host add --mac MAC [--uuid UUID] --action A [--profile P]
- *   pxectl [-s SOCKET] host set|del|show|arm|list ...  |  status  |  sessions
+ *   pxectl [-s SOCKET] host set|del|show|arm|done|list ...  |  status  |  sessions
  *
  * Sends the arguments as one quoted request line, prints the answer, and
  * exits 0 on "OK", 1 on "ERR ..." (the message on stderr), 2 when the engine
@@ -31,7 +31,7 @@ usage(FILE *f)
 		"[--profile NAME] [--name NAME]\n"
 		"  host set (--mac MAC|--uuid UUID|--id N) [--mac MAC] [--uuid UUID] "
 		"[--action A] [--profile NAME] [--name NAME]\n"
-		"  host del|show|arm (--mac MAC|--uuid UUID|--id N)\n"
+		"  host del|show|arm|done (--mac MAC|--uuid UUID|--id N)\n"
 		"  host list\n"
 		"  status\n"
 		"  sessions\n"

@@ -7,6 +7,7 @@
 #include "dataplane/cache/cache.h"
 #include "dataplane/core/tx.h"
 #include "dataplane/dhcp/dhcp_rx.h"
+#include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/tftp/rx.h"
 #include "dataplane/worker.h"
 
@@ -168,6 +169,7 @@ worker_main(void *arg)
 
 	lcore_clock_init(lc);
 	tw_init(lc->wheel, lc->now_ms);
+	dhcp_snap_rcu_online(lc->dhcp_snap, lc->id);
 	while (!*lc->quit) {
 		lcore_clock_tick(lc);
 		for (p = 0; p < lc->n_ports; p++) {
@@ -177,7 +179,11 @@ worker_main(void *arg)
 					rte_pktmbuf_free(pkts[i]);
 		}
 		worker_pass_tail(lc);
+		/* No snapshot pointer is held past here. */
+		if (lc->dhcp_snap)
+			dhcp_snap_rcu_quiescent(lc->dhcp_snap, lc->id);
 	}
+	dhcp_snap_rcu_offline(lc->dhcp_snap, lc->id);
 	tftp_rx_shutdown(lc);
 	lcore_tx_flush(lc);
 	return 0;

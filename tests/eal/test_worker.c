@@ -23,6 +23,7 @@
 #include "config/config.h"
 #include "dataplane/base/clock.h"
 #include "dataplane/base/events.h"
+#include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/proto/dhcp.h"
 #include "dataplane/proto/frame.h"
 #include "dataplane/proto/tftp_packet.h"
@@ -517,6 +518,111 @@ test_dhcp_path(void)
 	CU_ASSERT_EQUAL(fi.payload[299], 0x42);
 }
 
+/* A snapshot of the test's config with one once host (MAC 52:54:00:00:00:0b). */
+static struct dhcp_snapshot *
+test_snapshot(const char *bios)
+{
+	static const uint8_t once_mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0b };
+	struct dhcp_snap_host h = { 0 };
+	struct dhcp_snapshot *s;
+	uint32_t ip = SERVER_IP;
+
+	CU_ASSERT_EQUAL_FATAL(dhcp_snap_create(&cfg, &ip, 1, &s), DHCP_SNAP_OK);
+	snprintf(s->profiles[0].bios, sizeof(s->profiles[0].bios), "%s", bios);
+	h.h.id = 5;
+	h.h.action = BOOT_ACTION_ONCE;
+	h.h.once_armed = true;
+	snprintf(h.h.profile, sizeof(h.h.profile), "default");
+	h.has_mac = true;
+	memcpy(h.mac, once_mac, 6);
+	CU_ASSERT_EQUAL_FATAL(dhcp_snap_add_host(s, &h), DHCP_SNAP_OK);
+	CU_ASSERT_EQUAL_FATAL(dhcp_snap_seal(s), DHCP_SNAP_OK);
+	return s;
+}
+
+/* The next LOG_DHCP event of the worker, within WAIT_NS. */
+static bool
+next_dhcp_event(struct log_event *ev)
+{
+	uint64_t deadline = clock_mono_ns() + WAIT_NS;
+
+	while (clock_mono_ns() < deadline) {
+		if (rte_ring_dequeue_elem(dp.log_rings[0], ev, sizeof(*ev)) == 0) {
+			if (ev->kind == LOG_DHCP)
+				return true;
+			continue;
+		}
+		usleep(200);
+	}
+	return false;
+}
+
+/*
+ * With a snapshot published, the worker answers a DISCOVER itself: the
+ * OFFER comes with nothing on the control ring and nobody polling it, the
+ * trace as a LOG_DHCP event. A new snapshot replaces it (the next OFFER
+ * names its file) and the old one is freed once the worker passed a
+ * quiescent state. A one-shot still goes to the control thread.
+ */
+static void
+test_dhcp_snapshot(void)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t d[DHCP_MIN_LEN + 64], buf[2048];
+	struct dhcp_ring_req req;
+	struct frame_info fi;
+	struct log_event ev;
+	struct dhcp_msg m;
+	uint64_t answered = STAT(dhcp_answered), to_control = STAT(dhcp_to_control);
+	uint64_t deadline;
+	size_t n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dp.dhcp_snap);
+	while (rte_ring_dequeue_elem(dp.log_rings[0], &ev, sizeof(ev)) == 0)
+		;
+	dhcp_snap_rcu_publish(dp.dhcp_snap, test_snapshot("first.kpxe"));
+	n = build_discover(d, "PXEClient:Arch:00000:UNDI:002001");
+	send_udp(0xffffffffu, bcast, 68, DHCP_PORT_SERVER, d, n);
+	CU_ASSERT_FATAL(next_udp(buf, sizeof(buf), &fi));
+	CU_ASSERT_EQUAL(fi.src_port, DHCP_PORT_SERVER);
+	CU_ASSERT_EQUAL(fi.dst_port, DHCP_PORT_CLIENT);
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(fi.payload, fi.payload_len, &m), DHCP_OK);
+	CU_ASSERT_EQUAL(m.msg_type, DHCP_OFFER);
+	CU_ASSERT_EQUAL(m.xid, 0xcafe0001u);
+	CU_ASSERT_STRING_EQUAL(m.file, "first.kpxe");
+	CU_ASSERT_EQUAL(m.siaddr, SERVER_IP);
+	CU_ASSERT_EQUAL(rte_ring_count(dp.dhcp_req), 0);
+	WAIT_STAT(dhcp_answered, answered + 1);
+	CU_ASSERT_TRUE_FATAL(next_dhcp_event(&ev));
+	CU_ASSERT_EQUAL(ev.dhcp.outcome, DHCP_OUT_REPLY);
+	CU_ASSERT_EQUAL(ev.dhcp.xid, 0xcafe0001u);
+	CU_ASSERT_STRING_EQUAL(ev.dhcp.file, "first.kpxe");
+	CU_ASSERT_EQUAL(memcmp(ev.dhcp.mac, client_mac, 6), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ev.dhcp.reason, "unknown computer: policy boot"));
+
+	/* A new snapshot: the next answer is its; the old one is freed. */
+	dhcp_snap_rcu_publish(dp.dhcp_snap, test_snapshot("second.kpxe"));
+	send_udp(0xffffffffu, bcast, 68, DHCP_PORT_SERVER, d, n);
+	CU_ASSERT_FATAL(next_udp(buf, sizeof(buf), &fi));
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(fi.payload, fi.payload_len, &m), DHCP_OK);
+	CU_ASSERT_STRING_EQUAL(m.file, "second.kpxe");
+	deadline = clock_mono_ns() + WAIT_NS;
+	while (dp.dhcp_snap->n_retired && clock_mono_ns() < deadline) {
+		dhcp_snap_rcu_reclaim(dp.dhcp_snap);
+		usleep(200);
+	}
+	CU_ASSERT_EQUAL(dp.dhcp_snap->n_retired, 0);
+	CU_ASSERT_EQUAL(dp.dhcp_snap->freed, 1);
+
+	/* The armed one-shot: to the control thread, nothing sent here. */
+	d[28 + 5] = 0x0b;
+	send_udp(0xffffffffu, bcast, 68, DHCP_PORT_SERVER, d, n);
+	WAIT_STAT(dhcp_to_control, to_control + 1);
+	CU_ASSERT_EQUAL_FATAL(rte_ring_dequeue_elem(dp.dhcp_req, &req, sizeof(req)), 0);
+	CU_ASSERT_EQUAL(req.msg.chaddr[5], 0x0b);
+	CU_ASSERT_EQUAL(next_frame(buf, sizeof(buf)), 0);
+}
+
 int
 main(void)
 {
@@ -529,6 +635,7 @@ main(void)
 		{ "ACK for a block never sent ends with ERROR 4", test_bad_ack },
 		{ "unknown TID gets ERROR 5", test_unknown_tid },
 		{ "DHCP: parsed once onto the ring, reply sent", test_dhcp_path },
+		{ "DHCP: answered by the worker from a published snapshot", test_dhcp_snapshot },
 		{ NULL, NULL },
 	};
 

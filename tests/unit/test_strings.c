@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "control/bootaction.h"
+#include "dataplane/dhcp/bootaction.h"
 #include "control/hostdb.h"
 #include "dataplane/base/events.h"
 #include "dataplane/cache/cache.h"
