@@ -386,10 +386,11 @@ print_status(const struct ctl_callbacks *cb, FILE *out)
 		" once_consumed=%" PRIu64 " once_grace=%" PRIu64 " ignored_mac=%" PRIu64
 		" ignored_port67=%" PRIu64 " ignored_other_server=%" PRIu64 " not_pxe=%" PRIu64
 		" bad=%" PRIu64 " db_errors=%" PRIu64 " build_errors=%" PRIu64
-		" ring_full=%" PRIu64 " delay_full=%" PRIu64 "\n",
+		" ring_full=%" PRIu64 " delay_full=%" PRIu64 " snapshots=%" PRIu64
+		" snapshot_errors=%" PRIu64 "\n",
 		s.requests, s.replies, s.silent, s.once_consumed, s.once_grace, s.ignored_mac,
 		s.ignored_port67, s.ignored_other_server, s.not_pxe, s.bad, s.db_errors,
-		s.build_errors, s.ring_full, s.delay_full);
+		s.build_errors, s.ring_full, s.delay_full, s.snapshots, s.snapshot_errors);
 	if (cb && cb->status)
 		cb->status(cb->arg, out);
 }

@@ -614,6 +614,19 @@ test_dhcp_snapshot(void)
 	CU_ASSERT_EQUAL(dp.dhcp_snap->n_retired, 0);
 	CU_ASSERT_EQUAL(dp.dhcp_snap->freed, 1);
 
+	/* dhcp.delay_ms: held in the worker's queue, then sent all the same. */
+	{
+		struct dhcp_snapshot *delayed = test_snapshot("delayed.kpxe");
+
+		delayed->delay_ms = 50;
+		dhcp_snap_rcu_publish(dp.dhcp_snap, delayed);
+		send_udp(0xffffffffu, bcast, 68, DHCP_PORT_SERVER, d, n);
+		CU_ASSERT_FATAL(next_udp(buf, sizeof(buf), &fi));
+		CU_ASSERT_EQUAL_FATAL(dhcp_parse(fi.payload, fi.payload_len, &m), DHCP_OK);
+		CU_ASSERT_STRING_EQUAL(m.file, "delayed.kpxe");
+		CU_ASSERT_EQUAL(STAT(dhcp_delay_full), 0);
+	}
+
 	/* The armed one-shot: to the control thread, nothing sent here. */
 	d[28 + 5] = 0x0b;
 	send_udp(0xffffffffu, bcast, 68, DHCP_PORT_SERVER, d, n);
