@@ -17,7 +17,9 @@
 #   PXL_BUILD_DIR [build]            build with pxeline and tftpbench
 #   PXB_DHCP_RATES ["10000 20000 40000"]  DISCOVERs per second (perfdhcp -r)
 #   PXB_DHCP_SECS [10]               seconds per cell (perfdhcp -p)
-#   PXB_DHCP_SERVERS ["pxeline dnsmasq"]
+#   PXB_DHCP_SERVERS ["pxeline dnsmasq"]   add pxeline-base to compare a
+#                                    second engine binary:
+#   PXB_DHCP_BASE_ENGINE             its path (an older build, say)
 set -euo pipefail
 
 export PXB_SRV_NS=${PXB_SRV_NS:-pxb-dh-srv} PXB_CLI_NS=${PXB_CLI_NS:-pxb-dh-cli}
@@ -92,11 +94,16 @@ ROOT=$PXB_RUN/root
 mkdir -p "$ROOT"
 pxb_lab_up
 pxl_say "load: $(pxb_load)"
-printf '%-8s %8s %9s %9s %10s %9s %9s %9s\n' server rate sent offers offers/s avg_ms max_ms lost
+printf '%-12s %8s %9s %9s %10s %9s %9s %9s\n' server rate sent offers offers/s avg_ms max_ms lost
 for server in $PXB_DHCP_SERVERS; do
 	case $server in
 	pxeline) pxb_server_start pxeline "$ROOT" "$PXB_RUN/pxeline.log" ||
 		pxl_die "pxeline did not start (see $PXB_RUN/pxeline.log)" ;;
+	pxeline-base)
+		[ -x "${PXB_DHCP_BASE_ENGINE:-}" ] || pxl_die "pxeline-base needs PXB_DHCP_BASE_ENGINE"
+		PXL_ENGINE=$PXB_DHCP_BASE_ENGINE pxb_server_start pxeline "$ROOT" \
+			"$PXB_RUN/pxeline-base.log" ||
+			pxl_die "pxeline-base did not start (see $PXB_RUN/pxeline-base.log)" ;;
 	dnsmasq) dh_dnsmasq_start "$ROOT" "$PXB_RUN/dnsmasq.log" ||
 		pxl_die "dnsmasq did not start (see $PXB_RUN/dnsmasq.log)" ;;
 	*) pxl_die "unknown server $server" ;;
@@ -105,8 +112,8 @@ for server in $PXB_DHCP_SERVERS; do
 		read -r sent got avg max < <(dh_perfdhcp "$rate" "$PXB_RUN/perfdhcp-$server-$rate.txt")
 		awk -v s="$server" -v r="$rate" -v n="$sent" -v g="$got" -v a="$avg" -v m="$max" \
 			-v t="$PXB_DHCP_SECS" 'BEGIN {
-			if (n == "NA" || g == "NA") { printf "%-8s %8s %9s %9s %10s %9s %9s %9s\n", s, r, n, g, "NA", a, m, "NA"; exit }
-			printf "%-8s %8d %9d %9d %10.0f %9s %9s %8.1f%%\n", s, r, n, g, g / t, a, m,
+			if (n == "NA" || g == "NA") { printf "%-12s %8s %9s %9s %10s %9s %9s %9s\n", s, r, n, g, "NA", a, m, "NA"; exit }
+			printf "%-12s %8d %9d %9d %10.0f %9s %9s %8.1f%%\n", s, r, n, g, g / t, a, m,
 				n ? 100 * (n - g) / n : 0 }'
 	done
 	pxb_server_stop

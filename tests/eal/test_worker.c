@@ -636,6 +636,37 @@ test_dhcp_snapshot(void)
 	CU_ASSERT_EQUAL(next_frame(buf, sizeof(buf)), 0);
 }
 
+/*
+ * Retiring without a live worker: a reader that has not reported since the
+ * swap keeps the old snapshot alive; its quiescent report frees it. A
+ * reader that went offline holds nothing.
+ */
+static void
+test_snap_rcu_retire(void)
+{
+	struct dhcp_snap_rcu *r = dhcp_snap_rcu_create(2);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	dhcp_snap_rcu_online(r, 1);	/* this thread plays worker 1 */
+	dhcp_snap_rcu_publish(r, test_snapshot("a.kpxe"));
+	CU_ASSERT_EQUAL(r->n_retired, 0);	/* nothing replaced yet */
+	CU_ASSERT_PTR_NOT_NULL(dhcp_snap_rcu_get(r));
+	dhcp_snap_rcu_publish(r, test_snapshot("b.kpxe"));
+	CU_ASSERT_EQUAL(r->n_retired, 1);
+	CU_ASSERT_EQUAL(dhcp_snap_rcu_reclaim(r), 0);	/* worker 1 may hold a.kpxe */
+	CU_ASSERT_EQUAL(dhcp_snap_rcu_reclaim(r), 0);
+	CU_ASSERT_STRING_EQUAL(dhcp_snap_rcu_get(r)->profiles[0].bios, "b.kpxe");
+	dhcp_snap_rcu_quiescent(r, 1);
+	CU_ASSERT_EQUAL(dhcp_snap_rcu_reclaim(r), 1);
+	CU_ASSERT_EQUAL(r->n_retired, 0);
+	/* Offline: a swap is free at once. */
+	dhcp_snap_rcu_offline(r, 1);
+	dhcp_snap_rcu_publish(r, test_snapshot("c.kpxe"));
+	CU_ASSERT_EQUAL(dhcp_snap_rcu_reclaim(r), 1);
+	CU_ASSERT_EQUAL(r->freed, 2);
+	dhcp_snap_rcu_free(r);
+}
+
 int
 main(void)
 {
@@ -649,6 +680,7 @@ main(void)
 		{ "unknown TID gets ERROR 5", test_unknown_tid },
 		{ "DHCP: parsed once onto the ring, reply sent", test_dhcp_path },
 		{ "DHCP: answered by the worker from a published snapshot", test_dhcp_snapshot },
+		{ "DHCP: a snapshot outlives its last reader, no longer", test_snap_rcu_retire },
 		{ NULL, NULL },
 	};
 
