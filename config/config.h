@@ -63,6 +63,10 @@ struct cfg_profile {
 	char http_efi_x64[256];	/* UEFI HTTP Boot x86-64 (arch 16, or 7/9 saying HTTPClient) */
 	char http_arm64[256];	/* UEFI HTTP Boot ARM 64-bit (arch 19, or 11 saying HTTPClient) */
 	bool mtftp;		/* proxy replies carry PXE MTFTP options (43.1-5); default false */
+	/* When a once host's one-shot is consumed: "answer" (default: when the
+	 * answer leaves) or "file:NAME" (when NAME has been served completely). */
+	char once_until[264];
+	char once_until_file[256];	/* NAME of "file:NAME"; "" = at the answer */
 };
 
 enum cfg_unknown_action {

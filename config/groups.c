@@ -114,6 +114,7 @@ static const struct cfg_field cfg_profile_fields[] = {
 	F_BOOL(cfg_profile, mtftp),
 	F_STR(cfg_profile, http_efi_x64, 0),
 	F_STR(cfg_profile, http_arm64, 0),
+	F_STR(cfg_profile, once_until, 0),
 };
 
 static const struct cfg_field cfg_http_boot_fields[] = {
@@ -386,6 +387,31 @@ cfg_dhcp_ignore(struct cfg_ctx *c, const config_setting_t *seq)
 	}
 }
 
+/* once_until = "answer" | "file:NAME": when a one-shot counts as taken. */
+static void
+cfg_once_until(struct cfg_ctx *c, const config_setting_t *grp, struct cfg_profile *p)
+{
+	const config_setting_t *s = config_setting_get_member(grp, "once_until");
+	const char *v = p->once_until;
+
+	p->once_until_file[0] = '\0';
+	if (!v[0] || strcmp(v, "answer") == 0) {
+		snprintf(p->once_until, sizeof(p->once_until), "answer");
+		return;
+	}
+	if (strncmp(v, "file:", 5) != 0 || !v[5]) {
+		cfg_err(c, s ? s : grp, "profiles: once_until '%s' is neither \"answer\" nor "
+			"\"file:NAME\" (NAME: a file of the profile, like boot.wim)", v);
+		return;
+	}
+	if (strlen(v + 5) >= sizeof(p->once_until_file)) {
+		cfg_err(c, s ? s : grp, "profiles: once_until file name longer than %zu characters",
+			sizeof(p->once_until_file) - 1);
+		return;
+	}
+	memcpy(p->once_until_file, v + 5, strlen(v + 5) + 1);
+}
+
 static void
 cfg_profiles(struct cfg_ctx *c, const config_setting_t *list)
 {
@@ -409,6 +435,7 @@ cfg_profiles(struct cfg_ctx *c, const config_setting_t *list)
 		snprintf(path, sizeof(path), "profiles[%d]", i);
 		if (!cfg_group(c, grp, path, cfg_profile_fields, N(cfg_profile_fields), p))
 			continue;
+		cfg_once_until(c, grp, p);
 		for (j = 0; j < i && p->name[0] != '\0'; j++) {
 			if (strcmp(cfg->profiles[j].name, p->name) == 0) {
 				cfg_err(c, grp, "duplicate profile name '%s' (also profiles[%d])",

@@ -210,6 +210,31 @@ show_host(const struct hostdb_host *h, FILE *out)
 		h->last_action, h->last_arch, h->last_file);
 }
 
+/* host done: the one-shot taken by hand, the same compare-and-set as a boot. */
+static int
+host_done(struct hostdb *db, const struct hostdb_host *h, FILE *out)
+{
+	enum hostdb_err e;
+	bool consumed;
+
+	if (h->h.action != BOOT_ACTION_ONCE) {
+		fprintf(out, "ERR host %" PRId64 " has action %s; only a once host has a "
+			"one-shot to end\n", h->h.id, boot_action_name(h->h.action));
+		return -1;
+	}
+	e = hostdb_consume_once(db, h->h.id, &consumed);
+	if (e)
+		return db_err(db, e, out);
+	if (!consumed) {
+		fprintf(out, "ERR host %" PRId64 ": one-shot not armed (already taken)\n",
+			h->h.id);
+		return -1;
+	}
+	fprintf(out, "done host %" PRId64 ": one-shot taken, its next PXE boot gets the "
+		"abort answer of profile %s\nOK\n", h->h.id, h->h.profile);
+	return 0;
+}
+
 static int
 host_list(struct hostdb *db, int argc, FILE *out)
 {
@@ -307,9 +332,10 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 	if (strcmp(verb, "add") == 0)
 		return host_add(cfg, db, &o, out);
 	if (strcmp(verb, "set") != 0 && strcmp(verb, "del") != 0 &&
-	    strcmp(verb, "show") != 0 && strcmp(verb, "arm") != 0) {
-		fprintf(out, "ERR unknown host command '%s' (add, set, del, list, show, arm)\n",
-			verb);
+	    strcmp(verb, "show") != 0 && strcmp(verb, "arm") != 0 &&
+	    strcmp(verb, "done") != 0) {
+		fprintf(out, "ERR unknown host command '%s' (add, set, del, list, show, arm, "
+			"done)\n", verb);
 		return -1;
 	}
 	if (select_host(db, &o, &h, out) != 0)
@@ -329,6 +355,8 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 	}
 	if (strcmp(verb, "arm") == 0)
 		return host_arm(db, &h, out);
+	if (strcmp(verb, "done") == 0)
+		return host_done(db, &h, out);
 	e = hostdb_del(db, h.h.id);
 	if (e)
 		return db_err(db, e, out);
@@ -351,10 +379,11 @@ print_status(const struct ctl_callbacks *cb, FILE *out)
 		" once_consumed=%" PRIu64 " once_grace=%" PRIu64 " ignored_mac=%" PRIu64
 		" ignored_port67=%" PRIu64 " ignored_other_server=%" PRIu64 " not_pxe=%" PRIu64
 		" bad=%" PRIu64 " db_errors=%" PRIu64 " build_errors=%" PRIu64
-		" ring_full=%" PRIu64 " delay_full=%" PRIu64 "\n",
+		" ring_full=%" PRIu64 " delay_full=%" PRIu64 " snapshots=%" PRIu64
+		" snapshot_errors=%" PRIu64 "\n",
 		s.requests, s.replies, s.silent, s.once_consumed, s.once_grace, s.ignored_mac,
 		s.ignored_port67, s.ignored_other_server, s.not_pxe, s.bad, s.db_errors,
-		s.build_errors, s.ring_full, s.delay_full);
+		s.build_errors, s.ring_full, s.delay_full, s.snapshots, s.snapshot_errors);
 	if (cb && cb->status)
 		cb->status(cb->arg, out);
 }
@@ -401,8 +430,15 @@ ctl_execute(const struct pxeline_config *cfg, struct hostdb *db,
 		fprintf(out, "ERR empty request (try help)\n");
 		return -1;
 	}
-	if (strcmp(argv[0], "host") == 0)
-		return cmd_host(cfg, db, argc, argv, out);
+	if (strcmp(argv[0], "host") == 0) {
+		int r = cmd_host(cfg, db, argc, argv, out);
+
+		/* list and show change nothing; a refused command neither. */
+		if (r == 0 && argc > 1 && strcmp(argv[1], "list") != 0 &&
+		    strcmp(argv[1], "show") != 0 && cb && cb->changed)
+			cb->changed(cb->arg);
+		return r;
+	}
 	if (strcmp(argv[0], "status") == 0 && argc == 1) {
 		print_status(cb, out);
 		fprintf(out, "OK\n");
@@ -424,7 +460,7 @@ ctl_execute(const struct pxeline_config *cfg, struct hostdb *db,
 			"[--profile P] [--name N]\n"
 			"host set (--mac M|--uuid U|--id N) [--mac M] [--uuid U] [--action A] "
 			"[--profile P] [--name N]\n"
-			"host del|show|arm (--mac M|--uuid U|--id N)\n"
+			"host del|show|arm|done (--mac M|--uuid U|--id N)\n"
 			"host list\nstatus\nsessions\nreload\nOK\n");
 		return 0;
 	}

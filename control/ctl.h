@@ -9,14 +9,15 @@
  *   host add --mac M [--uuid U] --action A [--profile P] [--name N]
  *   host set (--mac M | --uuid U | --id N) [--uuid U] [--mac M] [--action A]
  *            [--profile P] [--name N]      (the first key selects the host)
- *   host del|show|arm (--mac M | --uuid U | --id N)
+ *   host del|show|arm|done (--mac M | --uuid U | --id N)
  *   host list
  *   status
  *   sessions
  *   reload      (re-read the configuration file: what changed, or why not)
  *   help
- * Changes go to the same database the DHCP path reads: the next request
- * sees them.
+ * Changes go to the database, then through cb->changed to the snapshot
+ * the workers answer from: the next request sees them. `host done` takes
+ * a once host's one-shot by hand (as if its reimage had ended).
  */
 #ifndef PXELINE_CONTROL_CTL_H
 #define PXELINE_CONTROL_CTL_H
@@ -35,6 +36,8 @@ struct hostdb;
 /* Writes text lines (each ending in '\n') for `status` / `sessions`. */
 typedef void (*ctl_status_fn)(void *arg, FILE *out);
 typedef void (*ctl_sessions_fn)(void *arg, FILE *out);
+/* The inventory changed (host add/set/del/arm/done): rebuild what reads it. */
+typedef void (*ctl_changed_fn)(void *arg);
 
 /*
  * Re-reads the configuration and applies it (control/reload.h's
@@ -48,6 +51,7 @@ struct ctl_callbacks {
 	void *arg;
 	ctl_reload_fn reload;		/* NULL: `reload` answers ERR */
 	void *reload_arg;
+	ctl_changed_fn changed;		/* NULL: nobody to tell */
 };
 
 /*

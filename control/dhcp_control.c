@@ -1,157 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * proxyDHCP on the control thread. See dhcp_control.h.
+ * proxyDHCP on the control thread: the snapshot, the one-shot, the slow
+ * path. See dhcp_control.h.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
-#include "control/bootaction.h"
 #include "control/dhcp_control.h"
-#include "dataplane/base/clock.h"
 #include "control/hostdb.h"
 #include "control/log.h"
 #include "control/metrics.h"
+#include "dataplane/base/clock.h"
+#include "dataplane/dhcp/answer.h"
+#include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/proto/dhcp.h"
-#include "dataplane/proto/http.h"
-#include "dataplane/proto/mtftp.h"
-#include "dataplane/proto/path.h"
 
-/* The trace of one request: every line starts "dhcp MAC". */
-struct trace_ctx {
-	struct dhcp_handler *hd;
-	char mac[HOSTDB_MAC_STRLEN];
-};
-
-static void __attribute__((format(printf, 2, 3)))
-trace(const struct trace_ctx *t, const char *fmt, ...)
-{
-	char line[768];
-	va_list ap;
-	int n;
-
-	if (!t->hd->trace)
-		return;
-	n = snprintf(line, sizeof(line), "dhcp %s ", t->mac);
-	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	va_end(ap);
-	t->hd->trace(t->hd->trace_arg, line);
-}
-
-static const char *
-msg_type_name(uint8_t t)
-{
-	static const char *const names[] = {
-		"BOOTP", "DISCOVER", "OFFER", "REQUEST", "DECLINE", "ACK", "NAK",
-		"RELEASE", "INFORM",
-	};
-
-	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "type?";
-}
-
-static const char *
-ip_str(uint32_t ip, char *buf)
-{
-	struct in_addr a = { .s_addr = htonl(ip) };
-
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
-}
-
-static bool
-mac_ignored(const struct pxeline_config *cfg, const uint8_t mac[6])
-{
-	uint32_t i;
-
-	for (i = 0; i < cfg->dhcp.n_ignore && i < CFG_MAX_IGNORE_MACS; i++)
-		if (memcmp(cfg->dhcp.ignore_macs[i], mac, 6) == 0)
-			return true;
-	return false;
-}
-
-/* The first line of a client's story: who, what, from where. */
-static void
-trace_request(const struct trace_ctx *t, const struct dhcp_ring_req *req,
-	const struct dhcp_msg *m)
-{
-	char uuid[HOSTDB_UUID_STRLEN] = "none", arch[40], relay[INET_ADDRSTRLEN + 8] = "none";
-	char src[INET_ADDRSTRLEN];
-
-	if (dhcp_has(m, DHCP_OPT_CLIENT_UUID))
-		hostdb_uuid_str(m->uuid, uuid);
-	if (dhcp_has(m, DHCP_OPT_CLIENT_ARCH))
-		snprintf(arch, sizeof(arch), "%s(%u)", dhcp_arch_name(dhcp_msg_arch(m)),
-			 m->arch_code);
-	else
-		snprintf(arch, sizeof(arch), "%s(no option 93)",
-			 dhcp_arch_name(dhcp_msg_arch(m)));
-	if (m->giaddr)
-		ip_str(m->giaddr, relay);
-	trace(t, "%s via %u from %s:%u xid=0x%08x uuid=%s arch=%s relay=%s%s class=\"%s\"",
-	      msg_type_name(m->msg_type), req->dst_port, ip_str(req->src_ip, src),
-	      req->src_port, m->xid, uuid, arch, relay, m->is_ipxe ? " ipxe" : "",
-	      m->vendor_class);
-}
-
-/*
- * Where the reply goes (PXE 2.1 and what firmware accepts):
- *  - to 4011: back to the source address and port, from 4011 (iPXE takes a
- *    proxy ACK only from 4011);
- *  - relayed (giaddr): to the relay on 67, through the MAC it came from;
- *  - on 67 from a client with an address (ciaddr): unicast to it on 68;
- *  - on 67 from a client without one: broadcast to 68.
- * false when there is no address to answer to.
- */
-/* QEMU and some boards send an all-zero (or all-FF) SMBIOS UUID: that
- * names no machine, so it must not match an inventory record. */
-static bool
-uuid_is_real(const uint8_t uuid[16])
-{
-	bool zero = true, ones = true;
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		zero &= uuid[i] == 0;
-		ones &= uuid[i] == 0xff;
-	}
-	return !zero && !ones;
-}
-
-static bool
-reply_address(const struct dhcp_ring_req *req, const struct dhcp_msg *m,
-	struct dhcp_ring_reply *r)
-{
-	if (req->dst_port == DHCP_PORT_PXE) {
-		if (!req->src_ip || !req->src_port)
-			return false;
-		r->dst_ip = req->src_ip;
-		r->dst_port = req->src_port;
-		r->src_port = DHCP_PORT_PXE;
-		memcpy(r->dst_mac, req->src_mac, 6);
-		return true;
-	}
-	r->src_port = DHCP_PORT_SERVER;
-	if (m->giaddr) {
-		r->dst_ip = m->giaddr;
-		r->dst_port = DHCP_PORT_SERVER;
-		memcpy(r->dst_mac, req->src_mac, 6);
-	} else if (m->ciaddr) {
-		r->dst_ip = m->ciaddr;
-		r->dst_port = DHCP_PORT_CLIENT;
-		memcpy(r->dst_mac, req->src_mac, 6);
-	} else {
-		r->dst_ip = 0xffffffffu;
-		r->dst_port = DHCP_PORT_CLIENT;
-		memset(r->dst_mac, 0xff, 6);
-	}
-	return true;
-}
+/* The grace table ------------------------------------------------------- */
 
 static struct dhcp_once_grace *
 grace_find(struct dhcp_handler *hd, int64_t id, uint64_t now_ns)
@@ -183,305 +51,285 @@ grace_add(struct dhcp_handler *hd, int64_t id, uint64_t now_ns)
 	g->until_ns = now_ns + DHCP_ONCE_GRACE_NS;
 }
 
-/*
- * A once record the database says is taken, but taken by this very boot
- * (within the grace): decided as still armed, not consumed again. A record
- * the operator re-armed meanwhile is armed in the database: taken for real.
- */
-static bool
-in_grace(struct dhcp_handler *hd, struct hostdb_host *h, uint64_t now_ns)
+/* The snapshot ---------------------------------------------------------- */
+
+struct build_ctx {
+	struct dhcp_handler *hd;
+	struct dhcp_snapshot *s;
+	uint64_t now_ns;
+	enum dhcp_snap_err err;
+};
+
+static int
+add_record(void *arg, const struct hostdb_host *h)
 {
-	if (!h->h.id || h->h.action != BOOT_ACTION_ONCE || h->h.once_armed ||
-	    !grace_find(hd, h->h.id, now_ns))
-		return false;
-	h->h.once_armed = true;
-	return true;
+	struct build_ctx *b = arg;
+	struct dhcp_once_grace *g;
+	struct dhcp_snap_host sh;
+
+	g = h->h.action == BOOT_ACTION_ONCE ? grace_find(b->hd, h->h.id, b->now_ns) : NULL;
+	sh = hostdb_snap_host(h, g ? g->until_ns : 0);
+	b->err = dhcp_snap_add_host(b->s, &sh);
+	return b->err != DHCP_SNAP_OK;
 }
 
-/* Looks a key up; false (and a trace line) when the database failed. */
-static bool
-find_host(const struct trace_ctx *t, enum hostdb_err e, const char *by)
+int
+dhcp_handler_rebuild(struct dhcp_handler *hd, uint64_t now_ns)
 {
-	if (e == HOSTDB_OK || e == HOSTDB_ERR_NOT_FOUND)
-		return true;
-	t->hd->stats.db_errors++;
-	trace(t, "host lookup by %s failed: %s (%s): staying silent", by,
-	      hostdb_strerror(e), hostdb_sqlite_msg(t->hd->db));
-	return false;
+	struct build_ctx b = { hd, NULL, now_ns, DHCP_SNAP_OK };
+	struct dhcp_snapshot *old = hd->snap;
+	enum hostdb_err e = HOSTDB_OK;
+
+	b.err = dhcp_snap_create(hd->cfg, hd->server_ip, hd->n_ports, &b.s);
+	if (b.err == DHCP_SNAP_OK)
+		e = hostdb_list(hd->db, add_record, &b);
+	if (b.err == DHCP_SNAP_OK && e == HOSTDB_OK)
+		b.err = dhcp_snap_seal(b.s);
+	if (b.err != DHCP_SNAP_OK || e != HOSTDB_OK) {
+		hd->stats.snapshot_errors++;
+		log_msg(CFG_LOG_WARN, "dhcp: policy snapshot not rebuilt (%s%s%s): answering "
+			"from the previous one", e ? hostdb_strerror(e) : dhcp_snap_strerror(b.err),
+			e ? ": " : "", e ? hostdb_sqlite_msg(hd->db) : "");
+		dhcp_snap_free(b.s);
+		return -1;
+	}
+	b.s->generation = ++hd->generation;
+	hd->stats.snapshots++;
+	hd->snap = b.s;
+	if (hd->publish)
+		hd->publish(hd->publish_arg, b.s);
+	else
+		dhcp_snap_free(old);
+	return 0;
 }
 
-/*
- * Takes the one shot before the reply leaves. Returns false when nothing may
- * be sent; may turn d into the "consumed" answer.
- */
-static bool
-take_once(const struct trace_ctx *t, struct dhcp_handler *hd, const struct boot_request *br,
-	const struct boot_policy *pol, struct hostdb_host *mac_h, struct hostdb_host *uuid_h,
-	struct boot_lookup *found, uint64_t now_ns, struct boot_decision *d)
+void
+dhcp_handler_fini(struct dhcp_handler *hd)
 {
-	int64_t id = d->host->id;
+	if (!hd->publish)
+		dhcp_snap_free(hd->snap);
+	hd->snap = NULL;
+}
+
+/* One request ------------------------------------------------------------ */
+
+/*
+ * Takes the one shot before the reply leaves: the compare-and-set in
+ * SQLite, consumed exactly once however many copies of the request come.
+ * A copy that loses the race to this very boot is in the grace; one that
+ * loses to an earlier boot (or a restart) is decided again as consumed.
+ */
+static enum dhcp_outcome
+take_once(struct dhcp_handler *hd, const struct dhcp_ring_req *req, uint64_t now_ns,
+	  struct dhcp_answer *a)
+{
+	int64_t id = a->d.host->id;
 	bool consumed;
 	enum hostdb_err e;
 
 	e = hostdb_consume_once(hd->db, id, &consumed);
 	if (e) {
 		hd->stats.db_errors++;
-		trace(t, "one-shot could not be committed: %s (%s): staying silent so it is "
-		      "never served twice", hostdb_strerror(e), hostdb_sqlite_msg(hd->db));
-		return false;
+		snprintf(a->t->detail, sizeof(a->t->detail), "%s (%s)", hostdb_strerror(e),
+			 hostdb_sqlite_msg(hd->db));
+		a->t->outcome = DHCP_OUT_COMMIT_FAILED;
+		return DHCP_OUT_COMMIT_FAILED;
 	}
 	if (consumed) {
 		hd->stats.once_consumed++;
 		grace_add(hd, id, now_ns);
-		trace(t, "one-shot consumed and committed (host id %lld)", (long long)id);
-		return true;
+		a->t->notes |= DHCP_NOTE_CONSUMED;
+	} else if (grace_find(hd, id, now_ns)) {
+		dhcp_answer_grace(a);
+	} else {
+		dhcp_answer_redecide_taken(a, hd->snap);
 	}
-	/* Taken by an earlier boot, or before a restart: answer as consumed. */
-	trace(t, "one-shot already consumed (earlier boot or before a restart): "
-	      "deciding again as consumed");
-	mac_h->h.once_armed = false;
-	uuid_h->h.once_armed = false;
-	boot_decide(br, found, pol, d);
-	return true;
+	return dhcp_answer_finish(a, hd->snap, req);
 }
 
-/* What the record remembers as its last answer. */
-static const char *
-answer_name(const struct boot_decision *d)
+static void
+count(struct dhcp_handler *hd, const struct log_dhcp *t)
 {
-	if (d->verdict != BOOT_REPLY)
-		return "silent";
-	if (d->profile && d->file == d->profile->abort)
-		return "abort";
-	if (d->host && d->host->action == BOOT_ACTION_ONCE)
-		return "once";
-	return "boot";
+	struct dhcp_control_stats *st = &hd->stats;
+
+	if (t->notes & DHCP_NOTE_GRACE)
+		st->once_grace++;
+	switch (t->outcome) {
+	case DHCP_OUT_REPLY:
+		st->replies++;
+		break;
+	case DHCP_OUT_NOT_OWED:
+		st->not_pxe++;
+		break;
+	case DHCP_OUT_IGNORED_MAC:
+		st->ignored_mac++;
+		break;
+	case DHCP_OUT_PORT67_OFF:
+		st->ignored_port67++;
+		break;
+	case DHCP_OUT_OTHER_SERVER:
+		st->ignored_other_server++;
+		break;
+	case DHCP_OUT_SILENT:
+	case DHCP_OUT_HTTP_OFF:
+		st->silent++;
+		break;
+	case DHCP_OUT_BUILD_FAILED:
+		st->build_errors++;
+		break;
+	case DHCP_OUT_BAD_PORT:
+	case DHCP_OUT_NO_ADDRESS:
+		st->bad++;
+		break;
+	default:	/* COMMIT_FAILED: counted as a db error where it happened */
+		break;
+	}
 }
 
-/*
- * PXE MTFTP parameters for the boot file when its profile streams it: the
- * group address is the one the worker picks for the same canonical path.
- */
+/* The outcomes reached after a decision: the record notes them. */
 static bool
-mtftp_params(const struct pxeline_config *cfg, const struct boot_decision *d,
-	     struct dhcp_mtftp *ret_mt)
+decided(enum dhcp_outcome o)
 {
-	const struct cfg_multicast *mc = &cfg->multicast;
-	char path[256];
-
-	if (!d->profile || !d->profile->mtftp || !mc->enabled || !mc->mtftp ||
-	    d->file == d->profile->abort)
-		return false;
-	if (path_canonicalize(d->file, strlen(d->file), path, sizeof(path)) != PATH_OK)
-		return false;
-	ret_mt->ip = mtftp_group_ip(path, mc->mtftp_group_base, mc->mtftp_group_prefix);
-	ret_mt->cport = mc->mtftp_client_port;
-	ret_mt->sport = mc->mtftp_port;
-	ret_mt->tmout = (uint8_t)mc->mtftp_timeout;
-	ret_mt->delay = (uint8_t)mc->mtftp_delay;
-	return true;
+	return o == DHCP_OUT_REPLY || o == DHCP_OUT_SILENT || o == DHCP_OUT_NO_ADDRESS ||
+	       o == DHCP_OUT_BUILD_FAILED;
 }
 
-/*
- * The requests we owe no answer: not PXE, not a type a proxy answers, an
- * ignored MAC, port 67 switched off, another server's REQUEST. True when
- * req goes on; *ret_our_ip is our address on its interface.
- */
-static bool
-request_wanted(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_ring_req *req,
-	       uint32_t *ret_our_ip)
+static void
+until_file_add(struct dhcp_handler *hd, const uint8_t mac[6], int64_t id)
 {
-	const struct dhcp_msg *mp = &req->msg;
-	char ip[INET_ADDRSTRLEN];
+	unsigned i;
 
-	if (!dhcp_is_pxe_request(mp)) {
-		hd->stats.not_pxe++;
-		return false;
-	}
-	trace_request(t, req, mp);
-	if (dhcp_reply_type(mp) == DHCP_NONE) {
-		hd->stats.not_pxe++;
-		trace(t, "no proxy reply owed to a %s", msg_type_name(mp->msg_type));
-		return false;
-	}
-	if (mac_ignored(hd->cfg, mp->chaddr)) {
-		hd->stats.ignored_mac++;
-		trace(t, "ignored: MAC on ignore list (dhcp.ignore)");
-		return false;
-	}
-	if (mp->is_httpclient && !hd->cfg->http_boot.enabled) {
-		hd->stats.silent++;
-		trace(t, "ignored: UEFI HTTP Boot client and the HTTP file server is off "
-		      "(no http_boot group)");
-		return false;
-	}
-	if (req->dst_port == DHCP_PORT_SERVER && !hd->cfg->dhcp.port67) {
-		hd->stats.ignored_port67++;
-		trace(t, "ignored: request on port 67 and dhcp.port67 = false "
-		      "(the site DHCP server answers it; we answer on 4011)");
-		return false;
-	}
-	if (req->port_idx >= hd->n_ports) {
-		hd->stats.bad++;
-		trace(t, "dropped: arrived on unknown interface %u", req->port_idx);
-		return false;
-	}
-	*ret_our_ip = hd->server_ip[req->port_idx];
-	if (req->dst_port == DHCP_PORT_SERVER && mp->msg_type == DHCP_REQUEST &&
-	    dhcp_has(mp, DHCP_OPT_SERVER_ID) && mp->server_id != *ret_our_ip) {
-		hd->stats.ignored_other_server++;
-		trace(t, "ignored: REQUEST for DHCP server %s, not us",
-		      ip_str(mp->server_id, ip));
-		return false;
-	}
-	return true;
+	for (i = 0; i < DHCP_UNTIL_FILE_SLOTS; i++)
+		if (hd->until_file[i].host_id == id && memcmp(hd->until_file[i].mac, mac, 6) == 0)
+			return;
+	i = hd->until_file_next++ % DHCP_UNTIL_FILE_SLOTS;
+	hd->until_file[i].host_id = id;
+	memcpy(hd->until_file[i].mac, mac, 6);
 }
 
-/* The hosts a request names, found by MAC and by UUID (the lookup's own
- * storage in mac_h/uuid_h). False when the inventory could not answer. */
-static bool
-lookup_hosts(struct dhcp_handler *hd, struct trace_ctx *t, const struct boot_request *br,
-	     struct hostdb_host *mac_h, struct hostdb_host *uuid_h, struct boot_lookup *ret)
+void
+dhcp_handler_seen(struct dhcp_handler *hd, const struct log_dhcp *t)
 {
-	ret->by_mac = ret->by_uuid = NULL;
-	memset(mac_h, 0, sizeof(*mac_h));
-	if (!find_host(t, hostdb_lookup_mac(hd->db, br->mac, mac_h), "MAC"))
-		return false;
-	if (mac_h->h.id)
-		ret->by_mac = &mac_h->h;
-	memset(uuid_h, 0, sizeof(*uuid_h));
-	if (br->has_uuid) {
-		if (!find_host(t, hostdb_lookup_uuid(hd->db, br->uuid, uuid_h), "UUID"))
-			return false;
-		if (uuid_h->h.id)
-			ret->by_uuid = &uuid_h->h;
-	}
-	return true;
-}
-
-/*
- * What this machine boots: the decision table over the inventory, with a
- * one-shot committed before the answer exists. False when it must not be
- * answered now (the one-shot could not be committed).
- */
-static bool
-decide(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_msg *mp,
-       uint64_t now_ns, struct boot_decision *ret)
-{
-	struct hostdb_host mac_h, uuid_h;
-	struct boot_lookup found;
-	struct boot_request br;
-	struct boot_policy pol;
-	bool graced, mac_graced, uuid_graced;
-
-	memset(&br, 0, sizeof(br));
-	memcpy(br.mac, mp->chaddr, 6);
-	br.has_uuid = dhcp_has(mp, DHCP_OPT_CLIENT_UUID) && uuid_is_real(mp->uuid);
-	memcpy(br.uuid, mp->uuid, 16);
-	br.arch = dhcp_msg_arch(mp);
-	br.is_ipxe = mp->is_ipxe;
-	br.http = mp->is_httpclient;
-	if (!lookup_hosts(hd, t, &br, &mac_h, &uuid_h, &found))
-		return false;
-	/* Within a taken one-shot's grace the boot goes on as if still armed. */
-	mac_graced = in_grace(hd, &mac_h, now_ns);
-	uuid_graced = in_grace(hd, &uuid_h, now_ns);
-	pol = boot_policy_from_config(hd->cfg);
-	boot_decide(&br, &found, &pol, ret);
-	graced = (ret->host == &mac_h.h && mac_graced) || (ret->host == &uuid_h.h && uuid_graced);
-	if (ret->consume_once && graced) {
-		hd->stats.once_grace++;
-		trace(t, "one-shot taken earlier in this boot (within %llu s): same answer",
-		      (unsigned long long)(DHCP_ONCE_GRACE_NS / 1000000000ull));
-	} else if (ret->consume_once &&
-		   !take_once(t, hd, &br, &pol, &mac_h, &uuid_h, &found, now_ns, ret)) {
-		return false;
-	}
-	if (ret->host)
-		hostdb_record_seen(hd->db, ret->host->id, dhcp_arch_name(br.arch),
-				   answer_name(ret), ret->file);
-	metrics_on_decision(mp->chaddr, ret->profile ? ret->profile->name : NULL, br.arch,
-			    answer_name(ret));
-	/* The host records live on this stack frame: the caller keeps no pointer. */
-	ret->host = NULL;
-	return true;
-}
-
-/* Builds the proxy reply for decision d into ret_reply. */
-static bool
-build_reply(struct dhcp_handler *hd, struct trace_ctx *t, const struct dhcp_ring_req *req,
-	    uint32_t our_ip, const struct boot_decision *d, struct dhcp_ring_reply *ret_reply)
-{
-	const struct dhcp_msg *mp = &req->msg;
-	char ip[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
-	struct dhcp_reply_params p;
-	struct dhcp_mtftp mt;
-	char uri[256];
-	enum dhcp_err de;
-	size_t len;
-
-	memset(ret_reply, 0, sizeof(*ret_reply));
-	ret_reply->port_idx = req->port_idx;
-	if (!reply_address(req, mp, ret_reply)) {
-		hd->stats.bad++;
-		trace(t, "%s -> cannot answer: request to %u without a source address "
-		      "(client will show PXE-E55: no reply on port 4011)", d->reason, req->dst_port);
-		return false;
-	}
-	memset(&p, 0, sizeof(p));
-	p.req = mp;
-	p.msg_type = dhcp_reply_type(mp);
-	p.server_addr = our_ip;
-	p.boot_file = d->file;
-	if (mp->is_httpclient) {
-		/* The URI names the engine's own address: its TCP is the
-		 * kernel's through the TAP exception path (http_boot.c). */
-		if (!http_boot_uri(uri, sizeof(uri), our_ip, hd->cfg->http_boot.port, d->file)) {
-			hd->stats.build_errors++;
-			trace(t, "%s -> no answer: boot URI for %s is longer than %zu bytes",
-			      d->reason, d->file, sizeof(uri) - 1);
-			return false;
-		}
-		p.boot_file = uri;
-		p.http = true;
-	} else if (mtftp_params(hd->cfg, d, &mt)) {
-		p.mtftp = &mt;
-	}
-	de = dhcp_build_proxy_reply(ret_reply->payload, sizeof(ret_reply->payload), &p, &len);
-	if (de != DHCP_OK) {
-		hd->stats.build_errors++;
-		trace(t, "%s -> reply not built: %s (client will show PXE-E53: no boot "
-		      "filename received)", d->reason, dhcp_strerror(de));
-		return false;
-	}
-	ret_reply->len = (uint16_t)len;
-	hd->stats.replies++;
-	trace(t, "%s -> %s file=%s next-server=%s to %s:%u from port %u%s", d->reason,
-	      msg_type_name(p.msg_type), p.boot_file, ip_str(our_ip, ip),
-	      ip_str(ret_reply->dst_ip, dst), ret_reply->dst_port, ret_reply->src_port,
-	      p.mtftp ? " (+MTFTP)" : "");
-	return true;
+	/* Every answer, made here or by a worker, is counted once here. */
+	if (decided((enum dhcp_outcome)t->outcome))
+		metrics_on_decision(t->mac, t->profile[0] ? t->profile : NULL,
+				    (enum dhcp_arch)t->arch,
+				    dhcp_seen_name((enum dhcp_seen)t->seen));
+	if (t->outcome == DHCP_OUT_REPLY)
+		metrics_on_dhcp_answer(t->answer_ns);
+	if (!t->host_id || !decided((enum dhcp_outcome)t->outcome))
+		return;
+	hostdb_record_seen(hd->db, t->host_id, dhcp_arch_name((enum dhcp_arch)t->arch),
+			   dhcp_seen_name((enum dhcp_seen)t->seen), t->file[0] ? t->file : NULL);
+	if (t->notes & DHCP_NOTE_UNTIL_FILE)
+		until_file_add(hd, t->mac, t->host_id);
 }
 
 bool
 dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	uint64_t now_ns, struct dhcp_ring_reply *ret_reply)
 {
-	struct trace_ctx t = { .hd = hd };
-	struct boot_decision d;
-	uint32_t our_ip = 0;
+	static struct dhcp_answer a;	/* large; the control thread is one thread */
+	static struct log_dhcp t;
+	enum dhcp_outcome o;
+	bool changed;
 
 	hd->stats.requests++;
-	/* The client is chaddr: a relayed request's source MAC is the relay's. */
-	hostdb_mac_str(req->msg.chaddr, t.mac);
-	if (!request_wanted(hd, &t, req, &our_ip) || !decide(hd, &t, &req->msg, now_ns, &d))
-		return false;
-	if (d.verdict != BOOT_REPLY) {
-		hd->stats.silent++;
-		trace(&t, "%s -> no answer", d.reason);
+	if (!dhcp_is_pxe_request(&req->msg)) {
+		hd->stats.not_pxe++;
 		return false;
 	}
-	return build_reply(hd, &t, req, our_ip, &d, ret_reply);
+	if (!hd->snap && dhcp_handler_rebuild(hd, now_ns) != 0) {
+		hd->stats.db_errors++;
+		return false;
+	}
+	o = dhcp_answer(hd->snap, req, now_ns, &a, &t);
+	changed = o == DHCP_OUT_CONSUME;
+	if (changed)
+		o = take_once(hd, req, now_ns, &a);
+	count(hd, &t);
+	if (o == DHCP_OUT_REPLY) {
+		uint64_t now = clock_wall_ns();
+
+		/* rx_ns is the worker's TSC-derived wall clock: never negative. */
+		t.answer_ns = now > req->rx_ns ? now - req->rx_ns : 0;
+	}
+	dhcp_handler_seen(hd, &t);
+	if (hd->trace)
+		dhcp_trace_lines(&t, hd->trace, hd->trace_arg);
+	if (o == DHCP_OUT_REPLY)
+		memcpy(ret_reply, &a.reply, sizeof(*ret_reply));
+	/* After the reply is copied: the decision points into the old snapshot. */
+	if (changed && t.outcome != DHCP_OUT_COMMIT_FAILED)
+		dhcp_handler_rebuild(hd, now_ns);
+	return o == DHCP_OUT_REPLY;
+}
+
+static void
+trace_done(struct dhcp_handler *hd, const uint8_t mac[6], const char *fmt, int64_t id,
+	   const char *file)
+{
+	char line[512], m[HOSTDB_MAC_STRLEN];
+	int n;
+
+	if (!hd->trace)
+		return;
+	hostdb_mac_str(mac, m);
+	n = snprintf(line, sizeof(line), "dhcp %s ", m);
+	snprintf(line + n, sizeof(line) - n, fmt, (long long)id, file);
+	hd->trace(hd->trace_arg, line);
+}
+
+/* The record a completed download may end the one-shot of. */
+static const struct dhcp_snap_host *
+until_file_host(struct dhcp_handler *hd, const uint8_t mac[6])
+{
+	const struct dhcp_snap_host *h;
+	unsigned i;
+
+	for (i = 0; i < DHCP_UNTIL_FILE_SLOTS; i++)
+		if (hd->until_file[i].host_id && memcmp(hd->until_file[i].mac, mac, 6) == 0) {
+			h = dhcp_snap_by_id(hd->snap, hd->until_file[i].host_id);
+			if (h)
+				return h;
+		}
+	return dhcp_snap_by_mac(hd->snap, mac);
+}
+
+bool
+dhcp_handler_file_done(struct dhcp_handler *hd, const uint8_t mac[6], const char *file,
+		       uint64_t now_ns)
+{
+	const struct dhcp_snap_host *h;
+	const struct cfg_profile *p;
+	bool consumed;
+	enum hostdb_err e;
+	int64_t id;
+
+	if (!hd->snap)
+		return false;
+	h = until_file_host(hd, mac);
+	if (!h || h->h.action != BOOT_ACTION_ONCE || !h->h.once_armed)
+		return false;
+	p = dhcp_snap_profile(hd->snap, h->h.profile);
+	if (!p || !boot_once_file_done(p, file, hd->cfg->tftp.case_insensitive))
+		return false;
+	id = h->h.id;
+	e = hostdb_consume_once(hd->db, id, &consumed);
+	if (e) {
+		hd->stats.db_errors++;
+		log_msg(CFG_LOG_WARN, "dhcp: one-shot of host %lld not committed after %s: %s (%s)",
+			(long long)id, file, hostdb_strerror(e), hostdb_sqlite_msg(hd->db));
+		return false;
+	}
+	if (!consumed)
+		return false;
+	hd->stats.once_consumed++;
+	grace_add(hd, id, now_ns);
+	trace_done(hd, mac, "one-shot consumed and committed (host id %lld): %s served "
+		   "completely (once_until = file)", id, file);
+	dhcp_handler_rebuild(hd, now_ns);
+	return true;
 }
 
 /* The ring wrapper ------------------------------------------------------ */
@@ -491,7 +339,6 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 
 struct pending_reply {
 	uint64_t due_ns;
-	uint64_t rx_ns;		/* the request's, for the answer time */
 	uint16_t worker;
 	struct dhcp_ring_reply r;
 };
@@ -501,8 +348,10 @@ static struct {
 	uint32_t server_ip[CFG_MAX_INTERFACES];
 	struct rte_ring *req_ring;
 	struct rte_ring **reply_rings;
+	struct dhcp_snap_rcu *rcu;
 	unsigned n_workers;
 	uint64_t delay_ns;
+	bool in_batch;		/* last-seen notes waiting for one commit */
 	/* FIFO: one delay for all, so due times come in order. */
 	struct pending_reply pending[DHCP_DELAY_SLOTS];
 	unsigned head, count;
@@ -515,10 +364,17 @@ trace_to_log(void *arg, const char *line)
 	log_msg(CFG_LOG_INFO, "%s", line);
 }
 
+static void
+publish_rcu(void *arg, struct dhcp_snapshot *s)
+{
+	dhcp_snap_rcu_publish(arg, s);
+}
+
 int
 dhcp_control_init(const struct pxeline_config *cfg, struct hostdb *db,
 		  struct rte_ring *req_ring, struct rte_ring **reply_rings,
-		  unsigned n_workers, const struct port *ports, int n_ports)
+		  unsigned n_workers, const struct port *ports, int n_ports,
+		  struct dhcp_snap_rcu *rcu)
 {
 	int i;
 
@@ -528,39 +384,74 @@ dhcp_control_init(const struct pxeline_config *cfg, struct hostdb *db,
 	memset(&dc, 0, sizeof(dc));
 	for (i = 0; i < n_ports; i++)
 		dc.server_ip[i] = ports[i].local.ip;
+	dc.hd.cfg = cfg;
 	dc.hd.db = db;
 	dc.hd.server_ip = dc.server_ip;
 	dc.hd.n_ports = n_ports;
 	dc.hd.trace = trace_to_log;
+	if (rcu) {
+		dc.hd.publish = publish_rcu;
+		dc.hd.publish_arg = rcu;
+	}
+	dc.rcu = rcu;
 	dc.req_ring = req_ring;
 	dc.reply_rings = reply_rings;
 	dc.n_workers = n_workers;
-	dhcp_control_set_config(cfg);
-	return 0;
+	dc.delay_ns = (uint64_t)cfg->dhcp.delay_ms * 1000000ull;
+	return dhcp_handler_rebuild(&dc.hd, clock_mono_ns()) == 0 ? 0 : -EIO;
+}
+
+int
+dhcp_snapshot_rebuild(const struct pxeline_config *cfg)
+{
+	if (!dc.hd.db)
+		return -1;
+	if (cfg) {
+		dc.hd.cfg = cfg;
+		dc.delay_ns = (uint64_t)cfg->dhcp.delay_ms * 1000000ull;
+	}
+	return dhcp_handler_rebuild(&dc.hd, clock_mono_ns());
+}
+
+static void
+batch_begin(void)
+{
+	if (!dc.in_batch && hostdb_batch_begin(dc.hd.db) == HOSTDB_OK)
+		dc.in_batch = true;
+}
+
+static void
+batch_end(void)
+{
+	if (!dc.in_batch)
+		return;
+	dc.in_batch = false;
+	if (hostdb_batch_end(dc.hd.db) != HOSTDB_OK)
+		log_msg(CFG_LOG_WARN, "dhcp: last-seen update not committed: %s",
+			hostdb_sqlite_msg(dc.hd.db));
 }
 
 void
-dhcp_control_set_config(const struct pxeline_config *cfg)
+dhcp_control_observe(const struct log_event *ev)
 {
-	dc.hd.cfg = cfg;
-	dc.delay_ns = (uint64_t)cfg->dhcp.delay_ms * 1000000ull;
+	if (!dc.hd.db)
+		return;
+	if (ev->kind == LOG_DHCP) {
+		batch_begin();
+		dhcp_handler_seen(&dc.hd, &ev->dhcp);
+	} else if (ev->kind == LOG_TFTP_END && ev->reason == TFTP_END_DONE) {
+		dhcp_handler_file_done(&dc.hd, ev->mac, ev->file, clock_mono_ns());
+	}
 }
 
-/* Hands the reply back; its answer time runs from the worker's reception. */
 static void
-send_reply(uint16_t worker, uint64_t rx_ns, struct dhcp_ring_reply *r)
+send_reply(uint16_t worker, struct dhcp_ring_reply *r)
 {
-	uint64_t now;
-
 	if (worker >= dc.n_workers || !dc.reply_rings[worker] ||
 	    rte_ring_sp_enqueue_elem(dc.reply_rings[worker], r, sizeof(*r)) != 0) {
 		dc.hd.stats.ring_full++;
 		log_msg(CFG_LOG_WARN, "dhcp reply dropped: ring of worker %u full", worker);
-		return;
 	}
-	/* rx_ns is the worker's TSC-derived wall clock: never let drift go negative. */
-	now = clock_wall_ns();
-	metrics_on_dhcp_answer(now > rx_ns ? now - rx_ns : 0);
 }
 
 /* Sends the delayed replies that are due; returns how many. */
@@ -570,8 +461,7 @@ flush_due(uint64_t now)
 	unsigned n = 0;
 
 	while (dc.count && dc.pending[dc.head].due_ns <= now) {
-		send_reply(dc.pending[dc.head].worker, dc.pending[dc.head].rx_ns,
-			   &dc.pending[dc.head].r);
+		send_reply(dc.pending[dc.head].worker, &dc.pending[dc.head].r);
 		dc.head = (dc.head + 1) % DHCP_DELAY_SLOTS;
 		dc.count--;
 		n++;
@@ -579,12 +469,33 @@ flush_due(uint64_t now)
 	return n;
 }
 
+static void
+queue_reply(uint16_t worker, struct dhcp_ring_reply *rep, uint64_t now)
+{
+	struct pending_reply *pr;
+
+	if (!dc.delay_ns) {
+		send_reply(worker, rep);
+		return;
+	}
+	if (dc.count == DHCP_DELAY_SLOTS) {
+		/* Late is worse than early: the client may give up on us. */
+		dc.hd.stats.delay_full++;
+		send_reply(worker, rep);
+		return;
+	}
+	pr = &dc.pending[(dc.head + dc.count) % DHCP_DELAY_SLOTS];
+	pr->due_ns = now + dc.delay_ns;
+	pr->worker = worker;
+	pr->r = *rep;
+	dc.count++;
+}
+
 unsigned
 dhcp_control_poll(void)
 {
 	static struct dhcp_ring_req reqs[DHCP_BURST];
-	struct dhcp_ring_reply rep;
-	struct pending_reply *pr;
+	static struct dhcp_ring_reply rep;
 	unsigned i, n, work;
 	uint64_t now;
 
@@ -595,31 +506,12 @@ dhcp_control_poll(void)
 					   NULL);
 	work = n;
 	if (n)
-		hostdb_batch_begin(dc.hd.db);
-	for (i = 0; i < n; i++) {
-		if (!dhcp_control_handle(&dc.hd, &reqs[i], now, &rep))
-			continue;
-		if (!dc.delay_ns) {
-			send_reply(reqs[i].worker, reqs[i].rx_ns, &rep);
-			continue;
-		}
-		if (dc.count == DHCP_DELAY_SLOTS) {
-			/* Late is worse than early: the client may give up on us. */
-			dc.hd.stats.delay_full++;
-			send_reply(reqs[i].worker, reqs[i].rx_ns, &rep);
-			continue;
-		}
-		pr = &dc.pending[(dc.head + dc.count) % DHCP_DELAY_SLOTS];
-		pr->due_ns = now + dc.delay_ns;
-		pr->rx_ns = reqs[i].rx_ns;
-		pr->worker = reqs[i].worker;
-		pr->r = rep;
-		dc.count++;
-	}
-	if (n && hostdb_batch_end(dc.hd.db) != HOSTDB_OK)
-		log_msg(CFG_LOG_WARN, "dhcp: last-seen update not committed: %s",
-			hostdb_sqlite_msg(dc.hd.db));
-	return work + flush_due(now);
+		batch_begin();
+	for (i = 0; i < n; i++)
+		if (dhcp_control_handle(&dc.hd, &reqs[i], now, &rep))
+			queue_reply(reqs[i].worker, &rep, now);
+	batch_end();
+	return work + flush_due(now) + dhcp_snap_rcu_reclaim(dc.rcu);
 }
 
 void
@@ -633,5 +525,8 @@ dhcp_control_fini(void)
 {
 	/* Replies still waiting for their delay are sent: the clients asked. */
 	flush_due(UINT64_MAX);
+	batch_end();
+	/* A published snapshot is the rcu's (dataplane_teardown frees it). */
+	dhcp_handler_fini(&dc.hd);
 	memset(&dc, 0, sizeof(dc));
 }

@@ -24,7 +24,9 @@
 	X(db_errors)		/* lookup or commit failed: no answer */ \
 	X(build_errors)		/* reply did not fit */			\
 	X(ring_full)		/* reply dropped: the worker's ring was full */ \
-	X(delay_full)		/* delay queue full: sent without the delay */
+	X(delay_full)		/* delay queue full: sent without the delay */ \
+	X(snapshots)		/* policy snapshots built */		\
+	X(snapshot_errors)	/* builds that failed (the old one stayed) */
 
 struct dhcp_control_stats {
 #define DHCP_CONTROL_FIELD(name) uint64_t name;

@@ -14,8 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
-#include "control/bootaction.h"
+#include "dataplane/dhcp/bootaction.h"
+#include "dataplane/dhcp/snapshot.h"
 
 #define HOSTDB_MAC_STRLEN 18	/* "aa:bb:cc:dd:ee:ff" + NUL */
 #define HOSTDB_UUID_STRLEN 37	/* 8-4-4-4-12 + NUL */
@@ -50,6 +52,22 @@ struct hostdb_host {
 	char last_arch[16];
 	char last_file[256];
 };
+
+/* The record as a policy snapshot holds it (grace_until_ns: see there). */
+static inline struct dhcp_snap_host
+hostdb_snap_host(const struct hostdb_host *h, uint64_t grace_until_ns)
+{
+	struct dhcp_snap_host sh;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.h = h->h;
+	sh.has_mac = h->has_mac;
+	memcpy(sh.mac, h->mac, 6);
+	sh.has_uuid = h->has_uuid;
+	memcpy(sh.uuid, h->uuid, 16);
+	sh.grace_until_ns = grace_until_ns;
+	return sh;
+}
 
 struct hostdb;
 

@@ -10,6 +10,7 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "control/dhcp_trace.h"
 #include "control/log.h"
 #include "control/log_format.h"
 #include "control/metrics.h"
@@ -23,6 +24,7 @@ static unsigned n_rings;
 static FILE *out;
 static enum cfg_log_level level = CFG_LOG_INFO;
 static bool journal;	/* stderr is the journal: "<N>" heads, no timestamp */
+static log_observer_fn observer;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 _Static_assert(sizeof(level_names) / sizeof(level_names[0]) == CFG_LOG__MAX,
@@ -116,6 +118,19 @@ log_mcast_stream(const char *stamp, const char *group, const struct log_event *e
 		ev->lcore);
 }
 
+/* A worker's DHCP trace line, stamped as log_msg stamps the control thread's. */
+static void
+log_dhcp_line(void *arg, const char *line)
+{
+	fprintf(out, "%s %s: %s\n", (const char *)arg, level_names[CFG_LOG_INFO], line);
+}
+
+void
+log_set_observer(log_observer_fn fn)
+{
+	observer = fn;
+}
+
 /* One line per event: what an operator greps when a boot fails. */
 static void
 log_write_event(const struct log_event *ev)
@@ -157,6 +172,10 @@ log_write_event(const struct log_event *ev)
 	case LOG_MCAST_STREAM:
 		log_mcast_stream(stamp, ip, ev);
 		break;
+	case LOG_DHCP:
+		if (level >= CFG_LOG_INFO)
+			dhcp_trace_lines(&ev->dhcp, log_dhcp_line, stamp);
+		break;
 	default:
 		fprintf(out, "%s%s\n", stamp, ev->detail);
 		break;
@@ -176,6 +195,8 @@ log_drain(void)
 			for (j = 0; j < n; j++) {
 				log_write_event(&ev[j]);
 				metrics_on_event(&ev[j]);
+				if (observer)
+					observer(&ev[j]);
 			}
 			total += n;
 		} while (n == RTE_DIM(ev));

@@ -28,6 +28,10 @@ void log_set_level(enum cfg_log_level lvl);
 void log_attach_rings(struct rte_ring *const *rings, unsigned n);
 /* Drains every ring and writes lines; returns the number written. */
 unsigned log_drain(void);
+
+/* Sees every drained event after its line is written (one at most). */
+typedef void (*log_observer_fn)(const struct log_event *ev);
+void log_set_observer(log_observer_fn fn);
 /* A line from the control thread itself. */
 void log_msg(enum cfg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

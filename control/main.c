@@ -198,6 +198,16 @@ http_start(const struct pxeline_config *cfg, struct hostdb *db, struct dataplane
 	return 0;
 }
 
+/* pxectl changed the inventory: workers must see it. */
+static void
+ctl_hosts_changed(void *arg)
+{
+	const struct dataplane *dp = arg;
+
+	if (dp->cfg->dhcp.enabled)
+		dhcp_snapshot_rebuild(NULL);
+}
+
 static void
 print_summary(void)
 {
@@ -319,10 +329,13 @@ start_control(struct reload_target *rt, struct dataplane *dp, struct ctl_callbac
 	}
 	if (cfg->dhcp.enabled &&
 	    dhcp_control_init(cfg, *ret_db, dp->dhcp_req, dp->dhcp_reply, dp->n_workers,
-			      dp->ports, dp->n_ports) != 0) {
+			      dp->ports, dp->n_ports, dp->dhcp_snap) != 0) {
 		log_msg(CFG_LOG_ERROR, "proxyDHCP: cannot set up");
 		return -1;
 	}
+	/* One-shots consumed on a file served and last-seen come from events. */
+	if (cfg->dhcp.enabled)
+		log_set_observer(dhcp_control_observe);
 	if (ctl_init(cfg, *ret_db, ctl_cb) != 0) {
 		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", cfg->control_socket);
 		return -1;
@@ -342,6 +355,7 @@ shutdown_all(struct reload_target *rt, struct dataplane *dp, struct hostdb *db)
 	http_boot_stop();
 	dataplane_stop(dp);
 	log_drain();
+	log_set_observer(NULL);
 	print_summary();
 	http_fini();
 	ctl_fini();
@@ -361,7 +375,9 @@ main(int argc, char **argv)
 	static struct reload_target rt = { .dp = &dp };
 	struct app_args app = { 0 };
 	struct hostdb *db = NULL;
-	struct ctl_callbacks ctl_cb = { ctl_status, ctl_sessions, &dp, control_reload, &rt };
+	struct ctl_callbacks ctl_cb = { .status = ctl_status, .sessions = ctl_sessions,
+					.arg = &dp, .reload = control_reload, .reload_arg = &rt,
+					.changed = ctl_hosts_changed };
 	char status[256], line[256];
 	int eal_argc, app_idx;
 

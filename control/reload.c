@@ -71,7 +71,7 @@ reload_apply(struct reload_target *t, struct pxeline_config *cfg)
 	/* Returns once no worker reads old: then it may go. */
 	dataplane_publish_config(t->dp, cfg);
 	if (cfg->dhcp.enabled)
-		dhcp_control_set_config(cfg);
+		dhcp_snapshot_rebuild(cfg);	/* the workers answer from it */
 	ctl_set_config(cfg);
 	http_set_config(cfg);
 	log_set_level(cfg->log_level);

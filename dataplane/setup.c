@@ -14,6 +14,8 @@
 #include "dataplane/base/events.h"
 #include "dataplane/cache/cache.h"
 #include "dataplane/proto/ratelimit.h"
+#include "dataplane/dhcp/dhcp_rx.h"
+#include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/setup.h"
 #include "dataplane/tftp/session.h"
 #include "dataplane/worker.h"
@@ -77,6 +79,10 @@ setup_rings(struct dataplane *dp)
 					  DHCP_RING_SIZE, RING_F_SC_DEQ);
 		if (!dp->dhcp_req)
 			return -1;
+		/* The policy snapshot the workers answer from. */
+		dp->dhcp_snap = dhcp_snap_rcu_create(n);
+		if (!dp->dhcp_snap)
+			return -1;
 	}
 	return 0;
 }
@@ -122,6 +128,12 @@ setup_lcores(struct dataplane *dp)
 		lc->handoff = dp->handoff;
 		lc->dhcp_req_ring = dp->dhcp_req;
 		lc->dhcp_reply_ring = dp->dhcp_reply[i];
+		lc->dhcp_snap = dp->dhcp_snap;
+		if (dp->cfg->dhcp.enabled) {
+			lc->dhcp = dhcp_rx_state_create(rte_socket_id());
+			if (!lc->dhcp)
+				return -1;
+		}
 		lc->quit = &dp->quit;
 		lc->wheel = rte_zmalloc("wheel", sizeof(*lc->wheel), RTE_CACHE_LINE_SIZE);
 		lc->new_sessions = rte_zmalloc("ratelimit", sizeof(*lc->new_sessions),
@@ -203,7 +215,9 @@ dataplane_teardown(struct dataplane *dp)
 		tftp_table_destroy(&dp->lcores[i]);
 		rte_free(dp->lcores[i].wheel);
 		rte_free(dp->lcores[i].new_sessions);
+		dhcp_rx_state_free(dp->lcores[i].dhcp);
 	}
+	dhcp_snap_rcu_free(dp->dhcp_snap);
 	if (dp->cache)
 		cache_destroy(dp->cache);
 	for (i = 0; i < dp->n_workers; i++) {

@@ -19,6 +19,7 @@
 #include "dataplane/core/port.h"
 
 struct cache;
+struct dhcp_snap_rcu;
 struct rte_mempool;
 struct rte_rcu_qsbr;
 struct rte_ring;
@@ -38,6 +39,7 @@ struct dataplane {
 	struct rte_ring *log_rings[RTE_MAX_LCORE];	/* events, one per worker */
 	struct rte_ring *dhcp_req;		/* PXE requests to control; NULL when off */
 	struct rte_ring *dhcp_reply[RTE_MAX_LCORE];	/* replies, one per worker */
+	struct dhcp_snap_rcu *dhcp_snap;	/* the published policy snapshot; NULL when off */
 	const struct worker_stats *stats[RTE_MAX_LCORE];	/* for the readers */
 	volatile bool quit;			/* the workers' loops end when set */
 	char err[256];				/* why set-up failed */

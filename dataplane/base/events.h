@@ -72,7 +72,74 @@ enum log_kind {
 	LOG_TFTP_REFUSED,	/* an RRQ/WRQ answered with ERROR, no session */
 	LOG_DROP,		/* a dropped packet (rate-limited per reason) */
 	LOG_MCAST_STREAM,	/* a multicast stream ended: what it saved */
+	LOG_DHCP,		/* a proxyDHCP request and what became of it */
 	LOG_KIND__MAX,
+};
+
+/*
+ * How a proxyDHCP request ended: the step that decided it. One value per
+ * final trace line (control/dhcp_trace.c words them).
+ */
+enum dhcp_outcome {
+	DHCP_OUT_REPLY,		/* a reply was built (and sent, or queued) */
+	DHCP_OUT_NOT_OWED,	/* a type a proxy does not answer (RELEASE ...) */
+	DHCP_OUT_IGNORED_MAC,	/* on dhcp.ignore */
+	DHCP_OUT_HTTP_OFF,	/* a UEFI HTTP Boot client and no http_boot server */
+	DHCP_OUT_PORT67_OFF,	/* on 67 with dhcp.port67 = false */
+	DHCP_OUT_BAD_PORT,	/* arrived on an interface we do not know */
+	DHCP_OUT_OTHER_SERVER,	/* REQUEST on 67 for another DHCP server */
+	DHCP_OUT_SILENT,	/* the decision: no answer */
+	DHCP_OUT_NO_ADDRESS,	/* to 4011 without a source address */
+	DHCP_OUT_BUILD_FAILED,	/* the reply did not fit */
+	DHCP_OUT_CONSUME,	/* a one-shot to take: the control thread's job */
+	DHCP_OUT_COMMIT_FAILED,	/* the one-shot could not be committed: silent */
+	DHCP_OUT__MAX,
+};
+
+/* What happened on the way to the outcome (bits of log_dhcp.notes). */
+#define DHCP_NOTE_GRACE		0x01	/* one-shot taken earlier in this boot: same answer */
+#define DHCP_NOTE_CONSUMED	0x02	/* one-shot taken and committed now */
+#define DHCP_NOTE_WAS_TAKEN	0x04	/* one-shot already taken: decided again as consumed */
+#define DHCP_NOTE_UNTIL_FILE	0x08	/* one-shot kept armed until its file is served */
+
+#define LOG_DHCP_CLASS_MAX 80
+#define LOG_DHCP_TEXT_MAX 256	/* >= BOOT_REASON_MAX (dhcp/answer.c checks) */
+
+/* A LOG_DHCP event's own fields: everything its trace lines print. */
+struct log_dhcp {
+	uint8_t mac[6];		/* chaddr: the client, not a relay */
+	uint8_t msg_type;	/* option 53 */
+	uint8_t reply_type;	/* OFFER or ACK */
+	uint32_t xid;
+	uint32_t src_ip;	/* host order */
+	uint16_t src_port;
+	uint16_t dst_port;	/* 67 or 4011 */
+	uint32_t relay;		/* giaddr, 0 = none */
+	uint32_t server_ip;	/* our address: next-server */
+	uint32_t other_server;	/* option 54 of a REQUEST not for us */
+	uint32_t reply_ip;	/* where the reply went */
+	uint16_t reply_port;
+	uint16_t reply_src_port;
+	uint16_t arch_code;	/* option 93 as sent */
+	uint8_t has_arch;
+	uint8_t arch;		/* enum dhcp_arch */
+	uint8_t has_uuid;
+	uint8_t is_ipxe;
+	uint8_t is_http;	/* vendor class "HTTPClient": UEFI HTTP Boot */
+	uint8_t outcome;	/* enum dhcp_outcome */
+	uint8_t notes;		/* DHCP_NOTE_* */
+	uint8_t port_idx;
+	uint8_t mtftp;		/* the reply carries MTFTP options */
+	uint8_t build_err;	/* enum dhcp_err when the reply did not fit */
+	uint8_t seen;		/* enum dhcp_seen: what the host record remembers */
+	uint8_t uuid[16];
+	int64_t host_id;	/* record used, 0 = unknown computer */
+	uint64_t answer_ns;	/* reception to the reply handed to TX (or queued for its delay) */
+	char profile[64];	/* the decision's profile, "" when none */
+	char vendor_class[LOG_DHCP_CLASS_MAX];	/* option 60 (truncated) */
+	char file[LOG_DHCP_TEXT_MAX];		/* the boot file answered */
+	char reason[LOG_DHCP_TEXT_MAX];		/* the decision's reason (bootaction) */
+	char detail[LOG_DHCP_TEXT_MAX];		/* why a commit failed */
 };
 
 struct log_event {
@@ -97,13 +164,16 @@ struct log_event {
 	uint8_t mac[6];
 	/* LOG_MCAST_STREAM: client_ip:client_port is the group, bytes what
 	 * the group was sent, file_size one copy. */
-	struct {
-		uint32_t receivers;	/* joined by RRQ (MTFTP listeners are unseen) */
-		uint32_t completed;
-		uint32_t dropped;
-		uint32_t handovers;
-		uint8_t mtftp;
-	} mc;
+	union {
+		struct {
+			uint32_t receivers;	/* joined by RRQ (MTFTP listeners are unseen) */
+			uint32_t completed;
+			uint32_t dropped;
+			uint32_t handovers;
+			uint8_t mtftp;
+		} mc;
+		struct log_dhcp dhcp;	/* LOG_DHCP */
+	};
 	char file[128];		/* as requested (truncated) */
 	char detail[96];	/* free text: error message, drop reason */
 } __attribute__((aligned(8)));

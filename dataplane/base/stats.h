@@ -75,6 +75,10 @@
 	X(dhcp_to_control)	/* passed to the control thread */	\
 	X(dhcp_ring_full)	/* control ring full: dropped */	\
 	X(dhcp_replies_sent)						\
+	X(dhcp_answered)	/* replies built here, from the snapshot */ \
+	X(dhcp_silent)		/* snapshot said: nothing to send */	\
+	X(dhcp_once_grace)	/* answered within a taken one-shot's grace */ \
+	X(dhcp_delay_full)	/* delay queue full: sent without the delay */ \
 	X(mcast_requests)	/* RRQs asking "multicast" (RFC 2090) */ \
 	X(mcast_declined)	/* served unicast: blksize, full, off */ \
 	X(mcast_groups_opened)						\

@@ -16,6 +16,7 @@ lcore_clock_init(struct lcore *lc)
 	lc->tsc_hz = rte_get_tsc_hz();
 	lc->tsc_per_ms = lc->tsc_hz / 1000;
 	lc->wall_offset_ns = clock_wall_ns() - (uint64_t)(rte_rdtsc() / (double)lc->tsc_hz * 1e9);
+	lc->mono_offset_ns = clock_mono_ns() - (uint64_t)(rte_rdtsc() / (double)lc->tsc_hz * 1e9);
 	lcore_clock_tick(lc);
 }
 
@@ -23,6 +24,13 @@ uint64_t
 lcore_wall_ns(const struct lcore *lc)
 {
 	return lc->wall_offset_ns + rte_rdtsc() / (double)lc->tsc_hz * 1e9;
+}
+
+uint64_t
+lcore_mono_ns(const struct lcore *lc)
+{
+	/* Integer sum: the offset may have wrapped (TSC ahead of the clock). */
+	return lc->mono_offset_ns + (uint64_t)(rte_rdtsc() / (double)lc->tsc_hz * 1e9);
 }
 
 void

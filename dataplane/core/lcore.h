@@ -30,6 +30,8 @@
 struct cache;
 struct rte_rcu_qsbr;
 struct ratelimit;
+struct dhcp_rx_state;
+struct dhcp_snap_rcu;
 struct rte_ring;
 struct tftp_table;
 struct tftp_mcast_table;
@@ -65,6 +67,7 @@ struct lcore {
 	uint64_t tsc_per_ms;
 	uint64_t now_ms;		/* refreshed once per pass */
 	uint64_t wall_offset_ns;	/* CLOCK_REALTIME - TSC time, for logs */
+	uint64_t mono_offset_ns;	/* CLOCK_MONOTONIC - TSC time, for deadlines */
 	uint16_t ip_id;			/* next IPv4 id (tx.c) */
 	uint64_t drop_log_ms[FRAME_ERR__MAX];	/* rate limit per reason */
 	struct ratelimit *new_sessions;	/* per source IPv4 (tftp.source_rate) */
@@ -75,6 +78,8 @@ struct lcore {
 	struct rte_ring *dhcp_req_ring;		/* PXE requests to control (MP), NULL = off */
 	struct rte_ring *dhcp_reply_ring;	/* replies from control (SC) */
 	struct dhcp_ring_req dhcp_req_scratch;	/* parse space, off the stack */
+	struct dhcp_snap_rcu *dhcp_snap;	/* the policy snapshot it answers from */
+	struct dhcp_rx_state *dhcp;		/* answer scratch, delay queue (dhcp_rx.c) */
 	volatile bool *quit;
 };
 
@@ -90,6 +95,9 @@ lcore_clock_tick(struct lcore *lc)
 
 /* CLOCK_REALTIME in ns, derived from the TSC (no syscall on the fast path). */
 uint64_t lcore_wall_ns(const struct lcore *lc);
+
+/* CLOCK_MONOTONIC in ns, derived from the TSC (no syscall on the fast path). */
+uint64_t lcore_mono_ns(const struct lcore *lc);
 
 /* Queues one frame on a port (sent at the end of the pass, or when full). */
 void lcore_tx(struct lcore *lc, int port_idx, struct rte_mbuf *m);

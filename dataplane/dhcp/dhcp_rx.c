@@ -1,19 +1,151 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stddef.h>
 #include <string.h>
 
+#include <rte_malloc.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
 #include "dataplane/core/tx.h"
+#include "dataplane/dhcp/answer.h"
 #include "dataplane/dhcp/dhcp_rx.h"
+#include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/proto/dhcp.h"
 
 #define DHCP_REPLY_BURST 16
+#define DHCP_DELAY_SLOTS 128
+
+struct dhcp_delayed {
+	uint64_t due_ms;	/* lcore now_ms */
+	struct dhcp_ring_reply r;
+};
+
+struct dhcp_rx_state {
+	struct dhcp_answer a;		/* the answer being made */
+	struct log_event ev;		/* its trace event */
+	/* FIFO: one delay for all, so due times come in order. */
+	unsigned head, count;
+	struct dhcp_delayed q[DHCP_DELAY_SLOTS];
+};
+
+struct dhcp_rx_state *
+dhcp_rx_state_create(int socket)
+{
+	return rte_zmalloc_socket("dhcp_rx", sizeof(struct dhcp_rx_state), RTE_CACHE_LINE_SIZE,
+				  socket);
+}
+
+void
+dhcp_rx_state_free(struct dhcp_rx_state *st)
+{
+	rte_free(st);
+}
+
+static void
+send_reply(struct lcore *lc, const struct dhcp_ring_reply *r)
+{
+	struct frame_udp_tx t;
+	struct tx_piece pc = { 0 };
+
+	if (r->port_idx >= lc->n_ports || r->len > sizeof(r->payload))
+		return;
+	tx_udp_addr(lc, r->port_idx, r->dst_mac, r->dst_ip, r->src_port, r->dst_port, &t);
+	pc.p = r->payload;
+	pc.len = r->len;
+	if (tx_udp(lc, r->port_idx, &t, &pc, 1) > 0)
+		lc->stats.dhcp_replies_sent++;
+}
+
+/* Sends now, or after dhcp.delay_ms (to let another PXE server win). */
+static void
+send_or_delay(struct lcore *lc, struct dhcp_rx_state *st, uint32_t delay_ms,
+	      const struct dhcp_ring_reply *r)
+{
+	struct dhcp_delayed *d;
+
+	if (!delay_ms) {
+		send_reply(lc, r);
+		return;
+	}
+	if (st->count == DHCP_DELAY_SLOTS) {
+		/* Late is worse than early: the client may give up on us. */
+		lc->stats.dhcp_delay_full++;
+		send_reply(lc, r);
+		return;
+	}
+	d = &st->q[(st->head + st->count) % DHCP_DELAY_SLOTS];
+	d->due_ms = lc->now_ms + delay_ms;
+	memcpy(&d->r, r, offsetof(struct dhcp_ring_reply, payload) + r->len);
+	st->count++;
+}
+
+static void
+flush_delayed(struct lcore *lc, struct dhcp_rx_state *st)
+{
+	while (st->count && st->q[st->head].due_ms <= lc->now_ms) {
+		send_reply(lc, &st->q[st->head].r);
+		st->head = (st->head + 1) % DHCP_DELAY_SLOTS;
+		st->count--;
+	}
+}
+
+/* Passes the request to the control thread (a one-shot to take, or no
+ * snapshot yet); it answers on this worker's reply ring. */
+static void
+to_control(struct lcore *lc, struct dhcp_ring_req *r)
+{
+	if (rte_ring_mp_enqueue_elem(lc->dhcp_req_ring, r, sizeof(*r)) != 0) {
+		lc->stats.dhcp_ring_full++;
+		return;
+	}
+	lc->stats.dhcp_to_control++;
+}
+
+/* The trace event of an answer made here: log.c writes its lines. */
+static void
+log_answer(struct lcore *lc, struct dhcp_rx_state *st, const struct dhcp_ring_req *r)
+{
+	struct log_event *ev = &st->ev;
+
+	memset(ev, 0, offsetof(struct log_event, dhcp));
+	ev->kind = LOG_DHCP;
+	ev->client_ip = r->src_ip;
+	ev->client_port = r->src_port;
+	ev->server_port = r->dst_port;
+	memcpy(ev->mac, r->msg.chaddr, 6);
+	ev->file[0] = '\0';
+	ev->detail[0] = '\0';
+	lcore_log(lc, ev);
+}
+
+/* Answers from the snapshot; false when the control thread must. */
+static bool
+answer_here(struct lcore *lc, const struct dhcp_snapshot *s, struct dhcp_ring_req *r)
+{
+	struct dhcp_rx_state *st = lc->dhcp;
+	enum dhcp_outcome o;
+
+	o = dhcp_answer(s, r, lcore_mono_ns(lc), &st->a, &st->ev.dhcp);
+	if (o == DHCP_OUT_CONSUME)
+		return false;
+	if (st->ev.dhcp.notes & DHCP_NOTE_GRACE)
+		lc->stats.dhcp_once_grace++;
+	if (o == DHCP_OUT_REPLY) {
+		lc->stats.dhcp_answered++;
+		st->ev.dhcp.answer_ns = lcore_wall_ns(lc) - r->rx_ns;
+		send_or_delay(lc, st, s->delay_ms, &st->a.reply);
+	} else {
+		lc->stats.dhcp_silent++;
+	}
+	log_answer(lc, st, r);
+	return true;
+}
 
 void
 dhcp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 {
 	struct dhcp_ring_req *r = &lc->dhcp_req_scratch;
+	const struct dhcp_snapshot *s;
 
 	lc->stats.dhcp_rx++;
 	if (!lc->dhcp_req_ring)
@@ -36,33 +168,25 @@ dhcp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 	r->dst_port = fi->dst_port;
 	memcpy(r->src_mac, fi->src_mac, 6);
 	r->rx_ns = lcore_wall_ns(lc);
-	if (rte_ring_mp_enqueue_elem(lc->dhcp_req_ring, r, sizeof(*r)) != 0) {
-		lc->stats.dhcp_ring_full++;
+	/* Valid until this worker's next quiescent report (end of the pass). */
+	s = lc->dhcp_snap && lc->dhcp ? dhcp_snap_rcu_get(lc->dhcp_snap) : NULL;
+	if (s && answer_here(lc, s, r))
 		return;
-	}
-	lc->stats.dhcp_to_control++;
+	to_control(lc, r);
 }
 
 void
 dhcp_rx_poll_replies(struct lcore *lc)
 {
 	struct dhcp_ring_reply rep[DHCP_REPLY_BURST];
-	struct frame_udp_tx t;
-	struct tx_piece pc = { 0 };
 	unsigned i, n;
 
+	if (lc->dhcp)
+		flush_delayed(lc, lc->dhcp);
 	if (!lc->dhcp_reply_ring)
 		return;
 	n = rte_ring_sc_dequeue_burst_elem(lc->dhcp_reply_ring, rep, sizeof(rep[0]),
 					   RTE_DIM(rep), NULL);
-	for (i = 0; i < n; i++) {
-		if (rep[i].port_idx >= lc->n_ports || rep[i].len > sizeof(rep[i].payload))
-			continue;
-		tx_udp_addr(lc, rep[i].port_idx, rep[i].dst_mac, rep[i].dst_ip, rep[i].src_port,
-			    rep[i].dst_port, &t);
-		pc.p = rep[i].payload;
-		pc.len = rep[i].len;
-		if (tx_udp(lc, rep[i].port_idx, &t, &pc, 1) > 0)
-			lc->stats.dhcp_replies_sent++;
-	}
+	for (i = 0; i < n; i++)
+		send_reply(lc, &rep[i]);
 }

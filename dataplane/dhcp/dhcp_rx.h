@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The worker's half of proxyDHCP: parse a datagram to 67/4011 once, pass a
- * PXE client's request to the control thread (never wait for it), and
- * send the replies it hands back.
+ * The worker's half of proxyDHCP: parse a datagram to 67/4011 once and
+ * answer it from the published policy snapshot (dhcp/answer.h): no lock,
+ * ring round trip, database call or syscall. Only a request whose answer
+ * changes state (a one-shot to take) goes to the control thread, which
+ * commits it and hands the reply back; so does every request while no
+ * snapshot is published. The trace goes out as a LOG_DHCP event.
  */
 #ifndef PXELINE_DATAPLANE_DHCP_DHCP_RX_H
 #define PXELINE_DATAPLANE_DHCP_DHCP_RX_H
@@ -10,10 +13,17 @@
 #include "dataplane/core/lcore.h"
 #include "dataplane/proto/frame.h"
 
+struct dhcp_rx_state;
+
+/* Per-worker answer space and delay queue (set-up; NULL on failure). */
+struct dhcp_rx_state *dhcp_rx_state_create(int socket);
+void dhcp_rx_state_free(struct dhcp_rx_state *st);
+
 /* A datagram to UDP 67 or 4011. */
 void dhcp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi);
 
-/* Sends the replies the control thread queued for this worker. */
+/* Sends the delayed replies that are due and those the control thread
+ * queued for this worker. */
 void dhcp_rx_poll_replies(struct lcore *lc);
 
 #endif /* PXELINE_DATAPLANE_DHCP_DHCP_RX_H */

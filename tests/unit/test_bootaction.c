@@ -9,7 +9,7 @@
 
 #include <CUnit/Basic.h>
 
-#include "control/bootaction.h"
+#include "dataplane/dhcp/bootaction.h"
 #include "unit.h"
 
 static const struct cfg_profile profiles[] = {

@@ -149,7 +149,8 @@ test_shipped_example_documents_every_key(void)
 		"profiles.[0].name", "profiles.[0].bios", "profiles.[0].efi_x64",
 		"profiles.[0].efi_ia32", "profiles.[0].arm32", "profiles.[0].arm64",
 		"profiles.[0].bios_prompt", "profiles.[0].abort", "profiles.[0].ipxe",
-		"profiles.[0].http_efi_x64", "profiles.[0].http_arm64", "http_boot.port",
+		"profiles.[0].http_efi_x64", "profiles.[0].http_arm64", "profiles.[0].once_until",
+		"http_boot.port",
 		"unknown.action", "unknown.profile", "control.socket", "state.db",
 		"log.level", "log.file", "dpdk.eal", "http.listen", "http.token_file",
 	};
@@ -387,9 +388,12 @@ test_full(void)
 	CU_ASSERT_STRING_EQUAL(p->bios_prompt, "pxeboot.n12");
 	CU_ASSERT_STRING_EQUAL(p->abort, "abortpxe.com");
 	CU_ASSERT_STRING_EQUAL(p->ipxe, "http://192.0.2.2/boot.ipxe");
+	CU_ASSERT_STRING_EQUAL(p->once_until, "answer");
+	CU_ASSERT_STRING_EQUAL(p->once_until_file, "");
 	p = cfg_find_profile(c, "winpe");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_STRING_EQUAL(p->efi_x64, "boot/x64/wdsmgfw.efi");
+	CU_ASSERT_STRING_EQUAL(p->once_until_file, "sources/boot.wim");
 	CU_ASSERT_STRING_EQUAL(p->bios, "");
 	CU_ASSERT_PTR_NULL(cfg_find_profile(c, "Default"));
 	CU_ASSERT_PTR_NULL(cfg_find_profile(c, ""));
@@ -515,6 +519,8 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_eal_scalar.cfg", 11, "dpdk.eal must be a list of strings"),
 	BAD1("bad_group_scalar.cfg", 8, "tftp must be a group"),
 	BAD1("bad_dup_profile.cfg", 11, "duplicate profile name 'default' (also profiles[0])"),
+	BAD1("bad_once_until.cfg", 12, "once_until 'done' is neither \"answer\" nor \"file:NAME\""),
+	BAD1("bad_once_until_empty.cfg", 12, "once_until 'file:' is neither"),
 	BAD1("bad_profile_noname.cfg", 11, "missing required key 'name' in profiles[1]"),
 	BAD1("bad_dup_device.cfg", 4, "interfaces[1].device 'net_af_packet0,iface=veth0' is already interfaces[0]"),
 	BAD1("bad_empty_device.cfg", 4, "interfaces[0].device must not be empty"),

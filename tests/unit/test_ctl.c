@@ -88,16 +88,25 @@ test_split_quote(void)
 }
 
 static char outbuf[8192];
+static int changes;	/* times ctl told the snapshot to rebuild */
+
+static void
+changed_cb(void *arg)
+{
+	(void)arg;
+	changes++;
+}
 
 /* Runs one request; returns ctl_execute's result, the answer in outbuf. */
 static int
 exec_line(const char *line)
 {
+	static const struct ctl_callbacks cb = { .changed = changed_cb };
 	FILE *f = fmemopen(outbuf, sizeof(outbuf), "w");
 	int r;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	r = ctl_execute(&cfg, db, NULL, line, f);
+	r = ctl_execute(&cfg, db, &cb, line, f);
 	fclose(f);
 	return r;
 }
@@ -166,6 +175,8 @@ test_host_commands(void)
 {
 	struct hostdb_host h;
 	uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	char line[64];
+	int n;
 
 	CU_ASSERT_EQUAL(exec_line("host add --mac 52:54:00:12:34:56 --action once "
 				  "--profile reimage --name \"rack1 07\""), 0);
@@ -190,16 +201,34 @@ test_host_commands(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(outbuf, "mac: 52:54:00:12:34:56\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(outbuf, "action: once(consumed)\n"));
 
-	/* arm it again */
+	/* arm it again: the snapshot is told, a show tells it nothing */
+	n = changes;
 	CU_ASSERT_EQUAL(exec_line("host arm --mac 52:54:00:12:34:56"), 0);
 	CU_ASSERT_EQUAL_FATAL(hostdb_lookup_mac(db, mac, &h), HOSTDB_OK);
 	CU_ASSERT(h.h.once_armed);
+	CU_ASSERT_EQUAL(changes, n + 1);
+	CU_ASSERT_EQUAL(exec_line("host show --mac 52:54:00:12:34:56"), 0);
+	CU_ASSERT_EQUAL(changes, n + 1);
+
+	/* done: taken by hand, once; a second time there is nothing to take */
+	CU_ASSERT_EQUAL(exec_line("host done --mac 52:54:00:12:34:56"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(outbuf, "one-shot taken"));
+	CU_ASSERT_EQUAL_FATAL(hostdb_lookup_mac(db, mac, &h), HOSTDB_OK);
+	CU_ASSERT_FALSE(h.h.once_armed);
+	CU_ASSERT_EQUAL(changes, n + 2);
+	snprintf(line, sizeof(line), "host done --id %lld", (long long)h.h.id);
+	CU_ASSERT_EQUAL(exec_line(line), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(verdict(), "one-shot not armed"));
+	CU_ASSERT_EQUAL(changes, n + 2);
+	CU_ASSERT_EQUAL(exec_line("host arm --mac 52:54:00:12:34:56"), 0);
 
 	CU_ASSERT_EQUAL(exec_line("host set --mac 52:54:00:12:34:56"), -1);
 	CU_ASSERT_STRING_EQUAL(verdict(), "ERR host set: nothing to change");
 	CU_ASSERT_EQUAL(exec_line("host set --mac 52:54:00:12:34:56 --action abort"), 0);
 	CU_ASSERT_EQUAL(exec_line("host arm --mac 52:54:00:12:34:56"), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(verdict(), "only a once host can be armed"));
+	CU_ASSERT_EQUAL(exec_line("host done --mac 52:54:00:12:34:56"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(verdict(), "only a once host has a one-shot"));
 	CU_ASSERT_EQUAL(exec_line("host set --mac 52:54:00:12:34:56 --profile ghost"), -1);
 
 	CU_ASSERT_EQUAL(exec_line("host add --uuid 00000000-0000-0000-0000-000000000001 "
@@ -267,7 +296,7 @@ socket_request(const char *line, char *ret, size_t cap)
 static void
 test_socket(void)
 {
-	struct ctl_callbacks cb = { status_cb, sessions_cb, NULL, NULL, NULL };
+	struct ctl_callbacks cb = { .status = status_cb, .sessions = sessions_cb };
 	struct stat st;
 	char ans[4096];
 	int workers = 3;
@@ -317,7 +346,7 @@ reload_cb(void *arg, char *report, size_t cap)
 static void
 test_reload(void)
 {
-	struct ctl_callbacks cb = { NULL, NULL, NULL, reload_cb, NULL };
+	struct ctl_callbacks cb = { .reload = reload_cb };
 	int rc = 0;
 	FILE *f;
 

@@ -2,7 +2,10 @@
 /*
  * dhcp_control_handle(): crafted PXE requests in (built byte by byte here),
  * replies with their addressing and the trace out, against a real SQLite
- * inventory in a temp dir. No EAL, no rings.
+ * inventory in a temp dir. No EAL, no rings. Each request is answered from
+ * a snapshot rebuilt from the inventory first (as pxectl's changes rebuild
+ * it in the engine): the same answer a worker makes, plus the control
+ * thread's compare-and-set for a one-shot.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -194,6 +197,7 @@ run(const struct req_spec *s, uint64_t now)
 	build_req(s, &req);
 	trace_reset();
 	memset(&rep, 0xa5, sizeof(rep));
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, now), 0);
 	r = dhcp_control_handle(&hd, &req, now, &rep);
 	if (r) {
 		CU_ASSERT(rep.len >= DHCP_MIN_LEN && rep.len <= sizeof(rep.payload));
@@ -248,6 +252,7 @@ static char dbpath[512];
 static void
 handler_reset(void)
 {
+	dhcp_handler_fini(&hd);
 	memset(&hd, 0, sizeof(hd));
 	hd.cfg = &cfg;
 	hd.db = db;
@@ -281,6 +286,7 @@ suite_init(void)
 static int
 suite_fini(void)
 {
+	dhcp_handler_fini(&hd);
 	hostdb_close(db);
 	return unit_tmpdir_remove(tmpdir);
 }
@@ -469,6 +475,159 @@ test_once_lost_race(void)
 	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/abortpxe.com");
 }
 
+/* Snapshots a publisher would still hold: a lagging worker's view. */
+static struct dhcp_snapshot *kept[8];
+static int n_kept;
+
+static void
+keep_snapshot(void *arg, struct dhcp_snapshot *snap)
+{
+	(void)arg;
+	if (n_kept < 8)
+		kept[n_kept++] = snap;
+}
+
+/*
+ * Copies of one boot's request that all reached the control thread from a
+ * snapshot still saying "armed" (workers had not seen the new one): the
+ * one-shot is taken once; the other copies are in its grace, same answer.
+ * One taken by another connection meanwhile is answered as consumed.
+ */
+static void
+test_once_copies(void)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x0e, 0x03 };
+	struct req_spec s = { .type = DHCP_DISCOVER, .mac = mac, .arch = 0 };
+	struct dhcp_snapshot *stale;
+	struct hostdb *other;
+	bool consumed;
+	int64_t id;
+	int i;
+
+	add_host(mac, NULL, BOOT_ACTION_ONCE, "reimage", "copies", &id);
+	handler_reset();
+	hd.publish = keep_snapshot;
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 10), 0);
+	stale = hd.snap;
+	build_req(&s, &req);
+	CU_ASSERT_TRUE(dhcp_snap_by_mac(stale, mac)->h.once_armed);
+	for (i = 0; i < 3; i++) {
+		hd.snap = stale;	/* what the lagging workers answered from */
+		trace_reset();
+		CU_ASSERT_TRUE_FATAL(dhcp_control_handle(&hd, &req, 20 + i, &rep));
+		CU_ASSERT_EQUAL_FATAL(dhcp_parse(rep.payload, rep.len, &got), DHCP_OK);
+		CU_ASSERT_STRING_EQUAL(reply_file(), "boot/pxeboot.com");
+		if (i == 0)
+			TRACE_HAS("one-shot consumed and committed");
+		else
+			TRACE_HAS("one-shot taken earlier in this boot");
+	}
+	CU_ASSERT_EQUAL(hd.stats.once_consumed, 1);
+	CU_ASSERT_EQUAL(hd.stats.once_grace, 2);
+	/* The handler's own snapshot now says taken, with the grace. */
+	CU_ASSERT_FALSE(dhcp_snap_by_mac(hd.snap, mac)->h.once_armed);
+	CU_ASSERT(dhcp_snap_by_mac(hd.snap, mac)->grace_until_ns > 20);
+
+	/* Re-armed, then taken behind the handler's back: consumed answer. */
+	CU_ASSERT_EQUAL(hostdb_open(dbpath, &other), HOSTDB_OK);
+	{
+		struct hostdb_host h;
+
+		CU_ASSERT_EQUAL(hostdb_get(other, id, &h), HOSTDB_OK);
+		h.h.once_armed = true;
+		CU_ASSERT_EQUAL(hostdb_set(other, &h), HOSTDB_OK);
+	}
+	handler_reset();
+	hd.publish = keep_snapshot;
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 30), 0);
+	CU_ASSERT_EQUAL(hostdb_consume_once(other, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_TRUE(consumed);
+	hostdb_close(other);
+	trace_reset();
+	CU_ASSERT_TRUE_FATAL(dhcp_control_handle(&hd, &req, 30, &rep));
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(rep.payload, rep.len, &got), DHCP_OK);
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/abortpxe.com");
+	TRACE_HAS("one-shot already consumed");
+	CU_ASSERT_EQUAL(hd.stats.once_consumed, 0);
+	CU_ASSERT_TRUE(trace_all_lines_have("52:54:00:00:0e:03"));
+	hd.publish = NULL;
+	for (i = 0; i < n_kept; i++)
+		if (kept[i] != hd.snap)
+			dhcp_snap_free(kept[i]);
+	n_kept = 0;
+}
+
+/* The compare-and-set itself: two connections race, exactly one wins. */
+static void
+test_cas_two_consumers(void)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x0e, 0x04 };
+	struct hostdb *a, *b;
+	bool ca = false, cb = false;
+	int64_t id;
+
+	add_host(mac, NULL, BOOT_ACTION_ONCE, "reimage", "race", &id);
+	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &a), HOSTDB_OK);
+	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &b), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, &ca), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(b, id, &cb), HOSTDB_OK);
+	CU_ASSERT_TRUE(ca != cb);
+	CU_ASSERT_TRUE(ca);
+	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, &ca), HOSTDB_OK);
+	CU_ASSERT_FALSE(ca);
+	hostdb_close(a);
+	hostdb_close(b);
+}
+
+/*
+ * once_until = "file:NAME": answers keep the profile (kept armed, no
+ * commit) until the drain reports NAME served completely to that MAC;
+ * another file, or another MAC, takes nothing.
+ */
+static void
+test_once_until_file(void)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x0e, 0x05 };
+	static const uint8_t other_mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x0e, 0x06 };
+	struct req_spec s = { .type = DHCP_DISCOVER, .mac = mac, .arch = 0 };
+	struct hostdb_host h;
+	int64_t id;
+
+	set_profile(&cfg.profiles[3], "winpe", "boot/pxeboot.n12", "", "boot/abortpxe.com", "");
+	snprintf(cfg.profiles[3].once_until_file, sizeof(cfg.profiles[3].once_until_file),
+		 "sources/boot.wim");
+	cfg.n_profiles = 4;
+	add_host(mac, NULL, BOOT_ACTION_ONCE, "winpe", "wim", &id);
+	handler_reset();
+	CU_ASSERT_TRUE_FATAL(run(&s, 100));
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/pxeboot.n12");
+	TRACE_HAS("kept armed until sources/boot.wim is served");
+	CU_ASSERT_PTR_NULL(strstr(trace_buf, "one-shot consumed"));
+	CU_ASSERT_EQUAL(hd.stats.once_consumed, 0);
+	/* The download failed: the next boot is offered the same. */
+	CU_ASSERT_TRUE_FATAL(run(&s, 200));
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/pxeboot.n12");
+	CU_ASSERT_FALSE(dhcp_handler_file_done(&hd, mac, "boot/pxeboot.n12", 300));
+	CU_ASSERT_FALSE(dhcp_handler_file_done(&hd, other_mac, "sources/boot.wim", 300));
+	CU_ASSERT_EQUAL(hostdb_get(db, id, &h), HOSTDB_OK);
+	CU_ASSERT_TRUE(h.h.once_armed);
+	/* Served completely: taken, committed; a second report takes nothing. */
+	trace_reset();
+	CU_ASSERT_TRUE(dhcp_handler_file_done(&hd, mac, "/Sources/boot.wim", 300));
+	TRACE_HAS("one-shot consumed and committed");
+	TRACE_HAS("/Sources/boot.wim served completely");
+	CU_ASSERT_EQUAL(hostdb_get(db, id, &h), HOSTDB_OK);
+	CU_ASSERT_FALSE(h.h.once_armed);
+	CU_ASSERT_FALSE(dhcp_handler_file_done(&hd, mac, "sources/boot.wim", 400));
+	CU_ASSERT_EQUAL(hd.stats.once_consumed, 1);
+	/* The rest of that boot: same answer; after the grace: abort. */
+	CU_ASSERT_TRUE_FATAL(run(&s, 500));
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/pxeboot.n12");
+	CU_ASSERT_TRUE_FATAL(run(&s, 300 + DHCP_ONCE_GRACE_NS));
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/abortpxe.com");
+	cfg.n_profiles = 3;
+}
+
 static void
 test_ignore_list(void)
 {
@@ -650,6 +809,9 @@ main(void)
 		{ "ciaddr -> unicast", test_ciaddr_unicast },
 		{ "one-shot", test_once },
 		{ "one-shot taken before restart, EFI", test_once_lost_race },
+		{ "one-shot: copies from a stale snapshot", test_once_copies },
+		{ "one-shot: compare-and-set, two consumers", test_cas_two_consumers },
+		{ "one-shot until a file is served", test_once_until_file },
 		{ "ignore list", test_ignore_list },
 		{ "port67 off", test_port67_off },
 		{ "REQUEST for another server", test_request_other_server },

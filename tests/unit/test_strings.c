@@ -6,8 +6,11 @@
  */
 #include <string.h>
 
-#include "control/bootaction.h"
+#include "dataplane/dhcp/bootaction.h"
+#include "control/dhcp_trace.h"
 #include "control/hostdb.h"
+#include "dataplane/dhcp/answer.h"
+#include "dataplane/dhcp/snapshot.h"
 #include "dataplane/base/events.h"
 #include "dataplane/cache/cache.h"
 #include "dataplane/proto/dhcp.h"
@@ -48,6 +51,47 @@ test_engine_errors(void)
 	CHECK_ALL(boot_strerror, 0, BOOT_ERR__MAX);
 	CHECK_ALL(hostdb_strerror, 0, HOSTDB_ERR__MAX);
 	CHECK_ALL(tftp_end_strerror, 0, TFTP_END__MAX);
+	CHECK_ALL(dhcp_snap_strerror, 0, DHCP_SNAP_ERR__MAX);
+	CHECK_ALL(dhcp_seen_name, 0, DHCP_SEEN__MAX);
+}
+
+static int trace_n;
+static char trace_last[1024];
+
+static void
+trace_line(void *arg, const char *line)
+{
+	(void)arg;
+	trace_n++;
+	snprintf(trace_last, sizeof(trace_last), "%s", line);
+	CU_ASSERT_EQUAL(strncmp(line, "dhcp 52:54:00:00:00:01 ", 23), 0);
+}
+
+/* Every outcome of a DHCP request has its own last line, after the request's. */
+static void
+test_dhcp_trace(void)
+{
+	static char seen[DHCP_OUT__MAX][1024];
+	struct log_dhcp t;
+	int o, p;
+
+	memset(&t, 0, sizeof(t));
+	t.mac[0] = 0x52; t.mac[1] = 0x54; t.mac[5] = 1;
+	snprintf(t.reason, sizeof(t.reason), "a reason");
+	for (o = 0; o < DHCP_OUT__MAX; o++) {
+		t.outcome = (uint8_t)o;
+		trace_n = 0;
+		dhcp_trace_lines(&t, trace_line, NULL);
+		CU_ASSERT_EQUAL(trace_n, 2);
+		snprintf(seen[o], sizeof(seen[o]), "%s", trace_last);
+		for (p = 0; p < o; p++)
+			CU_ASSERT_STRING_NOT_EQUAL(seen[p], seen[o]);
+	}
+	t.outcome = DHCP_OUT_REPLY;
+	t.notes = DHCP_NOTE_GRACE | DHCP_NOTE_CONSUMED | DHCP_NOTE_WAS_TAKEN;
+	trace_n = 0;
+	dhcp_trace_lines(&t, trace_line, NULL);
+	CU_ASSERT_EQUAL(trace_n, 5);
 }
 
 /* What each ending puts on the wire: a code with words, or nothing. */
@@ -81,6 +125,7 @@ main(void)
 		{ "codec errors all have words", test_codec_errors },
 		{ "engine errors all have words", test_engine_errors },
 		{ "endings: wire code and text", test_end_wire },
+		{ "every DHCP outcome has its line", test_dhcp_trace },
 		{ NULL, NULL },
 	};
 

@@ -14,7 +14,9 @@
  *                    MAC record, as ConfigMgr does), else the MAC record,
  *                    else unknown.
  *   boot             the profile's file for the arch
- *   once, armed      the profile's file for the arch; consume_once
+ *   once, armed      the profile's file for the arch; consume_once, or
+ *                    with once_until = "file:NAME" consume_on_file = NAME
+ *                    (taken when NAME has been served, not at the answer)
  *   once, not armed  the profile's abort file
  *   abort            the profile's abort file
  *   ignore           silence
@@ -35,8 +37,8 @@
  * Errors (profile missing, no file for the arch) are silence plus an error
  * value; the reason names what the user sees (PXE-E53).
  */
-#ifndef PXELINE_CONTROL_BOOTACTION_H
-#define PXELINE_CONTROL_BOOTACTION_H
+#ifndef PXELINE_DATAPLANE_DHCP_BOOTACTION_H
+#define PXELINE_DATAPLANE_DHCP_BOOTACTION_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -129,12 +131,23 @@ struct boot_decision {
 	const struct boot_host *host;	/* record used; NULL for unknown */
 	enum boot_match match;
 	bool consume_once;		/* disarm host's once before replying */
+	/* Not at the answer: disarm once this file is served completely
+	 * (the profile's once_until = "file:NAME"); NULL otherwise. */
+	const char *consume_on_file;
 	char reason[BOOT_REASON_MAX];	/* one line for the trace */
 };
 
 /* Fills ret_d. Never fails: gaps come back as BOOT_IGNORE with an err. */
 void boot_decide(const struct boot_request *req, const struct boot_lookup *found,
 	const struct boot_policy *pol, struct boot_decision *ret_d);
+
+/*
+ * once_until = "file:NAME": true when served (a path as a client asked for
+ * it over TFTP) is NAME, both canonical ('\\' and '/' alike, no leading
+ * '/'), compared without case when case_insensitive (tftp.case_insensitive).
+ */
+bool boot_once_file_done(const struct cfg_profile *p, const char *served,
+	bool case_insensitive);
 
 /* The profile's file for an arch ("" when none); NULL for an unknown arch. */
 const char *boot_arch_file(const struct cfg_profile *p, enum dhcp_arch arch);
@@ -143,4 +156,4 @@ const char *boot_arch_file(const struct cfg_profile *p, enum dhcp_arch arch);
  * profile key exists for that arch. */
 const char *boot_http_file(const struct cfg_profile *p, enum dhcp_arch arch);
 
-#endif /* PXELINE_CONTROL_BOOTACTION_H */
+#endif /* PXELINE_DATAPLANE_DHCP_BOOTACTION_H */

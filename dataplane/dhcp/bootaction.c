@@ -5,8 +5,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
-#include "control/bootaction.h"
+#include "dataplane/dhcp/bootaction.h"
+#include "dataplane/proto/path.h"
 
 static const char *const boot_action_str[] = {
 	[BOOT_ACTION_BOOT] = "boot",
@@ -71,6 +73,20 @@ boot_http_file(const struct cfg_profile *p, enum dhcp_arch arch)
 	default:
 		return NULL;
 	}
+}
+
+bool
+boot_once_file_done(const struct cfg_profile *p, const char *served, bool case_insensitive)
+{
+	char want[256], got[256];
+
+	if (!p->once_until_file[0] || !served)
+		return false;
+	if (path_canonicalize(p->once_until_file, strlen(p->once_until_file), want,
+			      sizeof(want)) != PATH_OK ||
+	    path_canonicalize(served, strlen(served), got, sizeof(got)) != PATH_OK)
+		return false;
+	return case_insensitive ? strcasecmp(want, got) == 0 : strcmp(want, got) == 0;
 }
 
 static const struct cfg_profile *
@@ -152,6 +168,7 @@ ignore(struct boot_decision *d, enum boot_err err, const char *why)
 	d->err = err;
 	d->file = NULL;
 	d->consume_once = false;
+	d->consume_on_file = NULL;
 	reason_add(d, ", %s", why);
 }
 
@@ -260,7 +277,13 @@ decide_known(const struct boot_request *req, const struct boot_host *h,
 	case BOOT_ACTION_ONCE:
 		if (h->once_armed) {
 			boot_profile(d, req, p);
-			d->consume_once = d->verdict == BOOT_REPLY;
+			if (d->verdict == BOOT_REPLY && p->once_until_file[0]) {
+				d->consume_on_file = p->once_until_file;
+				reason_add(d, ", one-shot kept armed until %s is served",
+					p->once_until_file);
+			} else {
+				d->consume_once = d->verdict == BOOT_REPLY;
+			}
 		} else {
 			abort_profile(d, req, p);
 		}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The lines of a proxyDHCP trace. See dhcp_trace.h.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "control/dhcp_trace.h"
+#include "control/hostdb.h"
+#include "dataplane/dhcp/snapshot.h"
+#include "dataplane/proto/dhcp.h"
+
+struct trace_out {
+	const struct log_dhcp *t;
+	dhcp_trace_fn emit;
+	void *arg;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+line(const struct trace_out *o, const char *fmt, ...)
+{
+	char buf[1024], mac[HOSTDB_MAC_STRLEN];
+	va_list ap;
+	int n;
+
+	hostdb_mac_str(o->t->mac, mac);
+	n = snprintf(buf, sizeof(buf), "dhcp %s ", mac);
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	o->emit(o->arg, buf);
+}
+
+static const char *
+msg_type_name(uint8_t t)
+{
+	static const char *const names[] = {
+		"BOOTP", "DISCOVER", "OFFER", "REQUEST", "DECLINE", "ACK", "NAK",
+		"RELEASE", "INFORM",
+	};
+
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "type?";
+}
+
+static const char *
+ip_str(uint32_t ip, char *buf)
+{
+	struct in_addr a = { .s_addr = htonl(ip) };
+
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+/* The first line of a client's story: who, what, from where. */
+static void
+request_line(const struct trace_out *o)
+{
+	const struct log_dhcp *t = o->t;
+	char uuid[HOSTDB_UUID_STRLEN] = "none", arch[40], relay[INET_ADDRSTRLEN + 8] = "none";
+	char src[INET_ADDRSTRLEN];
+
+	if (t->has_uuid)
+		hostdb_uuid_str(t->uuid, uuid);
+	if (t->has_arch)
+		snprintf(arch, sizeof(arch), "%s(%u)", dhcp_arch_name(t->arch), t->arch_code);
+	else
+		snprintf(arch, sizeof(arch), "%s(no option 93)", dhcp_arch_name(t->arch));
+	if (t->relay)
+		ip_str(t->relay, relay);
+	line(o, "%s via %u from %s:%u xid=0x%08x uuid=%s arch=%s relay=%s%s class=\"%s\"",
+	     msg_type_name(t->msg_type), t->dst_port, ip_str(t->src_ip, src), t->src_port,
+	     t->xid, uuid, arch, relay, t->is_ipxe ? " ipxe" : "", t->vendor_class);
+}
+
+/* What became of a one-shot on the way. */
+static void
+once_lines(const struct trace_out *o)
+{
+	const struct log_dhcp *t = o->t;
+
+	if (t->notes & DHCP_NOTE_GRACE)
+		line(o, "one-shot taken earlier in this boot (within %llu s): same answer",
+		     (unsigned long long)(DHCP_ONCE_GRACE_NS / 1000000000ull));
+	if (t->notes & DHCP_NOTE_CONSUMED)
+		line(o, "one-shot consumed and committed (host id %lld)", (long long)t->host_id);
+	if (t->notes & DHCP_NOTE_WAS_TAKEN)
+		line(o, "one-shot already consumed (earlier boot or before a restart): "
+		     "deciding again as consumed");
+}
+
+/* The last line: the decision and what was sent, or why nothing was. */
+static void
+outcome_line(const struct trace_out *o)
+{
+	const struct log_dhcp *t = o->t;
+	char ip[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+
+	switch (t->outcome) {
+	case DHCP_OUT_NOT_OWED:
+		line(o, "no proxy reply owed to a %s", msg_type_name(t->msg_type));
+		break;
+	case DHCP_OUT_IGNORED_MAC:
+		line(o, "ignored: MAC on ignore list (dhcp.ignore)");
+		break;
+	case DHCP_OUT_HTTP_OFF:
+		line(o, "ignored: UEFI HTTP Boot client and the HTTP file server is off "
+		     "(no http_boot group)");
+		break;
+	case DHCP_OUT_PORT67_OFF:
+		line(o, "ignored: request on port 67 and dhcp.port67 = false "
+		     "(the site DHCP server answers it; we answer on 4011)");
+		break;
+	case DHCP_OUT_BAD_PORT:
+		line(o, "dropped: arrived on unknown interface %u", t->port_idx);
+		break;
+	case DHCP_OUT_OTHER_SERVER:
+		line(o, "ignored: REQUEST for DHCP server %s, not us", ip_str(t->other_server, ip));
+		break;
+	case DHCP_OUT_SILENT:
+		line(o, "%s -> no answer", t->reason);
+		break;
+	case DHCP_OUT_NO_ADDRESS:
+		line(o, "%s -> cannot answer: request to %u without a source address "
+		     "(client will show PXE-E55: no reply on port 4011)", t->reason, t->dst_port);
+		break;
+	case DHCP_OUT_BUILD_FAILED:
+		line(o, "%s -> reply not built: %s (client will show PXE-E53: no boot "
+		     "filename received)", t->reason, dhcp_strerror(t->build_err));
+		break;
+	case DHCP_OUT_COMMIT_FAILED:
+		line(o, "one-shot could not be committed: %s: staying silent so it is "
+		     "never served twice", t->detail);
+		break;
+	case DHCP_OUT_REPLY:
+		line(o, "%s -> %s file=%s next-server=%s to %s:%u from port %u%s", t->reason,
+		     msg_type_name(t->reply_type), t->file, ip_str(t->server_ip, ip),
+		     ip_str(t->reply_ip, dst), t->reply_port, t->reply_src_port,
+		     t->mtftp ? " (+MTFTP)" : "");
+		break;
+	default:	/* DHCP_OUT_CONSUME: the control thread ends that story */
+		line(o, "%s -> passed to the control thread", t->reason);
+		break;
+	}
+}
+
+void
+dhcp_trace_lines(const struct log_dhcp *t, dhcp_trace_fn emit, void *arg)
+{
+	struct trace_out o = { t, emit, arg };
+
+	request_line(&o);
+	once_lines(&o);
+	outcome_line(&o);
+}
