@@ -34,6 +34,7 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->cache.queue_depth = 64;
 	cfg->dhcp.enabled = true;
 	cfg->dhcp.port67 = true;
+	cfg->dhcp.quench_ra = false;
 	cfg->multicast.enabled = false;
 	snprintf(cfg->multicast.groups, sizeof(cfg->multicast.groups), "239.255.1.0/24");
 	cfg->multicast.group_base = 0xefff0100u;
