@@ -120,6 +120,7 @@ setup_lcores(struct dataplane *dp)
 		lc->handoff = dp->handoff;
 		lc->dhcp_req_ring = dp->dhcp_req;
 		lc->dhcp_reply_ring = dp->dhcp_reply[i];
+		lc->nd = &dp->nd;
 		lc->quit = &dp->quit;
 		lc->wheel = rte_zmalloc("wheel", sizeof(*lc->wheel), RTE_CACHE_LINE_SIZE);
 		if (!lc->wheel || tftp_table_create(lc) != 0)

@@ -17,6 +17,7 @@
 #include "dataplane/base/stats.h"
 #include "dataplane/core/lcore.h"
 #include "dataplane/core/port.h"
+#include "dataplane/ipv6/nd.h"
 
 struct cache;
 struct rte_mempool;
@@ -39,6 +40,7 @@ struct dataplane {
 	struct rte_ring *dhcp_req;		/* PXE requests to control; NULL when off */
 	struct rte_ring *dhcp_reply[RTE_MAX_LCORE];	/* replies, one per worker */
 	const struct worker_stats *stats[RTE_MAX_LCORE];	/* for the readers */
+	struct nd_table nd;			/* IPv6 addresses, all workers' */
 	volatile bool quit;			/* the workers' loops end when set */
 	char err[256];				/* why set-up failed */
 };

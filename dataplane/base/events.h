@@ -71,6 +71,7 @@ enum log_kind {
 	LOG_TFTP_REFUSED,	/* an RRQ/WRQ answered with ERROR, no session */
 	LOG_DROP,		/* a dropped packet (rate-limited per reason) */
 	LOG_MCAST_STREAM,	/* a multicast stream ended: what it saved */
+	LOG_IPV6,		/* an IPv6 address became valid or was found duplicate (detail) */
 	LOG_KIND__MAX,
 };
 
