@@ -26,6 +26,9 @@ struct cfg_interface {
 	uint32_t gateway;	/* host order, 0 = none (replies go back to the sender's MAC) */
 	uint32_t mtu;		/* default 1500 */
 	uint16_t vlan;		/* 802.1Q id, 0 = untagged */
+	bool has_address6;	/* address6 given; default none */
+	uint8_t address6[16];	/* engine's own IPv6, network order ("2001:db8::2/64") */
+	uint8_t prefix6_len;
 };
 
 struct cfg_tftp {
@@ -77,6 +80,7 @@ struct cfg_dhcp {
 	bool enabled;		/* proxyDHCP at all; default true; false when no profiles */
 	bool port67;		/* answer on 67 too; default true */
 	uint32_t delay_ms;	/* response delay; default 0 */
+	bool quench_ra;		/* answer a router solicitation with an RA that configures nothing; default false */
 	uint32_t n_ignore;
 	uint8_t ignore_macs[CFG_MAX_IGNORE_MACS][6];
 };
@@ -149,6 +153,7 @@ enum cfg_error {
 	CFG_ERR_SYNTAX,		/* not the expected shape: separators, digits, trailing bytes */
 	CFG_ERR_OCTET,		/* IPv4 octet above 255 or with a leading zero (octal?) */
 	CFG_ERR_PREFIX,		/* "/len" missing, malformed or above 32 */
+	CFG_ERR_PREFIX6,	/* IPv6 "/len" missing, malformed or above 128 */
 	CFG_ERR_MAX
 };
 
@@ -196,6 +201,12 @@ int cfg_parse_listen(const char *s, uint8_t *ret_version, uint8_t ret_addr[16],
 
 /* "A.B.C.D/len", len 0..32 in decimal without leading zeros. 0 or a cfg_error. */
 int cfg_parse_ipv4_prefix(const char *s, uint32_t *ret_ip, uint8_t *ret_len);
+
+/*
+ * "IPV6/len" (inet_pton's text form), len 0..128 in decimal without leading
+ * zeros. ret_addr in network order. 0 or a cfg_error.
+ */
+int cfg_parse_ipv6_prefix(const char *s, uint8_t ret_addr[16], uint8_t *ret_len);
 
 /*
  * Loads and validates path into cfg. Returns the number of errors; each is

@@ -43,6 +43,7 @@ static const struct cfg_field cfg_root_fields[] = {
 static const struct cfg_field cfg_interface_fields[] = {
 	F_STR(cfg_interface, device, CFG_FF_REQUIRED | CFG_FF_NONEMPTY),
 	F_CUSTOM("address", CFG_FF_REQUIRED),
+	F_CUSTOM("address6", 0),
 	F_CUSTOM("gateway", 0),
 	F_U32(cfg_interface, mtu, 68, 9216),
 	F_U16(cfg_interface, vlan, 0, 4094),
@@ -80,6 +81,7 @@ static const struct cfg_field cfg_dhcp_fields[] = {
 	F_BOOL(cfg_dhcp, port67),
 	/* PXE ROMs give up on the first DISCOVER round after 4 s. */
 	F_U32(cfg_dhcp, delay_ms, 0, 30000),
+	F_BOOL(cfg_dhcp, quench_ra),
 	F_CUSTOM("ignore", 0),
 };
 
@@ -186,6 +188,45 @@ cfg_interface_address(struct cfg_ctx *c, const config_setting_t *s, const char *
 	ifc->prefix_len = len;
 }
 
+/* A global or unique-local unicast address: the link-local one is the MAC's. */
+static void
+cfg_interface_address6(struct cfg_ctx *c, const config_setting_t *s, const char *key,
+		       struct cfg_interface *ifc)
+{
+	static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+	const char *v = cfg_get_str(c, s, key, 0, true);
+	uint8_t a[16], len, i, any = 0;
+	int err;
+
+	if (v == NULL)
+		return;
+	err = cfg_parse_ipv6_prefix(v, a, &len);
+	if (err != CFG_OK) {
+		cfg_err(c, s, "%s '%s' is not IPV6/len (2001:db8::2/64): %s", key, v,
+			cfg_strerror(err));
+		return;
+	}
+	if (len == 0) {
+		cfg_err(c, s, "%s '%s': prefix length must be 1..128", key, v);
+		return;
+	}
+	for (i = 0; i < 15; i++)
+		any |= a[i];
+	/* Not ::, ::1, multicast, IPv4-mapped, or link-local (fe80::/10). */
+	if ((any == 0 && a[15] <= 1) || a[0] == 0xff || memcmp(a, v4mapped, 12) == 0) {
+		cfg_err(c, s, "%s '%s' is not a unicast address", key, v);
+		return;
+	}
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) {
+		cfg_err(c, s, "%s '%s' is link-local: the engine derives its own from the MAC",
+			key, v);
+		return;
+	}
+	memcpy(ifc->address6, a, 16);
+	ifc->prefix6_len = len;
+	ifc->has_address6 = true;
+}
+
 static void
 cfg_interface_gateway(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 		      struct cfg_interface *ifc)
@@ -245,6 +286,10 @@ cfg_interfaces(struct cfg_ctx *c, const config_setting_t *list)
 		s = config_setting_get_member(grp, "address");
 		if (s != NULL)
 			cfg_interface_address(c, s, cfg_key(key, sizeof(key), path, "address"), ifc);
+		s = config_setting_get_member(grp, "address6");
+		if (s != NULL)
+			cfg_interface_address6(c, s, cfg_key(key, sizeof(key), path, "address6"),
+					       ifc);
 		s = config_setting_get_member(grp, "gateway");
 		if (s != NULL)
 			cfg_interface_gateway(c, s, cfg_key(key, sizeof(key), path, "gateway"), ifc);

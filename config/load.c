@@ -37,6 +37,7 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->cache.queue_depth = 64;
 	cfg->dhcp.enabled = true;
 	cfg->dhcp.port67 = true;
+	cfg->dhcp.quench_ra = false;
 	cfg->multicast.enabled = false;
 	cfg->http_boot.enabled = false;
 	cfg->http_boot.port = 80;

@@ -16,6 +16,7 @@ static const char *const cfg_error_str[] = {
 	[CFG_ERR_SYNTAX] = "malformed",
 	[CFG_ERR_OCTET] = "octet above 255 or with a leading zero",
 	[CFG_ERR_PREFIX] = "prefix length missing or not 0..32",
+	[CFG_ERR_PREFIX6] = "prefix length missing or not 0..128",
 };
 _Static_assert(sizeof(cfg_error_str) / sizeof(cfg_error_str[0]) == CFG_ERR_MAX, "cfg_error_str out of step with its enum");
 
@@ -210,5 +211,34 @@ cfg_parse_listen(const char *s, uint8_t *ret_version, uint8_t ret_addr[16], uint
 		*ret_version = 4;
 	}
 	*ret_port = (uint16_t)port;
+	return CFG_OK;
+}
+
+int
+cfg_parse_ipv6_prefix(const char *s, uint8_t ret_addr[16], uint8_t *ret_len)
+{
+	char host[INET6_ADDRSTRLEN];
+	uint8_t addr[16];
+	const char *slash, *end;
+	unsigned int len;
+	bool lead_zero;
+
+	if (s == NULL || s[0] == '\0')
+		return CFG_ERR_EMPTY;
+	slash = strchr(s, '/');
+	if (slash == NULL)
+		return CFG_ERR_PREFIX6;
+	if ((size_t)(slash - s) >= sizeof(host))
+		return CFG_ERR_SYNTAX;
+	memcpy(host, s, (size_t)(slash - s));
+	host[slash - s] = '\0';
+	/* inet_pton takes no zone ("%eth0") and no brackets: neither belongs here. */
+	if (inet_pton(AF_INET6, host, addr) != 1)
+		return CFG_ERR_SYNTAX;
+	end = cfg_parse_dec(slash + 1, 3, &len, &lead_zero);
+	if (end == NULL || *end != '\0' || lead_zero || len > 128)
+		return CFG_ERR_PREFIX6;
+	memcpy(ret_addr, addr, 16);
+	*ret_len = (uint8_t)len;
 	return CFG_OK;
 }

@@ -134,6 +134,7 @@ setup_lcores(struct dataplane *dp)
 			if (!lc->dhcp)
 				return -1;
 		}
+		lc->nd = &dp->nd;
 		lc->quit = &dp->quit;
 		lc->wheel = rte_zmalloc("wheel", sizeof(*lc->wheel), RTE_CACHE_LINE_SIZE);
 		lc->new_sessions = rte_zmalloc("ratelimit", sizeof(*lc->new_sessions),

@@ -17,6 +17,7 @@
 #include "dataplane/base/stats.h"
 #include "dataplane/core/lcore.h"
 #include "dataplane/core/port.h"
+#include "dataplane/ipv6/nd.h"
 
 struct cache;
 struct dhcp_snap_rcu;
@@ -41,6 +42,7 @@ struct dataplane {
 	struct rte_ring *dhcp_reply[RTE_MAX_LCORE];	/* replies, one per worker */
 	struct dhcp_snap_rcu *dhcp_snap;	/* the published policy snapshot; NULL when off */
 	const struct worker_stats *stats[RTE_MAX_LCORE];	/* for the readers */
+	struct nd_table nd;			/* IPv6 addresses, all workers' */
 	volatile bool quit;			/* the workers' loops end when set */
 	char err[256];				/* why set-up failed */
 };

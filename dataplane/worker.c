@@ -9,6 +9,8 @@
 #include "dataplane/core/tx.h"
 #include "dataplane/dhcp/dhcp_rx.h"
 #include "dataplane/dhcp/snap_rcu.h"
+#include "dataplane/ipv6/nd.h"
+#include "dataplane/proto/frame6.h"
 #include "dataplane/tftp/rx.h"
 #include "dataplane/worker.h"
 
@@ -147,6 +149,10 @@ worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool fro
 		lcore_drop(lc, &fi, FRAME_ERR_SHORT);
 		return false;
 	}
+	if (frame6_is_ipv6(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len)) {
+		nd_rx(lc, port_idx, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len);
+		return false;
+	}
 	e = frame_classify(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, local,
 			   worker_csum_flags(&lc->ports[port_idx], m), &fi);
 	if (e != FRAME_OK) {
@@ -231,6 +237,7 @@ worker_pass_tail(struct lcore *lc)
 	worker_poll_handoff(lc);
 	worker_poll_cache(lc);
 	dhcp_rx_poll_replies(lc);
+	nd_run(lc);
 	tftp_rx_run_timers(lc, WORKER_TIMER_BUDGET);
 	lcore_tx_flush(lc);
 }

@@ -73,6 +73,7 @@ enum log_kind {
 	LOG_DROP,		/* a dropped packet (rate-limited per reason) */
 	LOG_MCAST_STREAM,	/* a multicast stream ended: what it saved */
 	LOG_DHCP,		/* a proxyDHCP request and what became of it */
+	LOG_IPV6,		/* an IPv6 address became valid or was found duplicate (detail) */
 	LOG_KIND__MAX,
 };
 

@@ -104,6 +104,17 @@
 	X(mtftp_listening)	/* RRQ for a file already streaming: unanswered */ \
 	X(mtftp_clash)		/* its group address busy with another file */ \
 	X(mtftp_unicast_firsts)	/* block 1 also sent to the requester */ \
+	X(ipv6_rx)		/* IPv6 frames received */		\
+	X(ipv6_dropped)		/* malformed or not served (proto/frame6.h) */ \
+	X(nd_invalid)		/* ND failing RFC 4861 checks: hop limit, options ... */ \
+	X(nd_ns_received)	/* neighbour solicitations for our addresses */ \
+	X(nd_na_sent)							\
+	X(nd_dad_probes)	/* DAD solicitations sent */		\
+	X(nd_dad_duplicates)	/* addresses found taken: not used */	\
+	X(nd_conflicts)		/* NAs for a valid address of ours */	\
+	X(nd_rs_received)	/* router solicitations */		\
+	X(nd_ra_sent)		/* RAs sent (dhcp.quench_ra) */		\
+	X(icmp6_echo_replies)						\
 	X(log_dropped)		/* log ring full */
 
 struct worker_stats {

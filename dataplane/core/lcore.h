@@ -28,6 +28,7 @@
 #define LCORE_TX_BUF 256
 
 struct cache;
+struct nd_table;
 struct rte_rcu_qsbr;
 struct ratelimit;
 struct dhcp_rx_state;
@@ -77,6 +78,7 @@ struct lcore {
 	struct rte_ring **handoff;		/* every worker's inbox, by id (MP/SC) */
 	struct rte_ring *dhcp_req_ring;		/* PXE requests to control (MP), NULL = off */
 	struct rte_ring *dhcp_reply_ring;	/* replies from control (SC) */
+	struct nd_table *nd;			/* IPv6 addresses, shared (ipv6/nd.h) */
 	struct dhcp_ring_req dhcp_req_scratch;	/* parse space, off the stack */
 	struct dhcp_snap_rcu *dhcp_snap;	/* the policy snapshot it answers from */
 	struct dhcp_rx_state *dhcp;		/* answer scratch, delay queue (dhcp_rx.c) */

@@ -7,12 +7,12 @@
 #include <endian.h>
 #include <string.h>
 
+#include "dataplane/proto/eth.h"
 #include "dataplane/proto/frame.h"
 #include "dataplane/proto/wire.h"
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP 0x0806
-#define ETHERTYPE_VLAN 0x8100
 #define VLAN_VID_MASK 0x0fff
 
 #define ETH_MIN_LEN 60		/* without FCS; not every PMD pads short frames */
@@ -467,21 +467,15 @@ frame_classify(const uint8_t *frame, size_t len, const struct frame_local *local
 	       unsigned csum_flags, struct frame_info *out)
 {
 	struct wire w = wire_reader(frame, len);
-	const uint8_t *dst, *src;
-	uint16_t type;
+	struct eth_hdr eth;
 
 	memset(out, 0, sizeof(*out));
-	dst = wire_take(&w, 6);
-	src = wire_take(&w, 6);
-	type = wire_be16(&w);
-	if (type == ETHERTYPE_VLAN) {
-		out->vlan = wire_be16(&w) & VLAN_VID_MASK;
-		type = wire_be16(&w);
-	}
+	eth_read(&w, &eth);
+	out->vlan = eth.vlan;
 	if (!wire_ok(&w))
 		return FRAME_ERR_SHORT;
-	memcpy(out->dst_mac, dst, 6);
-	memcpy(out->src_mac, src, 6);
+	memcpy(out->dst_mac, eth.dst, 6);
+	memcpy(out->src_mac, eth.src, 6);
 	/*
 	 * Untagged counts as VLAN 0, and so does a priority tag (VID 0,
 	 * 802.1Q): some Windows NIC drivers send those when QoS is on.
@@ -489,7 +483,7 @@ frame_classify(const uint8_t *frame, size_t len, const struct frame_local *local
 	if (out->vlan != local->vlan)
 		return FRAME_ERR_VLAN;
 	out->l3_off = w.pos;
-	switch (type) {
+	switch (eth.type) {
 	case ETHERTYPE_ARP:
 		return classify_arp(frame + w.pos, len - w.pos, local, out);
 	case ETHERTYPE_IPV4:
@@ -503,13 +497,7 @@ static void
 put_eth(struct wire *w, const uint8_t dst[6], const uint8_t src[6], uint16_t vlan,
 	uint16_t type)
 {
-	wire_put_bytes(w, dst, 6);
-	wire_put_bytes(w, src, 6);
-	if (vlan) {
-		wire_put_be16(w, ETHERTYPE_VLAN);
-		wire_put_be16(w, vlan);	/* priority 0 */
-	}
-	wire_put_be16(w, type);
+	eth_write(w, dst, src, vlan, type);
 }
 
 /* A 20-byte IPv4 header with its checksum; DF clear so TX may fragment. */

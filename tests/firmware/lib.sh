@@ -304,7 +304,8 @@ pxl_f_write_engine_cfg()
 		printf 'workers = 1;\n'
 		printf 'tftp = { root = "%s"; };\n' "$PXL_F_ROOT"
 		printf 'cache = { size_mb = 64; };\n'
-		printf 'dhcp = { enabled = true; port67 = %s; };\n' "$PXL_F_PORT67"
+		# PXL_F_DHCP_EXTRA: more dhcp keys ("quench_ra = true;").
+		printf 'dhcp = { enabled = true; port67 = %s; %s};\n' "$PXL_F_PORT67" "${PXL_F_DHCP_EXTRA:-}"
 		printf 'profiles = (\n'
 		first=1
 		for name in "${PXL_F_PROFILES[@]}"; do

@@ -115,6 +115,9 @@ test_shipped_example(void)
 	/* The example shows the group, which turns the server on. */
 	CU_ASSERT_TRUE(c->http_boot.enabled);
 	CU_ASSERT_FALSE(d->http_boot.enabled);
+	CU_ASSERT_EQUAL(c->dhcp.quench_ra, d->dhcp.quench_ra);
+	CU_ASSERT_FALSE(d->dhcp.quench_ra);
+	CU_ASSERT_FALSE(d->interfaces[0].has_address6);
 	CU_ASSERT_EQUAL(c->unknown_action, d->unknown_action);
 	CU_ASSERT_STRING_EQUAL(c->unknown_profile, d->unknown_profile);
 	CU_ASSERT_STRING_EQUAL(c->control_socket, d->control_socket);
@@ -138,7 +141,8 @@ static void
 test_shipped_example_documents_every_key(void)
 {
 	static const char *const keys[] = {
-		"interfaces.[0].device", "interfaces.[0].address", "interfaces.[0].gateway",
+		"interfaces.[0].device", "interfaces.[0].address", "interfaces.[0].address6",
+		"interfaces.[0].gateway",
 		"interfaces.[0].mtu", "interfaces.[0].vlan",
 		"workers",
 		"tftp.root", "tftp.case_insensitive", "tftp.blksize_max", "tftp.allow_fragments",
@@ -146,6 +150,7 @@ test_shipped_example_documents_every_key(void)
 		"tftp.max_sessions", "tftp.msftwindow", "tftp.source_rate", "tftp.source_burst",
 		"cache.size_mb", "cache.chunk_kb", "cache.readahead", "cache.queue_depth",
 		"dhcp.enabled", "dhcp.port67", "dhcp.delay_ms", "dhcp.ignore",
+		"dhcp.quench_ra",
 		"profiles.[0].name", "profiles.[0].bios", "profiles.[0].efi_x64",
 		"profiles.[0].efi_ia32", "profiles.[0].arm32", "profiles.[0].arm64",
 		"profiles.[0].bios_prompt", "profiles.[0].abort", "profiles.[0].ipxe",
@@ -356,6 +361,13 @@ test_full(void)
 	CU_ASSERT_EQUAL(c->interfaces[1].address, 0xc6336407u);
 	CU_ASSERT_EQUAL(c->interfaces[1].prefix_len, 31);
 	CU_ASSERT_EQUAL(c->interfaces[1].mtu, 1500);
+	CU_ASSERT_TRUE(c->interfaces[0].has_address6);
+	CU_ASSERT_EQUAL(c->interfaces[0].address6[0], 0x20);
+	CU_ASSERT_EQUAL(c->interfaces[0].address6[7], 0x42);
+	CU_ASSERT_EQUAL(c->interfaces[0].address6[15], 0x02);
+	CU_ASSERT_EQUAL(c->interfaces[0].prefix6_len, 64);
+	CU_ASSERT_FALSE(c->interfaces[1].has_address6);
+	CU_ASSERT_TRUE(c->dhcp.quench_ra);
 	CU_ASSERT_EQUAL(c->workers, 2);
 	CU_ASSERT_FALSE(c->tftp.case_insensitive);
 	CU_ASSERT_EQUAL(c->tftp.blksize_max, 8192);
@@ -478,6 +490,11 @@ static const struct bad_case bad_cases[] = {
 	  "profiles[0].http_arm64 must be a string" },
 	BAD1("bad_vlan.cfg", 6, "interfaces[0].vlan = 4095 is out of range 0..4094"),
 	BAD1("bad_removed_queues.cfg", 6, "unknown key 'queues' in interfaces[0]"),
+	BAD1("bad_address6_syntax.cfg", 6, "address6 '2001:db8::g/64' is not IPV6/len"),
+	BAD1("bad_address6_prefix.cfg", 6, "address6 '2001:db8::2' is not IPV6/len (2001:db8::2/64): prefix length missing or not 0..128"),
+	BAD1("bad_address6_linklocal.cfg", 6, "address6 'fe80::2/64' is link-local"),
+	BAD1("bad_address6_mcast.cfg", 6, "address6 'ff02::1/64' is not a unicast address"),
+	BAD1("bad_quench_type.cfg", 5, "dhcp.quench_ra must be true or false"),
 	BAD1("bad_gateway_subnet.cfg", 6, "gateway '198.51.100.1' is not another host"),
 	BAD1("bad_gateway_self.cfg", 6, "gateway '192.0.2.2' is not another host"),
 	BAD1("bad_gateway_syntax.cfg", 6, "gateway '192.0.2.1/24' is not A.B.C.D"),
@@ -817,6 +834,52 @@ test_ipv4_prefix_table(void)
 }
 
 static void
+test_ipv6_prefix_table(void)
+{
+	static const struct {
+		const char *name;
+		const char *in;
+		int err;
+		uint8_t last;	/* the address's last byte */
+		uint8_t len;
+	} rows[] = {
+		{ "documentation /64", "2001:db8::2/64", CFG_OK, 2, 64 },
+		{ "full form /128", "2001:0db8:0000:0000:0000:0000:0000:00ff/128", CFG_OK, 0xff, 128 },
+		{ "len 0", "2001:db8::2/0", CFG_OK, 2, 0 },
+		{ "NULL", NULL, CFG_ERR_EMPTY, 0, 0 },
+		{ "empty", "", CFG_ERR_EMPTY, 0, 0 },
+		{ "no prefix", "2001:db8::2", CFG_ERR_PREFIX6, 0, 0 },
+		{ "len 129", "2001:db8::2/129", CFG_ERR_PREFIX6, 0, 0 },
+		{ "len leading zero", "2001:db8::2/064", CFG_ERR_PREFIX6, 0, 0 },
+		{ "len four digits", "2001:db8::2/1000", CFG_ERR_PREFIX6, 0, 0 },
+		{ "len trailing", "2001:db8::2/64x", CFG_ERR_PREFIX6, 0, 0 },
+		{ "slash only", "2001:db8::2/", CFG_ERR_PREFIX6, 0, 0 },
+		{ "two colons twice", "2001::db8::2/64", CFG_ERR_SYNTAX, 0, 0 },
+		{ "hex out of range", "2001:db8::g/64", CFG_ERR_SYNTAX, 0, 0 },
+		{ "zone", "fe80::1%eth0/64", CFG_ERR_SYNTAX, 0, 0 },
+		{ "brackets", "[2001:db8::2]/64", CFG_ERR_SYNTAX, 0, 0 },
+		{ "ipv4", "192.0.2.2/24", CFG_ERR_SYNTAX, 0, 0 },
+		{ "too long", "2001:0db8:0000:0000:0000:0000:0000:0000:0000/64", CFG_ERR_SYNTAX, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint8_t a[16], len = 0x11;
+		int err;
+
+		memset(a, 0x11, sizeof(a));
+		err = cfg_parse_ipv6_prefix(rows[i].in, a, &len);
+		ROW_ASSERT(err == rows[i].err, rows[i].name);
+		if (rows[i].err == CFG_OK) {
+			ROW_ASSERT(a[0] == 0x20 && a[1] == 0x01 && a[15] == rows[i].last, rows[i].name);
+			ROW_ASSERT(len == rows[i].len, rows[i].name);
+		} else {
+			ROW_ASSERT(a[0] == 0x11 && len == 0x11, rows[i].name);
+		}
+	}
+}
+
+static void
 test_ipv4_table(void)
 {
 	static const struct {
@@ -990,6 +1053,7 @@ main(void)
 		{ "MAC vs reference", test_mac_vs_reference },
 		{ "IPv4/len table", test_ipv4_prefix_table },
 		{ "IPv4 table", test_ipv4_table },
+		{ "IPv6 prefix table", test_ipv6_prefix_table },
 		{ "IPv4 vs inet_pton", test_ipv4_vs_inet_pton },
 		{ "IPv4/len round trip", test_ipv4_prefix_roundtrip },
 		{ "strerror", test_strerror },
