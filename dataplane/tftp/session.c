@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A unicast transfer's life: open, options, the send plan and its timer,
+ * ACKs and client errors, the one way out (tftp_session_end). The table the
+ * sessions live in is session_table.c.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_hash.h>
-#include <rte_jhash.h>
-#include <rte_malloc.h>
-
 #include "dataplane/core/tx.h"
-#include "dataplane/proto/rss.h"
 #include "dataplane/proto/tftp_packet.h"
 #include "dataplane/proto/tftp_rtt.h"
 #include "dataplane/proto/tftp_window.h"
 #include "dataplane/tftp/session.h"
+#include "dataplane/tftp/session_internal.h"
 #include "dataplane/tftp/xmit.h"
 
 #define TFTP_OPEN_TIMEOUT_MS 10000
@@ -20,75 +21,12 @@
  * gets: the first send and one retransmission (README "Hostile networks"). */
 #define TFTP_UNANSWERED_COPIES 2
 
-enum tftp_state {
-	TS_FREE,
-	TS_OPENING,	/* waiting for the feeder to open the file */
-	TS_SENDING,	/* part of a plan is unsent: waiting for a chunk */
-	TS_WAIT_ACK,	/* everything planned is sent; timer armed */
-	TS__MAX,
-};
-
-/* One transfer. Kept under 512 bytes: 100k of them fit in 50 MB. */
-struct tftp_session {
-	struct tw_node timer;		/* retransmission timer (first member) */
-	uint32_t slot;			/* index in the table */
-	uint32_t gen;			/* bumped on reuse: stale feeder answers miss */
-	uint8_t state;			/* enum tftp_state, set by tftp_set_state */
-	uint8_t port_idx;		/* interface the request came in on */
-	uint8_t retries;		/* timeouts since the last new ACK */
-	uint8_t max_retries;		/* tftp.retries at open: a reload does not move it */
-	uint8_t send_oack;		/* the plan starts with the OACK */
-	uint8_t client_mac[6];		/* replies go back to this L2 address */
-	uint16_t client_port;
-	uint32_t client_ip;
-	uint16_t server_port;		/* our TID */
-	uint16_t last_error;		/* wire code sent or received at the end */
-	uint32_t rto_ms;		/* a negotiated (fixed) retransmission timeout */
-	struct tftp_source src;		/* the file version and chunk under send_cur, held */
-	struct tftp_window win;		/* proto/tftp_window.h */
-	struct tftp_options req;	/* options as the client asked */
-	struct tftp_options granted;	/* options in our OACK */
-	uint64_t send_cur;		/* next block of the plan to send */
-	uint64_t send_end;		/* one past the plan's last block */
-	uint64_t start_ms;
-	uint64_t progress_ms;		/* last new ACK, or the first send: the give-up clock */
-	struct tftp_rtt rtt;		/* our own timer and the ACK it times (proto/tftp_rtt.h) */
-	uint32_t retransmits;
-	uint32_t timeouts;
-	char name[128];			/* canonical path (truncated), for the log */
-};
-
-/* 100k sessions per lcore must stay cheap (issue: <= 512 bytes each). */
-_Static_assert(sizeof(struct tftp_session) <= 512, "tftp_session grew past 512 bytes");
-
-struct tftp_key {
-	uint32_t ip;
-	uint16_t port;
-	uint16_t pad;
-};
-
-struct tftp_table {
-	struct rte_hash *by_client;	/* (client ip, port) -> slot */
-	struct tftp_session *s;		/* max sessions */
-	uint32_t *free;			/* stack of free slots */
-	uint32_t n_free;
-	uint32_t max;
-	uint32_t active;
-	uint16_t tid_base;		/* this worker's server ports */
-	uint16_t tid_count;
-};
-
 static void tftp_session_end(struct lcore *lc, struct tftp_session *s,
 			     enum tftp_end_reason why, const char *detail);
 static void tftp_pump(struct lcore *lc, struct tftp_session *s);
 static void tftp_apply_plan(struct lcore *lc, struct tftp_session *s,
 			    const struct tftp_win_plan *p);
 
-static void
-tftp_set_state(struct tftp_session *s, enum tftp_state st)
-{
-	s->state = st;
-}
 
 /*
  * Until the client answers once (ACK 0 of our OACK, or ACK 1) its address
@@ -104,135 +42,13 @@ tftp_session_first_capped(const struct tftp_session *s)
 	return !answered && s->retransmits + 1 >= TFTP_UNANSWERED_COPIES;
 }
 
-int
-tftp_table_create(struct lcore *lc)
-{
-	struct tftp_table *t;
-	struct rte_hash_parameters hp = { 0 };
-	char name[32];
-	uint32_t i, span;
 
-	t = rte_zmalloc("tftp_table", sizeof(*t), 0);
-	if (!t)
-		return -ENOMEM;
-	t->max = lc->cfg->tftp.max_sessions;
-	t->s = rte_zmalloc("tftp_sessions", sizeof(*t->s) * t->max, RTE_CACHE_LINE_SIZE);
-	t->free = rte_malloc("tftp_free", sizeof(*t->free) * t->max, 0);
-	snprintf(name, sizeof(name), "pxl_tftp%u", lc->id);
-	hp.name = name;
-	hp.entries = t->max < 8 ? 8 : t->max;
-	hp.key_len = sizeof(struct tftp_key);
-	hp.hash_func = rte_jhash;
-	hp.socket_id = rte_socket_id();
-	t->by_client = rte_hash_create(&hp);
-	if (!t->s || !t->free || !t->by_client) {
-		rte_hash_free(t->by_client);
-		rte_free(t->s);
-		rte_free(t->free);
-		rte_free(t);
-		return -ENOMEM;
-	}
-	for (i = 0; i < t->max; i++) {
-		t->s[i].slot = i;
-		tw_node_init(&t->s[i].timer);
-		t->free[i] = t->max - 1 - i;
-	}
-	t->n_free = t->max;
-	/* Each worker gets its own slice of server ports, so a port names
-	 * its owner (the basis for steering ACKs to it). */
-	span = TFTP_TID_COUNT / (lc->n_workers ? lc->n_workers : 1);
-	t->tid_base = TFTP_TID_BASE + lc->id * span;
-	t->tid_count = span;
-	lc->tftp = t;
-	return 0;
-}
 
-void
-tftp_table_destroy(struct lcore *lc)
-{
-	struct tftp_table *t = lc->tftp;
 
-	if (!t)
-		return;
-	rte_hash_free(t->by_client);
-	rte_free(t->s);
-	rte_free(t->free);
-	rte_free(t);
-	lc->tftp = NULL;
-}
 
-int
-tftp_session_owner(const struct lcore *lc, uint16_t port)
-{
-	uint32_t span = lc->tftp->tid_count;
 
-	if (port < TFTP_TID_BASE || port >= TFTP_TID_BASE + span * lc->n_workers)
-		return -1;
-	return (port - TFTP_TID_BASE) / span;
-}
 
-void
-tftp_sessions_dump(const struct lcore *lc, FILE *out)
-{
-	static const char *const state_names[] = { "free", "opening", "sending", "wait-ack" };
-	_Static_assert(sizeof(state_names) / sizeof(state_names[0]) == TS__MAX,
-		       "one name per state");
-	const struct tftp_table *t = lc->tftp;
-	uint32_t i;
 
-	for (i = 0; t && i < t->max; i++) {
-		const struct tftp_session *s = &t->s[i];
-		uint8_t st = s->state;
-
-		if (st == TS_FREE || st >= RTE_DIM(state_names))
-			continue;
-		fprintf(out, "lcore=%u client=%u.%u.%u.%u:%u file=\"%.*s\" state=%s "
-			"blksize=%u windowsize=%u acked=%lu/%lu retransmits=%u\n",
-			lc->lcore, s->client_ip >> 24, (s->client_ip >> 16) & 0xff,
-			(s->client_ip >> 8) & 0xff, s->client_ip & 0xff, s->client_port,
-			(int)sizeof(s->name), s->name, state_names[st], s->win.blksize,
-			s->win.windowsize, (unsigned long)s->win.acked,
-			(unsigned long)s->win.last, s->retransmits);
-	}
-}
-
-static struct tftp_key
-tftp_key_of(uint32_t ip, uint16_t port)
-{
-	struct tftp_key k = { ip, port, 0 };
-	return k;
-}
-
-static struct tftp_session *
-tftp_lookup(struct lcore *lc, uint32_t ip, uint16_t port)
-{
-	struct tftp_key k = tftp_key_of(ip, port);
-	void *data;
-
-	if (rte_hash_lookup_data(lc->tftp->by_client, &k, &data) < 0)
-		return NULL;
-	return &lc->tftp->s[(uintptr_t)data];
-}
-
-static uint64_t
-tftp_session_token(const struct tftp_session *s)
-{
-	return tftp_token(false, s->gen, s->slot);
-}
-
-static struct tftp_session *
-tftp_from_token(struct lcore *lc, uint64_t token)
-{
-	uint32_t slot = tftp_token_slot(token);
-	struct tftp_session *s;
-
-	if (slot >= lc->tftp->max)
-		return NULL;
-	s = &lc->tftp->s[slot];
-	if (s->state == TS_FREE || (s->gen & 0x7fffffffu) != tftp_token_gen(token))
-		return NULL;
-	return s;
-}
 
 /* Where replies to this session's client go, from our TID. */
 static void
@@ -296,70 +112,7 @@ tftp_now_us(const struct lcore *lc)
 	return rte_rdtsc() / (lc->tsc_hz / 1000000 ? lc->tsc_hz / 1000000 : 1);
 }
 
-/*
- * The server port (TID) of a new session: from this worker's slice, and
- * where the port hashes with RSS, one whose ACKs the NIC steers to this
- * worker's own queue. Others land elsewhere and are handed over.
- */
-static uint16_t
-tftp_pick_tid(const struct lcore *lc, const struct port *p, uint32_t slot, uint32_t client_ip,
-	      uint16_t client_port)
-{
-	const struct tftp_table *t = lc->tftp;
-	uint32_t i, cand, h;
 
-	if (!p->rss_steer)
-		return t->tid_base + slot % t->tid_count;
-	for (i = 0; i < 64; i++) {
-		cand = t->tid_base + (slot + i * 7919) % t->tid_count;
-		h = rss_ipv4_udp(p->rss_key, p->rss_key_len, client_ip, p->local.ip,
-				 client_port, cand);
-		if (p->reta[h % p->reta_size] == lc->queue)
-			return cand;
-	}
-	return t->tid_base + slot % t->tid_count;
-}
-
-static struct tftp_session *
-tftp_session_alloc(struct lcore *lc, int port_idx, uint32_t client_ip, uint16_t client_port,
-		   const uint8_t client_mac[6])
-{
-	struct tftp_table *t = lc->tftp;
-	struct tftp_key k = tftp_key_of(client_ip, client_port);
-	struct tftp_session *s;
-	uint32_t slot;
-
-	if (t->n_free == 0)
-		return NULL;
-	slot = t->free[t->n_free - 1];
-	if (rte_hash_add_key_data(t->by_client, &k, (void *)(uintptr_t)slot) < 0)
-		return NULL;
-	t->n_free--;
-	t->active++;
-	s = &t->s[slot];
-	s->gen++;
-	s->port_idx = port_idx;
-	s->client_ip = client_ip;
-	s->client_port = client_port;
-	memcpy(s->client_mac, client_mac, 6);
-	s->server_port = tftp_pick_tid(lc, &lc->ports[port_idx], slot, client_ip, client_port);
-	s->retries = 0;
-	s->max_retries = (uint8_t)lc->cfg->tftp.retries;	/* 0..100 (config.c) */
-	s->send_oack = 0;
-	s->last_error = 0;
-	s->src.file = NULL;
-	s->src.chunk = NULL;
-	s->send_cur = s->send_end = 0;
-	s->retransmits = 0;
-	s->timeouts = 0;
-	s->start_ms = lc->now_ms;
-	s->progress_ms = lc->now_ms;
-	tftp_rtt_init(&s->rtt, lc->cfg->tftp.timeout_ms, lc->cfg->tftp.rto_min_ms);
-	memset(&s->win, 0, sizeof(s->win));
-	memset(&s->granted, 0, sizeof(s->granted));
-	lc->stats.tftp_sessions_total++;
-	return s;
-}
 
 void
 tftp_session_open(struct lcore *lc, int port_idx, const struct frame_info *fi,
@@ -780,8 +533,6 @@ static void
 tftp_session_end(struct lcore *lc, struct tftp_session *s, enum tftp_end_reason why,
 		 const char *detail)
 {
-	struct tftp_table *t = lc->tftp;
-	struct tftp_key k = tftp_key_of(s->client_ip, s->client_port);
 	struct tftp_end_wire wire = tftp_end_wire(why);
 	const char *text = detail ? detail : wire.text;
 	struct frame_udp_tx tx;
@@ -796,12 +547,7 @@ tftp_session_end(struct lcore *lc, struct tftp_session *s, enum tftp_end_reason 
 	tftp_log_end(lc, s, why, text);
 	tw_cancel(lc->wheel, &s->timer);
 	tftp_source_release(&s->src);
-	rte_hash_del_key(t->by_client, &k);
-	tftp_set_state(s, TS_FREE);
-	s->gen++;
-	t->free[t->n_free++] = s->slot;
-	t->active--;
-	lc->stats.tftp_sessions_ended++;
+	tftp_session_free(lc, s);
 }
 
 bool
