@@ -25,6 +25,8 @@ struct port {
 	bool tx_multi_seg;		/* PMD sends mbuf chains */
 	bool tx_zero_copy;		/* attach cache chunks to mbufs instead of copying */
 	bool rx_cksum;			/* the PMD checks IP/UDP checksums */
+	bool tx_ip_cksum;		/* the PMD fills IPv4 header checksums */
+	bool tx_udp_cksum;		/* the PMD fills UDP checksums (unfragmented only) */
 	uint8_t prefix_len;		/* of local.ip, for the start-up line */
 	int mtu_set_err;		/* rte_eth_dev_set_mtu's refusal, 0 if none */
 	/* RSS as the port hashes it, to choose server ports whose ACKs land
