@@ -38,6 +38,20 @@ struct lcore_txq {
 	struct rte_mbuf *m[LCORE_TX_BUF];
 };
 
+/*
+ * tx.c's last UDP header, to send the next datagram with the same addresses
+ * and length (the rest of a window of DATA to one client) without building
+ * it again: only the IPv4 id differs.
+ */
+struct lcore_tx_hdr {
+	struct frame_udp_tx key;	/* ip_id 0 */
+	size_t payload;			/* UDP payload bytes */
+	int port_idx;			/* -1: empty */
+	size_t hlen;
+	uint32_t udp_sum;		/* pseudo-header + UDP header, unfolded */
+	uint8_t hdr[64];
+};
+
 struct lcore {
 	unsigned id;			/* worker number, 0 .. n_workers-1 */
 	unsigned n_workers;
@@ -58,6 +72,7 @@ struct lcore {
 	uint64_t now_ms;		/* refreshed once per pass */
 	uint64_t wall_offset_ns;	/* CLOCK_REALTIME - TSC time, for logs */
 	uint16_t ip_id;			/* next IPv4 id (tx.c) */
+	struct lcore_tx_hdr tx_hdr;	/* tx.c's header template */
 	uint64_t drop_log_ms[FRAME_ERR__MAX];	/* rate limit per reason */
 	struct lcore_txq txq[CFG_MAX_INTERFACES];
 	struct rte_ring **handoff;		/* every worker's inbox, by id (MP/SC) */

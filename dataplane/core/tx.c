@@ -58,20 +58,17 @@ tx_piece_sum(const struct tx_piece *pc)
 }
 
 /*
- * The UDP checksum (network order, ready to store) over pieces of any
- * length: a piece that starts at an odd offset of the datagram contributes
+ * The UDP checksum (network order, ready to store) from sum (pseudo-header
+ * and UDP header) and pieces of any length: a piece that starts at an odd offset of the datagram contributes
  * its sum byte-swapped (RFC 1071 2(B)).
  */
 static uint16_t
-tx_udp_csum(const uint8_t *udp_hdr, const struct frame_udp_tx *t,
-	    const struct tx_piece *pieces, int n, size_t udp_len)
+tx_udp_csum(uint32_t sum, const struct tx_piece *pieces, int n)
 {
-	uint32_t sum = frame_udp_pseudo_sum(t->src_ip, t->dst_ip, udp_len);
 	size_t at = FRAME_UDP_LEN;
 	uint16_t part, c;
 	int i;
 
-	sum = frame_csum_add(sum, udp_hdr, FRAME_UDP_LEN);
 	for (i = 0; i < n; i++) {
 		part = tx_fold16(tx_piece_sum(&pieces[i]));
 		if (at & 1)
@@ -205,6 +202,43 @@ tx_csum_offload(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, size_t l2len,
 	}
 }
 
+/*
+ * The headers of a datagram to t with payload bytes into hdr (IPv4 id set,
+ * its checksum left to the caller) and the pseudo-header + UDP header sum:
+ * copied from the lcore's template when they match the last datagram's,
+ * as the blocks of a window do; built (and kept) otherwise. Returns the
+ * header length, 0 if the datagram cannot be built.
+ */
+static size_t
+tx_header(struct lcore *lc, int port_idx, const struct frame_udp_tx *t, size_t payload,
+	  uint8_t *hdr, uint32_t *ret_sum)
+{
+	struct lcore_tx_hdr *c = &lc->tx_hdr;
+	struct frame_udp_tx key = *t;
+	size_t l2len;
+	uint16_t id = rte_cpu_to_be_16(t->ip_id);
+
+	key.ip_id = 0;
+	/* hlen 0: never filled (lcores start zeroed). */
+	if (c->hlen == 0 || c->port_idx != port_idx || c->payload != payload ||
+	    memcmp(&c->key, &key, sizeof(key)) != 0) {
+		c->hlen = frame_build_udp_header(c->hdr, sizeof(c->hdr), &key, payload, 0);
+		c->port_idx = c->hlen ? port_idx : -1;
+		if (!c->hlen)
+			return 0;
+		c->key = key;
+		c->payload = payload;
+		c->udp_sum = frame_csum_add(frame_udp_pseudo_sum(t->src_ip, t->dst_ip,
+					    (uint16_t)(FRAME_UDP_LEN + payload)),
+					    c->hdr + c->hlen - FRAME_UDP_LEN, FRAME_UDP_LEN);
+	}
+	memcpy(hdr, c->hdr, c->hlen);
+	l2len = c->hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
+	memcpy(hdr + l2len + 4, &id, 2);	/* the IPv4 id; tx_udp sums the header */
+	*ret_sum = c->udp_sum;
+	return c->hlen;
+}
+
 void
 tx_udp_addr(const struct lcore *lc, int port_idx, const uint8_t dst_mac[6], uint32_t dst_ip,
 	    uint16_t src_port, uint16_t dst_port, struct frame_udp_tx *ret)
@@ -233,6 +267,7 @@ tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
 	struct rte_ipv4_hdr *ip;
 	struct tx_stream s = { pieces, n_pieces, 0, 0 };
 	size_t payload = 0, hlen, l2len, ip_payload, max_frag, off, flen, first;
+	uint32_t hsum;
 	uint16_t csum;
 	bool udp_ol;
 	int i, n = 0;
@@ -240,7 +275,7 @@ tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
 	t->ip_id = lc->ip_id++;
 	for (i = 0; i < n_pieces; i++)
 		payload += pieces[i].len;
-	hlen = frame_build_udp_header(hdr, sizeof(hdr), t, payload, 0);
+	hlen = tx_header(lc, port_idx, t, payload, hdr, &hsum);
 	if (!hlen)
 		return -1;
 	l2len = hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
@@ -249,7 +284,7 @@ tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
 	 * for a datagram that fits one frame. */
 	udp_ol = port->tx_udp_cksum && ip_payload <= port->mtu - FRAME_IPV4_LEN;
 	if (!udp_ol) {
-		csum = tx_udp_csum(hdr + hlen - FRAME_UDP_LEN, t, pieces, n_pieces, ip_payload);
+		csum = tx_udp_csum(hsum, pieces, n_pieces);
 		memcpy(hdr + hlen - 2, &csum, 2);
 	}
 

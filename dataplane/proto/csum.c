@@ -3,22 +3,6 @@
 #include "dataplane/proto/frame.h"
 
 uint32_t
-csum_add32(uint32_t a, uint32_t b)
-{
-	uint64_t s = (uint64_t)a + b;
-
-	/* 2^32 == 1 modulo 0xffff: the carry goes back in at the bottom. */
-	return (uint32_t)((s & 0xffffffffu) + (s >> 32));
-}
-
-uint32_t
-csum_sub32(uint32_t a, uint32_t b)
-{
-	/* ~b is -b in ones' complement. */
-	return csum_add32(a, ~b);
-}
-
-uint32_t
 csum_swap(uint32_t sum)
 {
 	sum = (sum & 0xffff) + (sum >> 16);

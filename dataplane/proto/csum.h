@@ -25,9 +25,22 @@ csum_prefix_entries(size_t len)
 	return len / CSUM_STRIDE;
 }
 
-/* a + b and a - b in 32-bit ones' complement (end-around carry). */
-uint32_t csum_add32(uint32_t a, uint32_t b);
-uint32_t csum_sub32(uint32_t a, uint32_t b);
+/* a + b and a - b in 32-bit ones' complement (end-around carry): inline,
+ * they run on the send path. */
+static inline uint32_t
+csum_add32(uint32_t a, uint32_t b)
+{
+	uint64_t s = (uint64_t)a + b;
+
+	/* 2^32 == 1 modulo 0xffff: the carry goes back in at the bottom. */
+	return (uint32_t)((s & 0xffffffffu) + (s >> 32));
+}
+
+static inline uint32_t
+csum_sub32(uint32_t a, uint32_t b)
+{
+	return csum_add32(a, ~b);	/* ~b is -b in ones' complement */
+}
 
 /* A partial sum's value for bytes that start at an odd offset: byte-swapped
  * (RFC 1071 2(B)); folded to 16 bits. */
