@@ -197,6 +197,11 @@ client_frame(struct cost_client *c, struct rte_mbuf *m)
 		return;
 	}
 	ihl = (size_t)(f[14] & 0xf) * 4;
+	if (c->o->verify && frame_csum_fold(frame_csum_add(0, f + 14, ihl)) != 0) {
+		if (c->bad++ == 0)
+			fprintf(stderr, "cost: bad IPv4 header checksum\n");
+		return;
+	}
 	len = rd16(f + 16) - ihl;
 	fr = rd16(f + 20);
 	off = (size_t)(fr & 0x1fff) * 8;

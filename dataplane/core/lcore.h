@@ -49,6 +49,7 @@ struct lcore_tx_hdr {
 	int port_idx;			/* -1: empty */
 	size_t hlen;
 	uint32_t udp_sum;		/* pseudo-header + UDP header, unfolded */
+	uint32_t ip_sum;		/* IPv4 header less id, length, offset, checksum */
 	uint8_t hdr[64];
 };
 

@@ -180,9 +180,19 @@ tx_put_stream(struct lcore *lc, struct rte_mbuf *head, struct tx_stream *s,
  * pseudo-header sum in the UDP field, rte_ipv4_phdr_cksum). Offload paths
  * are untested here: no lab PMD offers them (port.c port_tx_offloads).
  */
+/* An IPv4 header's checksum from the template's sum and the three fields
+ * that differ frame to frame (network order, ready to store). */
+static uint16_t
+tx_ip_csum(uint32_t ip_sum, const struct rte_ipv4_hdr *ip)
+{
+	return frame_csum_fold(ip_sum + rte_be_to_cpu_16(ip->packet_id) +
+			       rte_be_to_cpu_16(ip->total_length) +
+			       rte_be_to_cpu_16(ip->fragment_offset));
+}
+
 static void
 tx_csum_offload(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, size_t l2len,
-		const struct port *port, bool udp_ol)
+		const struct port *port, bool udp_ol, uint32_t ip_sum)
 {
 	ip->hdr_checksum = 0;
 	if (port->tx_ip_cksum || udp_ol) {
@@ -193,7 +203,7 @@ tx_csum_offload(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, size_t l2len,
 	if (port->tx_ip_cksum)
 		m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = tx_ip_csum(ip_sum, ip);
 	if (udp_ol) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 
@@ -204,7 +214,8 @@ tx_csum_offload(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, size_t l2len,
 
 /*
  * The headers of a datagram to t with payload bytes into hdr (IPv4 id set,
- * its checksum left to the caller) and the pseudo-header + UDP header sum:
+ * its checksum left to the caller) and the pseudo-header + UDP header sum
+ * (the lcore's template keeps the IPv4 header's sum for tx_ip_csum too):
  * copied from the lcore's template when they match the last datagram's,
  * as the blocks of a window do; built (and kept) otherwise. Returns the
  * header length, 0 if the datagram cannot be built.
@@ -215,6 +226,7 @@ tx_header(struct lcore *lc, int port_idx, const struct frame_udp_tx *t, size_t p
 {
 	struct lcore_tx_hdr *c = &lc->tx_hdr;
 	struct frame_udp_tx key = *t;
+	uint8_t ip[FRAME_IPV4_LEN];
 	size_t l2len;
 	uint16_t id = rte_cpu_to_be_16(t->ip_id);
 
@@ -231,6 +243,11 @@ tx_header(struct lcore *lc, int port_idx, const struct frame_udp_tx *t, size_t p
 		c->udp_sum = frame_csum_add(frame_udp_pseudo_sum(t->src_ip, t->dst_ip,
 					    (uint16_t)(FRAME_UDP_LEN + payload)),
 					    c->hdr + c->hlen - FRAME_UDP_LEN, FRAME_UDP_LEN);
+		l2len = c->hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
+		memcpy(ip, c->hdr + l2len, sizeof(ip));
+		memset(ip + 2, 0, 2);	/* total length */
+		memset(ip + 10, 0, 2);	/* checksum; id and fragment offset are 0 */
+		c->ip_sum = frame_csum_add(0, ip, sizeof(ip));
 	}
 	memcpy(hdr, c->hdr, c->hlen);
 	l2len = c->hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
@@ -313,7 +330,7 @@ tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
 		ip->total_length = rte_cpu_to_be_16(FRAME_IPV4_LEN + flen);
 		ip->fragment_offset = rte_cpu_to_be_16((off >> 3) |
 			(off + flen < ip_payload ? RTE_IPV4_HDR_MF_FLAG : 0));
-		tx_csum_offload(m, ip, l2len, port, udp_ol);
+		tx_csum_offload(m, ip, l2len, port, udp_ol, lc->tx_hdr.ip_sum);
 		if (tx_put_stream(lc, m, &s, off == 0 ? flen - FRAME_UDP_LEN : flen,
 				  port->tx_zero_copy) != 0)
 			goto fail;
