@@ -57,6 +57,11 @@ PXB_BASE_TRANSFERS=${PXB_BASE_TRANSFERS:-16}
 # memif's interrupt thread panics under valgrind (epoll_ctl on a passed
 # fd): the veth lab (net_af_packet, tftpbench's socket engine) by default.
 PXB_CG_ENGINE=${PXB_CG_ENGINE:-veth}
+# valgrind runs one thread at a time; without --fair-sched=yes the polling
+# worker keeps the lock for long stretches and starves the feeder, control
+# and telemetry threads: the first RRQ's open and the telemetry read after
+# the transfer then take minutes, and a run reports no transfer.
+CG_OPTS=(--tool=callgrind --fair-sched=yes)
 TESTPMD=${PXB_TESTPMD:-$(command -v dpdk-testpmd 2>/dev/null || echo /usr/bin/dpdk-testpmd)}
 # Enough mbufs for the rings, few enough to stay well inside the
 # hugepages others use; --huge-unlink so a killed run keeps none.
@@ -373,7 +378,7 @@ callgrind_run()
 		if [ "$PXB_CG_ENGINE" = memif ] && tftpbench_has_dpdk; then
 			eng=memif
 			engine_start "$cfg" "$PXB_RUN/callgrind-b$b.log" pxb-cg 120 \
-				valgrind --tool=callgrind --callgrind-out-file="$cgo" || continue
+				valgrind "${CG_OPTS[@]}" --callgrind-out-file="$cgo" || continue
 			# Under valgrind the server runs ~50x slower: a long client timer.
 			bench_memif "$sock" "$out" --file "$file" --clients 1 --transfers 1 \
 				--blksize "$b" --windowsize 64 --rto-ms 10000 --verify "$root/$file" \
@@ -384,7 +389,7 @@ callgrind_run()
 			sed -E -e "s|^([[:space:]]*device[[:space:]]*=[[:space:]]*)\"[^\"]*\"|\1\"net_af_packet0,iface=$PXL_SRV_IF\"|" "$cfg" >"$cfg.veth"
 			mv "$cfg.veth" "$cfg"
 			engine_start "$cfg" "$PXB_RUN/callgrind-b$b.log" pxb-cg 120 \
-				ip netns exec "$PXB_SRV_NS" valgrind --tool=callgrind --callgrind-out-file="$cgo" || continue
+				ip netns exec "$PXB_SRV_NS" valgrind "${CG_OPTS[@]}" --callgrind-out-file="$cgo" || continue
 			# The first request may time out opening the file (the feeder
 			# runs under valgrind too): one more try.
 			for try in 1 2; do
@@ -393,10 +398,15 @@ callgrind_run()
 				grep -q 'failed=0' "$out" && break
 			done
 		fi
-		d=$(telemetry_get pxb-cg tftp_data_packets)
+		# Telemetry answers slowly under valgrind: a few tries.
+		for try in 1 2 3; do
+			d=$(telemetry_get pxb-cg tftp_data_packets || true)
+			[ -n "$d" ] && break
+			sleep 2
+		done
 		engine_stop
 		if [ -z "$d" ] || [ "$d" = 0 ] || ! grep -q 'failed=0' "$out"; then
-			pxl_warn "callgrind blksize $b: no complete transfer (see $out)"
+			pxl_warn "callgrind blksize $b: no complete transfer (DATA count '${d:-}' from telemetry; see $out)"
 			echo "callgrind-$eng,$eng,$b,64,,${d:-NA},,NA,$(load1)" >>"$CSV"
 			continue
 		fi

@@ -66,6 +66,7 @@ struct cache_chunk {
 	struct rte_mbuf_ext_shared_info shinfo;
 	/* private below; the reference count is shinfo.refcnt (see cache_internal.h) */
 	rte_iova_t iova;	/* of data, for attached mbufs */
+	uint32_t *sums;		/* checksum prefix array of data (proto/csum.h), filled on read */
 	uint64_t last_use;	/* TSC of the last get or request, for eviction */
 	uint8_t state;		/* enum cache_chunk_state, feeder only */
 };
@@ -118,6 +119,15 @@ void cache_chunk_put(struct cache_chunk *ch);
  * the chunk, -ENOSPC if the chunk has too many references (copy instead).
  */
 int cache_chunk_attach(struct cache_chunk *ch, struct rte_mbuf *m, uint32_t off, uint16_t len);
+
+/*
+ * The Internet checksum sum (RFC 1071, unfolded: see proto/csum.h) of bytes
+ * [off, off + len) of ch as if they started at an even offset, from the
+ * sums the feeder computed when it read the chunk: no payload byte is
+ * read but the few outside whole 64-byte strides. The range must lie
+ * inside ch->len; the caller holds a reference.
+ */
+uint32_t cache_chunk_sum(const struct cache_chunk *ch, uint32_t off, uint32_t len);
 
 /*
  * Asks for chunk idx (and cfg readahead chunks after it) to be read; the

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Chunks on the worker side: look a chunk up, take and drop references,
- * attach one to an mbuf without copying, and count hits and misses. Runs on
- * any lcore; never blocks, locks or allocates.
+ * attach one to an mbuf without copying, sum a range of it for a checksum,
+ * and count hits and misses. Runs on any lcore; never blocks, locks or
+ * allocates.
  */
 #include <errno.h>
 
@@ -11,6 +12,7 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/cache/layout.h"
+#include "dataplane/proto/csum.h"
 
 static struct cache_lcore_stats *
 cache_lstats(struct cache *c)
@@ -88,4 +90,10 @@ cache_chunk_attach(struct cache_chunk *ch, struct rte_mbuf *m, uint32_t off, uin
 	m->data_len = len;
 	m->pkt_len = len;
 	return 0;
+}
+
+uint32_t
+cache_chunk_sum(const struct cache_chunk *ch, uint32_t off, uint32_t len)
+{
+	return csum_prefix_range(ch->sums, ch->data, off, len);
 }

@@ -32,6 +32,7 @@
 #include "dataplane/cache/pool.h"
 #include "dataplane/cache/resolve.h"
 #include "dataplane/cache/version.h"
+#include "dataplane/proto/csum.h"
 
 #define FEEDER_BURST 32u
 #define FEEDER_NAP_MIN_US 20u
@@ -179,6 +180,8 @@ op_complete(struct feeder *fd, struct feeder_op *op, enum cache_err err)
 		if (err == CACHE_OK && !cache_version_check(c, f))
 			err = CACHE_ERR_STALE;
 		if (err == CACHE_OK) {
+			/* Once per read, so that no send sums the payload (tx.c). */
+			csum_prefix_fill(ch->data, op->len, ch->sums);
 			ch->len = op->len;
 			__atomic_store_n(&ch->file, f, __ATOMIC_RELAXED);
 			__atomic_store_n(&ch->index, op->idx, __ATOMIC_RELAXED);

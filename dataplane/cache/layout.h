@@ -76,6 +76,7 @@ struct cache {
 	unsigned n_workers;
 	uint32_t n_chunks;
 	uint8_t *mem;			/* n_chunks * chunk_size, hugepages */
+	uint32_t *sums;			/* n_chunks * csum_prefix_entries(chunk_size) */
 	struct cache_chunk *chunks;	/* n_chunks descriptors */
 	struct rte_ring *open_ring;	/* MP/SC struct cache_open_req */
 	struct rte_ring *read_ring;	/* MP/SC struct cache_read_req */

@@ -18,6 +18,7 @@
 #include "dataplane/cache/layout.h"
 #include "dataplane/cache/pool.h"
 #include "dataplane/cache/version.h"
+#include "dataplane/proto/csum.h"
 
 static const char *const cache_err_str[] = {
 	[CACHE_OK] = "ok",
@@ -82,11 +83,15 @@ cache_create(const struct cfg_cache *cfg, unsigned n_workers)
 
 	c->mem = rte_malloc("pxl_chunks", (size_t)c->n_chunks * cfg->chunk_size,
 			    chunk_align(cfg->chunk_size));
+	/* The checksum sums (1/16 of the chunks' size) live beside them. */
+	c->sums = rte_malloc("pxl_chunk_sums", (size_t)c->n_chunks *
+			     csum_prefix_entries(cfg->chunk_size) * sizeof(uint32_t),
+			     RTE_CACHE_LINE_SIZE);
 	c->chunks = rte_zmalloc("pxl_chunk_desc", sizeof(*c->chunks) * c->n_chunks,
 				RTE_CACHE_LINE_SIZE);
 	c->free_stack = rte_malloc("pxl_chunk_free", sizeof(uint32_t) * c->n_chunks, 0);
 	c->done_rings = rte_zmalloc("pxl_done_rings", sizeof(*c->done_rings) * n_workers, 0);
-	if (c->mem == NULL || c->chunks == NULL || c->free_stack == NULL ||
+	if (c->mem == NULL || c->sums == NULL || c->chunks == NULL || c->free_stack == NULL ||
 	    c->done_rings == NULL)
 		goto fail;
 
@@ -132,6 +137,7 @@ cache_destroy(struct cache *c)
 	rte_free(c->done_rings);
 	rte_free(c->free_stack);
 	rte_free(c->chunks);
+	rte_free(c->sums);
 	rte_free(c->mem);
 	rte_free(c);
 }

@@ -12,6 +12,7 @@
 #include <rte_ring.h>
 
 #include "dataplane/cache/pool.h"
+#include "dataplane/proto/csum.h"
 
 /* Called by DPDK when a chunk's count reaches 0; see the rule in layout.h. */
 static void
@@ -35,6 +36,7 @@ cache_pool_init(struct cache *c)
 
 		ch->data = c->mem + (size_t)i * c->cfg.chunk_size;
 		ch->iova = rte_mem_virt2iova(ch->data);
+		ch->sums = c->sums + (size_t)i * csum_prefix_entries(c->cfg.chunk_size);
 		ch->shinfo.free_cb = pool_free_cb;
 		ch->shinfo.fcb_opaque = c;
 		rte_mbuf_ext_refcnt_set(&ch->shinfo, 0);

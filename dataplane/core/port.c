@@ -126,6 +126,23 @@ port_read_rss(struct port *p, const struct rte_eth_dev_info *info)
 /* Says why set-up failed, for the caller to log. */
 #define PORT_FAIL(fmt, ...) snprintf(err, err_cap, "interface %s: " fmt, p->name, __VA_ARGS__)
 
+/*
+ * TX checksum offload where the PMD offers it (real NICs; none of the
+ * lab's PMDs, af_packet, memif and net_ring, does: untested here). tx.c
+ * then leaves the IPv4 header checksum, and the UDP checksum of datagrams
+ * that fit one frame, to the device.
+ */
+static void
+port_tx_offloads(struct port *p, const struct rte_eth_dev_info *info, struct rte_eth_conf *conf)
+{
+	p->tx_ip_cksum = info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	p->tx_udp_cksum = info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	if (p->tx_ip_cksum)
+		conf->txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	if (p->tx_udp_cksum)
+		conf->txmode.offloads |= RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+}
+
 static int
 port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	      struct rte_mempool *pool, struct port *p, char *err, size_t err_cap)
@@ -167,6 +184,7 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	if (p->rx_cksum)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_CHECKSUM;
+	port_tx_offloads(p, &info, &conf);
 	if (n_queues > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_NONFRAG_IPV4_UDP)) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_NONFRAG_IPV4_UDP;
@@ -221,13 +239,14 @@ port_describe(const struct port *p, char *buf, size_t cap)
 	int n;
 
 	n = snprintf(buf, cap, "interface %s: port %u mac %02x:%02x:%02x:%02x:%02x:%02x "
-		     "address %u.%u.%u.%u/%u mtu %u vlan %u queues %u%s offloads%s%s%s%s",
+		     "address %u.%u.%u.%u/%u mtu %u vlan %u queues %u%s offloads%s%s%s%s%s%s",
 		     p->name, p->port_id, m[0], m[1], m[2], m[3], m[4], m[5],
 		     a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff,
 		     p->prefix_len, p->mtu, p->local.vlan, p->n_queues,
 		     p->n_queues < 2 ? "" : p->rss_steer ? " (rss steering)" : " (handoff rings)",
 		     p->tx_multi_seg ? " multi-seg" : "", p->tx_zero_copy ? " zero-copy" : "",
-		     p->rx_cksum ? " rx-csum" : "",
+		     p->rx_cksum ? " rx-csum" : "", p->tx_ip_cksum ? " tx-ip-csum" : "",
+		     p->tx_udp_cksum ? " tx-udp-csum" : "",
 		     p->kernel_shared ? " (kernel partial csum accepted)" : "");
 	if (p->has_tap && n > 0 && (size_t)n < cap)
 		n += snprintf(buf + n, cap - n, " tap %s (port %u: TCP for HTTP Boot)",

@@ -28,6 +28,8 @@ struct port {
 	/* af_packet/af_xdp: the port shares the kernel, whose local senders
 	 * leave UDP checksums partial (frame.h FRAME_L4_CSUM_PARTIAL_OK). */
 	bool kernel_shared;
+	bool tx_ip_cksum;		/* the PMD fills IPv4 header checksums */
+	bool tx_udp_cksum;		/* the PMD fills UDP checksums (unfragmented only) */
 	uint8_t prefix_len;		/* of local.ip, for the start-up line */
 	int mtu_set_err;		/* rte_eth_dev_set_mtu's refusal, 0 if none */
 	/* RSS as the port hashes it, to choose server ports whose ACKs land

@@ -4,6 +4,7 @@
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_udp.h>
 
 #include "dataplane/cache/cache.h"
 #include "dataplane/core/lcore.h"
@@ -45,23 +46,31 @@ tx_fold16(uint32_t sum)
 	return (uint16_t)sum;
 }
 
+/* A piece's sum: file bytes from the sums the feeder kept with their chunk
+ * (no payload byte is read here), anything else summed directly. */
+static uint32_t
+tx_piece_sum(const struct tx_piece *pc)
+{
+	if (pc->chunk)
+		return cache_chunk_sum(pc->chunk, (uint32_t)(pc->p - pc->chunk->data),
+				       (uint32_t)pc->len);
+	return frame_csum_add(0, pc->p, pc->len);
+}
+
 /*
- * The UDP checksum (network order, ready to store) over pieces of any
- * length: a piece that starts at an odd offset of the datagram contributes
+ * The UDP checksum (network order, ready to store) from sum (pseudo-header
+ * and UDP header) and pieces of any length: a piece that starts at an odd offset of the datagram contributes
  * its sum byte-swapped (RFC 1071 2(B)).
  */
 static uint16_t
-tx_udp_csum(const uint8_t *udp_hdr, const struct frame_udp_tx *t,
-	    const struct tx_piece *pieces, int n, size_t udp_len)
+tx_udp_csum(uint32_t sum, const struct tx_piece *pieces, int n)
 {
-	uint32_t sum = frame_udp_pseudo_sum(t->src_ip, t->dst_ip, udp_len);
 	size_t at = FRAME_UDP_LEN;
 	uint16_t part, c;
 	int i;
 
-	sum = frame_csum_add(sum, udp_hdr, FRAME_UDP_LEN);
 	for (i = 0; i < n; i++) {
-		part = tx_fold16(frame_csum_add(0, pieces[i].p, pieces[i].len));
+		part = tx_fold16(tx_piece_sum(&pieces[i]));
 		if (at & 1)
 			part = (uint16_t)(part << 8 | part >> 8);
 		sum += part;
@@ -165,6 +174,88 @@ tx_put_stream(struct lcore *lc, struct rte_mbuf *head, struct tx_stream *s,
 	return 0;
 }
 
+/*
+ * The checksums of one frame whose IPv4 header is final: in software, or
+ * left to the device as DPDK asks (ol_flags, l2_len/l3_len, and for UDP the
+ * pseudo-header sum in the UDP field, rte_ipv4_phdr_cksum). Offload paths
+ * are untested here: no lab PMD offers them (port.c port_tx_offloads).
+ */
+/* An IPv4 header's checksum from the template's sum and the three fields
+ * that differ frame to frame (network order, ready to store). */
+static uint16_t
+tx_ip_csum(uint32_t ip_sum, const struct rte_ipv4_hdr *ip)
+{
+	return frame_csum_fold(ip_sum + rte_be_to_cpu_16(ip->packet_id) +
+			       rte_be_to_cpu_16(ip->total_length) +
+			       rte_be_to_cpu_16(ip->fragment_offset));
+}
+
+static void
+tx_csum_offload(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, size_t l2len,
+		const struct port *port, bool udp_ol, uint32_t ip_sum)
+{
+	ip->hdr_checksum = 0;
+	if (port->tx_ip_cksum || udp_ol) {
+		m->l2_len = l2len;
+		m->l3_len = FRAME_IPV4_LEN;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
+	}
+	if (port->tx_ip_cksum)
+		m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ip->hdr_checksum = tx_ip_csum(ip_sum, ip);
+	if (udp_ol) {
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+		m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM;
+		udp->dgram_cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	}
+}
+
+/*
+ * The headers of a datagram to t with payload bytes into hdr (IPv4 id set,
+ * its checksum left to the caller) and the pseudo-header + UDP header sum
+ * (the lcore's template keeps the IPv4 header's sum for tx_ip_csum too):
+ * copied from the lcore's template when they match the last datagram's,
+ * as the blocks of a window do; built (and kept) otherwise. Returns the
+ * header length, 0 if the datagram cannot be built.
+ */
+static size_t
+tx_header(struct lcore *lc, int port_idx, const struct frame_udp_tx *t, size_t payload,
+	  uint8_t *hdr, uint32_t *ret_sum)
+{
+	struct lcore_tx_hdr *c = &lc->tx_hdr;
+	struct frame_udp_tx key = *t;
+	uint8_t ip[FRAME_IPV4_LEN];
+	size_t l2len;
+	uint16_t id = rte_cpu_to_be_16(t->ip_id);
+
+	key.ip_id = 0;
+	/* hlen 0: never filled (lcores start zeroed). */
+	if (c->hlen == 0 || c->port_idx != port_idx || c->payload != payload ||
+	    memcmp(&c->key, &key, sizeof(key)) != 0) {
+		c->hlen = frame_build_udp_header(c->hdr, sizeof(c->hdr), &key, payload, 0);
+		c->port_idx = c->hlen ? port_idx : -1;
+		if (!c->hlen)
+			return 0;
+		c->key = key;
+		c->payload = payload;
+		c->udp_sum = frame_csum_add(frame_udp_pseudo_sum(t->src_ip, t->dst_ip,
+					    (uint16_t)(FRAME_UDP_LEN + payload)),
+					    c->hdr + c->hlen - FRAME_UDP_LEN, FRAME_UDP_LEN);
+		l2len = c->hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
+		memcpy(ip, c->hdr + l2len, sizeof(ip));
+		memset(ip + 2, 0, 2);	/* total length */
+		memset(ip + 10, 0, 2);	/* checksum; id and fragment offset are 0 */
+		c->ip_sum = frame_csum_add(0, ip, sizeof(ip));
+	}
+	memcpy(hdr, c->hdr, c->hlen);
+	l2len = c->hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
+	memcpy(hdr + l2len + 4, &id, 2);	/* the IPv4 id; tx_udp sums the header */
+	*ret_sum = c->udp_sum;
+	return c->hlen;
+}
+
 void
 tx_udp_addr(const struct lcore *lc, int port_idx, const uint8_t dst_mac[6], uint32_t dst_ip,
 	    uint16_t src_port, uint16_t dst_port, struct frame_udp_tx *ret)
@@ -193,19 +284,26 @@ tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
 	struct rte_ipv4_hdr *ip;
 	struct tx_stream s = { pieces, n_pieces, 0, 0 };
 	size_t payload = 0, hlen, l2len, ip_payload, max_frag, off, flen, first;
+	uint32_t hsum;
 	uint16_t csum;
+	bool udp_ol;
 	int i, n = 0;
 
 	t->ip_id = lc->ip_id++;
 	for (i = 0; i < n_pieces; i++)
 		payload += pieces[i].len;
-	hlen = frame_build_udp_header(hdr, sizeof(hdr), t, payload, 0);
+	hlen = tx_header(lc, port_idx, t, payload, hdr, &hsum);
 	if (!hlen)
 		return -1;
 	l2len = hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
-	csum = tx_udp_csum(hdr + hlen - FRAME_UDP_LEN, t, pieces, n_pieces,
-			   FRAME_UDP_LEN + payload);
-	memcpy(hdr + hlen - 2, &csum, 2);
+	ip_payload = FRAME_UDP_LEN + payload;
+	/* The UDP checksum spans every fragment: the device can only do it
+	 * for a datagram that fits one frame. */
+	udp_ol = port->tx_udp_cksum && ip_payload <= port->mtu - FRAME_IPV4_LEN;
+	if (!udp_ol) {
+		csum = tx_udp_csum(hsum, pieces, n_pieces);
+		memcpy(hdr + hlen - 2, &csum, 2);
+	}
 
 	/*
 	 * One frame, or IP fragments when the datagram exceeds the MTU: every
@@ -214,7 +312,6 @@ tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
 	 * large block costs no intermediate datagram (which is what
 	 * rte_ipv4_fragment_packet would need).
 	 */
-	ip_payload = FRAME_UDP_LEN + payload;
 	max_frag = (port->mtu - FRAME_IPV4_LEN) & ~(size_t)7;
 	if ((ip_payload + max_frag - 1) / max_frag > RTE_DIM(frag))
 		return -1;
@@ -233,8 +330,7 @@ tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
 		ip->total_length = rte_cpu_to_be_16(FRAME_IPV4_LEN + flen);
 		ip->fragment_offset = rte_cpu_to_be_16((off >> 3) |
 			(off + flen < ip_payload ? RTE_IPV4_HDR_MF_FLAG : 0));
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		tx_csum_offload(m, ip, l2len, port, udp_ol, lc->tx_hdr.ip_sum);
 		if (tx_put_stream(lc, m, &s, off == 0 ? flen - FRAME_UDP_LEN : flen,
 				  port->tx_zero_copy) != 0)
 			goto fail;

@@ -30,6 +30,7 @@
 #include "dataplane/cache/layout.h"
 #include "dataplane/cache/resolve.h"
 #include "unit.h"
+#include "unit_data.h"
 
 #define CS (64u * 1024)		/* chunk size of most tests */
 #define WAIT_NS (5ull * 1000 * 1000 * 1000)
@@ -38,16 +39,6 @@ static char root[256];		/* the served root, inside tmpdir */
 static char tmpdir[200];	/* root's parent: "outside the root" */
 static uint64_t next_token = 1;
 static struct rte_mempool *mbuf_pool;
-
-static void
-fill_random(uint8_t *buf, size_t len, unsigned seed)
-{
-	size_t i;
-
-	srand(seed);
-	for (i = 0; i < len; i++)
-		buf[i] = (uint8_t)rand();
-}
 
 /* Writes rel under root (or an absolute path) with len bytes of buf. */
 static bool
@@ -250,7 +241,7 @@ test_sizes(void)
 		bool ok;
 
 		CU_ASSERT_FATAL(data != NULL);
-		fill_random(data, rows[i].size, i + 1);
+		unit_fill_random(data, rows[i].size, i + 1);
 		snprintf(name, sizeof(name), "size%u.bin", i);
 		CU_ASSERT_FATAL(write_file(name, data, rows[i].size));
 		CU_ASSERT_FATAL(open_wait(c, 0, name, &f) == CACHE_OK);
@@ -277,6 +268,68 @@ test_sizes(void)
 	cache_destroy(c);
 }
 
+/* Ranges of one chunk against the naive sum; returns the mismatches. */
+static unsigned
+chunk_sum_mismatches(const struct cache_chunk *ch, const uint8_t *want)
+{
+	static const uint32_t lens[] = { 0, 1, 2, 3, 63, 64, 65, 127, 128, 129, 512, 1456,
+					 1457, 8192, 65464 };
+	unsigned bad = 0, i, k;
+	uint32_t off, len;
+
+	for (off = 0; off < 3 * 64 + 1; off++)
+		for (k = 0; k < RTE_DIM(lens); k++)
+			if (off + lens[k] <= ch->len)
+				bad += cache_chunk_sum(ch, off, lens[k]) % 0xffff !=
+				       unit_csum_naive(want, off, lens[k]);
+	for (off = ch->len > 200 ? ch->len - 200 : 0; off <= ch->len; off++)
+		bad += cache_chunk_sum(ch, off, ch->len - off) % 0xffff !=
+		       unit_csum_naive(want, off, ch->len - off);
+	for (i = 0; i < 3000; i++) {
+		off = (uint32_t)rand() % (ch->len + 1);
+		len = (uint32_t)rand() % (ch->len - off + 1);
+		bad += cache_chunk_sum(ch, off, len) % 0xffff != unit_csum_naive(want, off, len);
+	}
+	return bad;
+}
+
+/*
+ * cache_chunk_sum against the naive sum at every alignment, through the
+ * feeder: a 4-chunk cache serves a 6-chunk file with an odd tail twice, so
+ * chunks are evicted and reused for other indices (their sums recomputed).
+ */
+static void
+test_chunk_sum(void)
+{
+	size_t size = 5 * CS + 77;
+	struct cache *c = make_cache(4 * CS, CS, 0, 1, true);
+	uint8_t *data = malloc(size), *buf = malloc(CS);
+	struct cache_file *f;
+	unsigned pass, bad = 0;
+	uint32_t i;
+
+	CU_ASSERT_FATAL(data != NULL && buf != NULL);
+	unit_fill_random(data, size, 77);
+	CU_ASSERT_FATAL(write_file("sums.bin", data, size));
+	CU_ASSERT_FATAL(open_wait(c, 0, "sums.bin", &f) == CACHE_OK);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < f->n_chunks; i++) {
+			struct cache_chunk *ch;
+
+			CU_ASSERT_FATAL(read_chunk(c, 0, f, i, buf) == CACHE_OK);
+			ch = cache_chunk_get(f, i);	/* present: nothing else evicts */
+			CU_ASSERT_FATAL(ch != NULL);
+			bad += chunk_sum_mismatches(ch, data + (size_t)i * CS);
+			cache_chunk_put(ch);
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	cache_file_put(f);
+	cache_destroy(c);
+	free(data);
+	free(buf);
+}
+
 static void
 test_attach(void)
 {
@@ -287,7 +340,7 @@ test_attach(void)
 	struct rte_mbuf *m;
 	uint8_t buf[CS];
 
-	fill_random(data, sizeof(data), 42);
+	unit_fill_random(data, sizeof(data), 42);
 	CU_ASSERT_FATAL(write_file("attach.bin", data, sizeof(data)));
 	CU_ASSERT_FATAL(open_wait(c, 0, "attach.bin", &f) == CACHE_OK);
 	CU_ASSERT_FATAL(read_chunk(c, 0, f, 1, buf) == CACHE_OK);
@@ -472,8 +525,8 @@ test_versions(void)
 	char p1[512], p2[512];
 
 	CU_ASSERT_FATAL(a != NULL && b != NULL);
-	fill_random(a, len, 7);
-	fill_random(b, len, 8);
+	unit_fill_random(a, len, 7);
+	unit_fill_random(b, len, 8);
 	CU_ASSERT_FATAL(write_file("ver.bin", a, len));
 
 	/* Two opens, two spellings: one version. */
@@ -514,7 +567,7 @@ test_stale(void)
 	int fd;
 
 	CU_ASSERT_FATAL(a != NULL && b != NULL);
-	fill_random(a, len, 9);
+	unit_fill_random(a, len, 9);
 	memcpy(b, a, len);
 	memset(b + CS, 0xee, CS);
 	CU_ASSERT_FATAL(write_file("inplace.bin", a, len));
@@ -559,7 +612,7 @@ test_eviction(void)
 	struct cache_stats st;
 
 	CU_ASSERT_FATAL(a != NULL);
-	fill_random(a, len, 11);
+	unit_fill_random(a, len, 11);
 	CU_ASSERT_FATAL(write_file("stream.bin", a, len));
 	CU_ASSERT_FATAL(open_wait(c, 0, "stream.bin", &f) == CACHE_OK);
 	CU_ASSERT(read_all_equals(c, 0, f, a, len));
@@ -586,7 +639,7 @@ test_pool_exhausted(void)
 	uint64_t token, t0;
 
 	CU_ASSERT_FATAL(a != NULL);
-	fill_random(a, len, 12);
+	unit_fill_random(a, len, 12);
 	CU_ASSERT_FATAL(write_file("held.bin", a, len));
 	CU_ASSERT_FATAL(open_wait(c, 0, "held.bin", &f) == CACHE_OK);
 	CU_ASSERT(read_chunk(c, 0, f, 0, buf) == CACHE_OK);
@@ -785,7 +838,7 @@ test_coalesce_same_pass(void)
 	uint64_t t0 = token_new(), t1 = token_new();
 
 	CU_ASSERT_FATAL(a != NULL);
-	fill_random(a, len, 13);
+	unit_fill_random(a, len, 13);
 	CU_ASSERT_FATAL(write_file("coalesce.bin", a, len));
 	CU_ASSERT_FATAL(open_wait(c, 0, "coalesce.bin", &f) == CACHE_OK);
 	cache_get_stats(c, &before);
@@ -864,7 +917,7 @@ test_coalesce_threads(void)
 	unsigned i;
 
 	CU_ASSERT_FATAL(a != NULL);
-	fill_random(a, len, 14);
+	unit_fill_random(a, len, 14);
 	CU_ASSERT_FATAL(write_file("shared.bin", a, len));
 	CU_ASSERT_FATAL(open_wait(c, 0, "shared.bin", &f) == CACHE_OK);
 	for (i = 0; i < 2; i++) {
@@ -897,8 +950,8 @@ test_streams_small_cache(void)
 	unsigned i;
 
 	CU_ASSERT_FATAL(a != NULL && b != NULL);
-	fill_random(a, len, 21);
-	fill_random(b, len, 22);
+	unit_fill_random(a, len, 21);
+	unit_fill_random(b, len, 22);
 	CU_ASSERT_FATAL(write_file("streamA.bin", a, len));
 	CU_ASSERT_FATAL(write_file("streamB.bin", b, len));
 	CU_ASSERT_FATAL(open_wait(c, 0, "streamA.bin", &fa) == CACHE_OK);
@@ -1016,6 +1069,7 @@ main(void)
 		{ "create refuses bad configs", test_create_refuses },
 		{ "file sizes around the chunk size", test_sizes },
 		{ "attach a chunk to an mbuf", test_attach },
+		{ "checksum sums of chunk ranges", test_chunk_sum },
 		{ "path resolution rows", test_resolve },
 		{ "open errors through the feeder", test_open_errors },
 		{ "versions: shared, replaced by rename", test_versions },
