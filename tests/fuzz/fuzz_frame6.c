@@ -82,6 +82,10 @@ check_replies(const struct frame6_info *fi, uint16_t vlan)
 		CHECK(frame6_classify(txbuf, n, vlan, &rep) == FRAME6_ERR_ICMP_TYPE);
 		break;
 	case FRAME6_ECHO_REQUEST:
+		/* The engine answers an echo only for its own unicast addresses
+		 * (ipv6/nd.c nd_on_echo): a group is never a reply's source. */
+		if (frame6_is_multicast(fi->dst) || frame6_is_unspecified(fi->src))
+			break;
 		reply_to(fi, vlan, fi->dst, &t);
 		n = frame6_build_echo_reply(txbuf, sizeof(txbuf), &t, fi);
 		CHECK(n == (vlan ? 18u : 14u) + 40 + fi->icmp_len);
