@@ -107,7 +107,7 @@
 	X(ipv6_rx)		/* IPv6 frames received */		\
 	X(ipv6_dropped)		/* malformed or not served (proto/frame6.h) */ \
 	X(nd_invalid)		/* ND failing RFC 4861 checks: hop limit, options ... */ \
-	X(nd_ns_received)	/* neighbour solicitations for our addresses */ \
+	X(nd_solicitations)	/* neighbour solicitations for our addresses */ \
 	X(nd_na_sent)							\
 	X(nd_dad_probes)	/* DAD solicitations sent */		\
 	X(nd_dad_duplicates)	/* addresses found taken: not used */	\

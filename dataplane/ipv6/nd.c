@@ -110,7 +110,7 @@ nd_on_ns(struct lcore *lc, int port_idx, const struct frame6_info *fi)
 	frame6_solicited_node(a->ip, group);
 	if (memcmp(fi->dst, group, 16) != 0 && memcmp(fi->dst, a->ip, 16) != 0)
 		return;
-	lc->stats.nd_ns_received++;
+	lc->stats.nd_solicitations++;
 	if (dad) {
 		nd_conflict(lc, port_idx, a, fi);
 		if (nd_state(a) != ND_VALID)

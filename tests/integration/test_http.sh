@@ -215,6 +215,8 @@ check "answer-time histogram counts one" "$(metric pxeline_dhcp_answer_duration_
 check "its +Inf bucket too" "$(metric 'pxeline_dhcp_answer_duration_seconds_bucket{le="+Inf"}')" 1
 check "boot decision counted by profile, arch, answer" \
 	"$(metric 'pxeline_dhcp_decisions_total{profile="default",arch="bios",answer="boot"}')" 1
-check "dhcp_control replies" "$(metric pxeline_dhcp_control_replies_total)" 1
+# Workers answer from the policy snapshot: the control half built none.
+check "answered by a worker, not the control thread" \
+	"$(metric pxeline_dhcp_answered_total) $(metric pxeline_dhcp_control_replies_total)" "1 0"
 
 pxl_t_finish

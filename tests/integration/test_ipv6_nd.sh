@@ -74,7 +74,7 @@ pxl_t_expect "ip -6 neigh has the engine's MAC for $ADDR6" \
 	grep -qi "lladdr $ENGINE_MAC" <<<"$neigh"
 pxl_t_expect "ping -6 the link-local $LL6" \
 	pxl_t_in 20 ping -6 -q -n -c 2 -W 2 "$LL6%$PXL_CLI_IF"
-read -r probes ns na echo dups <<<"$(stat nd_dad_probes nd_ns_received nd_na_sent \
+read -r probes ns na echo dups <<<"$(stat nd_dad_probes nd_solicitations nd_na_sent \
 	icmp6_echo_replies nd_dad_duplicates)"
 pxl_t_log "counters: dad_probes=$probes ns=$ns na=$na echo=$echo duplicates=$dups"
 pxl_t_expect "2 DAD probes sent (link-local, address6)" [ "$probes" = 2 ]
