@@ -224,9 +224,16 @@ pinned_table()
 	echo
 	printf '| window | clients |'
 	for srv in $PXB_SERVERS; do printf ' %s |' "$srv"; done
-	printf ' pxeline / best peer |\n|---|---|'
-	for srv in $PXB_SERVERS; do printf -- '---|'; done
-	printf -- '---|\n'
+	# One ratio per pxeline variant (pxeline, pxeline-xdp) in the run.
+	for srv in $PXB_SERVERS; do
+		case $srv in pxeline*) printf ' %s / best peer |' "$srv" ;; esac
+	done
+	printf '\n|---|---|'
+	for srv in $PXB_SERVERS; do
+		printf -- '---|'
+		case $srv in pxeline*) printf -- '---|' ;; esac
+	done
+	printf '\n'
 	for cell in $PXB_PINNED_CELLS; do
 		awk -F, -v n="${cell%%:*}" -v w="${cell##*:}" -v servers="$PXB_SERVERS" '
 			NR > 1 && $2 == n && $4 == w { v[$1] = v[$1] " " $8; if ($9 != 0) bad[$1] = 1; g[$1] = $5 }
@@ -249,8 +256,12 @@ pinned_table()
 					printf " %s |", cell
 					if (s !~ /^pxeline/ && m[s] > best) best = m[s]
 				}
-				p = m["pxeline"]
-				printf " %s |\n", (p > 0 && best > 0) ? sprintf("%.2fx", p / best) : "-"
+				for (i = 1; i <= ns; i++) {
+					if (S[i] !~ /^pxeline/) continue
+					p = m[S[i]]
+					printf " %s |", (p > 0 && best > 0) ? sprintf("%.2fx", p / best) : "-"
+				}
+				printf "\n"
 			}' "$PIN"
 	done
 }
