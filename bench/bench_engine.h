@@ -25,12 +25,16 @@ struct bench_config {
 	uint64_t seed;
 	uint64_t delay_ms;		/* added to every received packet */
 	double duration_limit_s;	/* unfinished transfers fail after this */
+	double run_for_s;		/* > 0: no transfer starts after this; the
+				 * running ones finish (a soak of fixed length) */
 	bool quiet;			/* no progress line */
 };
 
 /* What the engine saw besides the per-transfer results. */
 struct bench_engine_stats {
 	double wall_s;
+	uint32_t transfers;		/* results filled: cfg->transfers, or fewer
+				 * when run_for_s stopped the starts */
 	uint64_t rx_packets;
 	uint64_t tx_packets;
 	uint64_t foreign;		/* datagrams not from the server address */
@@ -51,7 +55,7 @@ struct bench_engine_stats {
 
 /*
  * Runs cfg->transfers transfers of req, cfg->clients at a time. results
- * must hold cfg->transfers entries; their errmsg strings are allocated and
+ * must hold cfg->transfers entries (ret_stats->transfers of them are filled); their errmsg strings are allocated and
  * released by bench_engine_free_results(). Returns 0, or a negative errno
  * when setup failed (nothing ran).
  */

@@ -33,11 +33,11 @@ bench_result_record(struct bench_result *r, uint32_t id, const struct bench_conf
 
 void
 bench_results_not_started(struct bench_result *results, uint32_t first,
-			  const struct bench_config *cfg)
+			  uint32_t limit, const struct bench_config *cfg)
 {
 	uint32_t i;
 
-	for (i = first; i < cfg->transfers; i++) {
+	for (i = first; i < limit; i++) {
 		results[i].id = i;
 		results[i].server = cfg->server;
 		results[i].file = cfg->file;
@@ -56,4 +56,22 @@ bench_stats_finish(struct bench_engine_stats *ret_stats, const struct bench_engi
 	ret_stats->dropped_rx = im->dropped_rx;
 	ret_stats->dropped_tx = im->dropped_tx;
 	ret_stats->delay_overflow = dq->overflow;
+}
+
+void
+bench_run_for_check(uint64_t *stop_ns, uint64_t now, uint32_t started, uint32_t *limit)
+{
+	if (now < *stop_ns)
+		return;
+	*stop_ns = UINT64_MAX;
+	if (started < *limit)
+		*limit = started;
+}
+
+uint64_t
+bench_run_for_stop(const struct bench_config *cfg, uint64_t t0)
+{
+	if (cfg->run_for_s <= 0)
+		return UINT64_MAX;
+	return t0 + (uint64_t)(cfg->run_for_s * 1e9);
 }

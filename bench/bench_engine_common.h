@@ -24,9 +24,19 @@ void bench_note_deadline(uint64_t *next_sweep, const struct bench_session *s);
 void bench_result_record(struct bench_result *r, uint32_t id, const struct bench_config *cfg,
 			 const struct bench_session *s);
 
-/* Rows first..cfg->transfers-1 never started: failed by the duration limit. */
+/* Rows first..limit-1 never started: failed by the duration limit. */
 void bench_results_not_started(struct bench_result *results, uint32_t first,
-			       const struct bench_config *cfg);
+			       uint32_t limit, const struct bench_config *cfg);
+
+/*
+ * --run-for: the first time now passes *stop_ns, lowers *limit (the
+ * transfers a run may start) to those already started, so the run ends
+ * when they finish; *stop_ns becomes UINT64_MAX.
+ */
+void bench_run_for_check(uint64_t *stop_ns, uint64_t now, uint32_t started, uint32_t *limit);
+
+/* When --run-for stops new starts: t0 + run_for_s, or UINT64_MAX. */
+uint64_t bench_run_for_stop(const struct bench_config *cfg, uint64_t t0);
 
 /* The engine's counters plus wall time, impairment drops and delay overflow. */
 void bench_stats_finish(struct bench_engine_stats *ret_stats, const struct bench_engine_stats *st,

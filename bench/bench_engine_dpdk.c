@@ -83,6 +83,8 @@ struct bench_dpdk {
 	struct bench_result *results;
 	struct dpdk_slot *slots;
 	uint32_t started;
+	uint32_t limit;		/* transfers this run may start */
+	uint64_t stop_ns;	/* --run-for: no start after this */
 	uint32_t finished;
 	uint32_t failed;
 	uint32_t active;
@@ -211,7 +213,7 @@ dpdk_start(struct bench_dpdk *d, uint32_t idx, uint64_t now)
 {
 	struct dpdk_slot *sl = &d->slots[idx];
 
-	if (d->started >= d->cfg->transfers)
+	if (d->started >= d->limit)
 		return;
 	sl->id = d->started++;
 	sl->gen++;
@@ -483,6 +485,8 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 		return rc;
 	}
 	t0 = now = clock_mono_ns();
+	d->limit = cfg->transfers;
+	d->stop_ns = bench_run_for_stop(cfg, t0);
 	end = t0 + (uint64_t)(cfg->duration_limit_s * 1e9);
 	tick = t0 + BENCH_NS_PER_S;
 	last_t = t0;
@@ -497,6 +501,7 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 		now = clock_mono_ns();
 		if (d->dq.head)
 			dpdk_release_delayed(d, now);
+		bench_run_for_check(&d->stop_ns, now, d->started, &d->limit);
 		if (now >= d->next_sweep)
 			dpdk_sweep(d, now);
 		if (d->ntx)
@@ -508,7 +513,7 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 		}
 		if (now >= end) {
 			started = d->started;
-			d->started = cfg->transfers;
+			d->started = d->limit;
 			for (i = 0; i < cfg->clients; i++) {
 				if (!d->slots[i].busy)
 					continue;
@@ -524,8 +529,9 @@ bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 		}
 	}
 	now = clock_mono_ns();
-	bench_results_not_started(results, d->started, cfg);
+	bench_results_not_started(results, d->started, d->limit, cfg);
 	bench_stats_finish(ret_stats, &d->st, t0, now, &d->im, &d->dq);
+	ret_stats->transfers = d->limit;
 	ret_stats->foreign = d->c.drops[BENCH_DROP_FOREIGN];
 	bench_delay_clear(&d->dq);
 	free(d->slots);

@@ -62,6 +62,8 @@ struct engine {
 	struct engine_slot *slots;
 	int ep;
 	uint32_t started;	/* transfers begun */
+	uint32_t limit;		/* transfers this run may start */
+	uint64_t stop_ns;	/* --run-for: no start after this */
 	uint32_t finished;
 	uint32_t failed;
 	uint32_t active;
@@ -281,7 +283,7 @@ engine_start(struct engine *e, uint32_t idx, uint64_t now)
 	char msg[BENCH_ERRMSG_MAX];
 	int fd;
 
-	if (e->started >= e->cfg->transfers)
+	if (e->started >= e->limit)
 		return;
 	sl->id = e->started++;
 	sl->gen++;
@@ -581,6 +583,8 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 		e->local = engine_local_addr(cfg);
 
 	t0 = now = clock_mono_ns();
+	e->limit = cfg->transfers;
+	e->stop_ns = bench_run_for_stop(cfg, t0);
 	end = t0 + (uint64_t)(cfg->duration_limit_s * 1e9);
 	tick = t0 + BENCH_NS_PER_S;
 	last_t = t0;
@@ -610,6 +614,7 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 				engine_read(e, d, now);
 		}
 		engine_release_delayed(e, now);
+		bench_run_for_check(&e->stop_ns, now, e->started, &e->limit);
 		if (now >= e->next_sweep)
 			engine_sweep(e, now);
 		if (now >= tick) {
@@ -621,7 +626,7 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 			/* The limit fails what runs and what never started;
 			 * started = transfers keeps reap from starting more. */
 			started = e->started;
-			e->started = cfg->transfers;
+			e->started = e->limit;
 			for (i = 0; i < cfg->clients; i++) {
 				if (!e->slots[i].busy)
 					continue;
@@ -636,8 +641,9 @@ bench_engine_run(const struct bench_config *cfg, const struct bench_request *req
 		}
 	}
 	now = clock_mono_ns();
-	bench_results_not_started(results, e->started, cfg);
+	bench_results_not_started(results, e->started, e->limit, cfg);
 	bench_stats_finish(ret_stats, &e->st, t0, now, &e->im, &e->dq);
+	ret_stats->transfers = e->limit;
 	bench_delay_clear(&e->dq);
 	for (i = 0; i < cfg->clients; i++)
 		engine_close_slot(e, &e->slots[i]);

@@ -582,6 +582,18 @@ bench_session_on_packet(struct bench_session *s, uint64_t now_ns,
 		snprintf(msg, sizeof(msg), "unparseable packet: %s", tftp_strerror(e));
 		return session_fail_tell(s, now_ns, BENCH_ERR_PROTO, TFTP_EBADOP, msg);
 	}
+	/*
+	 * Before the TID is set, a DATA other than block 1 or an ERROR 5 is
+	 * for the last owner of our port (the kernel reuses ephemeral ports:
+	 * a server still resending a finished transfer's last block). Locking
+	 * onto it would tie this transfer to a dead session.
+	 */
+	if (!s->peer_port &&
+	    ((p.opcode == TFTP_OP_DATA && p.u.data.block != 1) ||
+	     (p.opcode == TFTP_OP_ERROR && p.u.error.code == TFTP_EBADID))) {
+		s->wrong_tid++;
+		return false;
+	}
 	if (p.opcode == TFTP_OP_ERROR) {
 		snprintf(msg, sizeof(msg), "server error %u: %s", p.u.error.code,
 			 p.u.error.msg);

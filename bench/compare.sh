@@ -5,15 +5,24 @@
 # the bench lab (namespaces pxb-srv / pxb-cli, see bench/lib.sh): the same
 # random file, the same tftpbench clients, blksize 1456, windowsize 1 and
 # 16, 1 / 8 / 32 concurrent transfers, with and without 1 % loss, median
-# of PXB_REPS runs per cell. Servers run one after another.
+# of PXB_REPS runs per cell. Servers run one after another. Then the
+# per-core cells: each server again, pinned to the one CPU pxeline's worker
+# lcore uses (taskset for the peers' processes and threads, EAL --lcores
+# for pxeline), the client on the other CPU beside pxeline's control
+# thread, so each side gets exactly one core.
 #
 #   sudo bench/compare.sh                     the full grid (about 30 min)
 #   sudo PXB_QUICK=1 bench/compare.sh         one rep, 16 MiB, to prove it
 #   sudo bench/compare.sh --report            also copy the tables to bench/report/
+#   sudo PXB_SERVERS="pxeline pxeline-xdp" PXB_LOSSES=0 PXB_PINNED=0 bench/compare.sh
+#                                             pxeline on af_packet and on af_xdp
 #
 # Environment (defaults in brackets):
 #   PXL_BUILD_DIR [build]          build with pxeline and tftpbench
-#   PXB_SERVERS ["pxeline tftpd-hpa atftpd dnsmasq"]
+#   PXB_SERVERS ["pxeline tftpd-hpa atftpd dnsmasq"]  pxeline-xdp: pxeline
+#                                  on net_af_xdp (PXB_PMD sets plain pxeline's)
+#   PXB_PINNED [1]  PXB_PINNED_CELLS ["32:16"] clients:windowsize, lossless
+#   PXB_PIN_CPU [1] the server's CPU  PXB_PIN_CLIENT_CPU [0] the client's
 #   PXB_CLIENTS ["1 8 32"]  PXB_WINDOWS ["1 16"]  PXB_LOSSES ["0 1"]
 #   PXB_BLKSIZE [1456]  PXB_SIZE [67108864]  PXB_REPS [3]
 #   PXB_LOSS_SIZE [8388608]        file of the lossy cells: each loss costs
@@ -25,8 +34,8 @@
 #                                  retransmission comes after 2 s)
 #   PXB_SERVER_RTO_MS [200]        server retransmit timer where settable
 #   PXB_TABLE_ONLY=1 PXB_RUN=DIR   only rebuild the tables from DIR/raw.csv
-# Output: bench/results/compare-DATE/{raw.csv,compare.csv,compare.md} and
-# every tftpbench output and per-transfer CSV.
+# Output: bench/results/compare-DATE/{raw.csv,compare.csv,compare.md,
+# pinned.csv} and every tftpbench output and per-transfer CSV.
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -46,6 +55,11 @@ PXB_REPS=${PXB_REPS:-3}
 PXB_MIN_TRANSFERS=${PXB_MIN_TRANSFERS:-3}
 PXB_LIMIT=${PXB_LIMIT:-120}
 PXB_LOSS_RTO_MS=${PXB_LOSS_RTO_MS:-500}
+PXB_PINNED=${PXB_PINNED:-1}
+PXB_PINNED_CELLS=${PXB_PINNED_CELLS:-32:16}
+PIN_CPU=${PXB_PIN_CPU:-1}
+# The unpinned grid pins nothing; the per-core pass sets PXB_PIN_CPU.
+PXB_PIN_CPU=
 
 pxb_report_args "$@"
 
@@ -56,6 +70,7 @@ if [ "${PXB_TABLE_ONLY:-0}" = 1 ]; then
 	RAW=$PXB_RUN/raw.csv
 	SUM=$PXB_RUN/compare.csv
 	MD=$PXB_RUN/compare.md
+PIN=$PXB_RUN/pinned.csv
 else
 pxb_need_tools
 pxb_run_dir compare
@@ -69,6 +84,7 @@ pxb_file "$ROOT" "$LFILE" "$PXB_LOSS_SIZE"
 RAW=$PXB_RUN/raw.csv
 SUM=$PXB_RUN/compare.csv
 MD=$PXB_RUN/compare.md
+PIN=$PXB_RUN/pinned.csv
 
 trap 'pxb_lab_down' EXIT
 trap 'exit 130' INT TERM
@@ -85,6 +101,32 @@ echo "server,clients,transfers,windowsize,granted_ws,loss_pct,rep,mibps,failed,l
 granted_ws()
 {
 	awk -F, 'NR == 2 { print $5; exit }' "$1" 2>/dev/null
+}
+
+# run_cell SRV N XFERS WS LOSS FILE CSV TAGSUFFIX EXTRA...: PXB_REPS runs
+# of one cell, one row each in CSV; a failed rep ends the cell.
+run_cell()
+{
+	local srv=$1 n=$2 xfers=$3 ws=$4 loss=$5 f=$6 csv=$7 sfx=$8 rep tag mibps failed g l1
+	shift 8
+	for rep in $(seq 1 "$PXB_REPS"); do
+		tag=$srv-c$n-w$ws-l$loss-r$rep$sfx
+		# A server with a window of 1 gets no windowsize option
+		# at all: what a lock-step ROM sends.
+		read -r mibps failed < <(pxb_bench "$PXB_RUN/$tag.txt" \
+			--file "$f" --clients "$n" --transfers "$xfers" \
+			--blksize "$PXB_BLKSIZE" "$@" \
+			--verify "$ROOT/$f" --duration-limit "$PXB_LIMIT" \
+			--csv "$PXB_RUN/$tag.csv")
+		g=$(granted_ws "$PXB_RUN/$tag.csv")
+		l1=$(cut -d' ' -f1 /proc/loadavg)
+		echo "$srv,$n,$xfers,$ws,${g:-NA},$loss,$rep,$mibps,$failed,$l1" >>"$csv"
+		pxl_say "$srv${sfx:+ ($sfx)} clients $n window $ws (granted ${g:-?}) loss $loss rep $rep: $mibps MiB/s, failed $failed, load $l1"
+		# A cell that did not finish is not repeated.
+		if [ "$failed" != 0 ]; then
+			break
+		fi
+	done
 }
 
 for srv in $PXB_SERVERS; do
@@ -106,31 +148,37 @@ for srv in $PXB_SERVERS; do
 					xfers=$n
 					f=$LFILE
 				fi
-				for rep in $(seq 1 "$PXB_REPS"); do
-					tag=$srv-c$n-w$ws-l$loss-r$rep
-					# A server with a window of 1 gets no windowsize option
-					# at all: what a lock-step ROM sends.
-					read -r mibps failed < <(pxb_bench "$PXB_RUN/$tag.txt" \
-						--file "$f" --clients "$n" --transfers "$xfers" \
-						--blksize "$PXB_BLKSIZE" "${extra[@]}" \
-						--verify "$ROOT/$f" --duration-limit "$PXB_LIMIT" \
-						--csv "$PXB_RUN/$tag.csv")
-					g=$(granted_ws "$PXB_RUN/$tag.csv")
-					l1=$(cut -d' ' -f1 /proc/loadavg)
-					echo "$srv,$n,$xfers,$ws,${g:-NA},$loss,$rep,$mibps,$failed,$l1" >>"$RAW"
-					pxl_say "$srv clients $n window $ws (granted ${g:-?}) loss $loss rep $rep: $mibps MiB/s, failed $failed, load $l1"
-					# A cell that did not finish is not repeated.
-					if [ "$failed" != 0 ]; then
-						break
-					fi
-				done
+				run_cell "$srv" "$n" "$xfers" "$ws" "$loss" "$f" "$RAW" "" "${extra[@]}"
 			done
 		done
 	done
 	# The engine's own counters (drops, retransmits, TX errors) for the record.
-	[ "$srv" = pxeline ] && pxb_telemetry /pxeline/stats >"$PXB_RUN/pxeline-stats.json"
+	case $srv in pxeline*) pxb_telemetry /pxeline/stats >"$PXB_RUN/$srv-stats.json" ;; esac
 	pxb_server_stop
 done
+
+# Per core: every server on CPU $PIN_CPU only, the client on the other.
+echo "server,clients,transfers,windowsize,granted_ws,loss_pct,rep,mibps,failed,load1" >"$PIN"
+if [ "$PXB_PINNED" = 1 ]; then
+	PXB_PIN_CPU=$PIN_CPU
+	for srv in $PXB_SERVERS; do
+		if ! pxb_server_start "$srv" "$ROOT" "$PXB_RUN/$srv-pinned.log"; then
+			pxl_warn "$srv did not start pinned"
+			continue
+		fi
+		echo "# $srv pinned to CPU $PIN_CPU: $(pxb_load)" >>"$PXB_RUN/load.txt"
+		for cell in $PXB_PINNED_CELLS; do
+			n=${cell%%:*}
+			ws=${cell##*:}
+			extra=()
+			[ "$ws" -gt 1 ] && extra+=(--windowsize "$ws")
+			xfers=$((n > PXB_MIN_TRANSFERS ? n : PXB_MIN_TRANSFERS))
+			run_cell "$srv" "$n" "$xfers" "$ws" 0 "$FILE" "$PIN" -pinned "${extra[@]}"
+		done
+		pxb_server_stop
+	done
+	PXB_PIN_CPU=
+fi
 echo "# load at end: $(pxb_load)" >>"$PXB_RUN/load.txt"
 
 fi
@@ -167,6 +215,57 @@ summarize()
 }
 summarize >"$SUM"
 
+# The per-core table from pinned.csv: per cell the median MiB/s of each
+# server on its one core, and pxeline's ratio to the best peer.
+pinned_table()
+{
+	[ -s "$PIN" ] && [ "$(wc -l <"$PIN")" -gt 1 ] || return 0
+	echo "Per core: each server pinned to CPU $PIN_CPU (peers by taskset, every process and thread; pxeline's worker lcore by EAL --lcores), the client and pxeline's control thread on the other CPU. MiB/s per core = the cell's median (one core each)."
+	echo
+	printf '| window | clients |'
+	for srv in $PXB_SERVERS; do printf ' %s |' "$srv"; done
+	# One ratio per pxeline variant (pxeline, pxeline-xdp) in the run.
+	for srv in $PXB_SERVERS; do
+		case $srv in pxeline*) printf ' %s / best peer |' "$srv" ;; esac
+	done
+	printf '\n|---|---|'
+	for srv in $PXB_SERVERS; do
+		printf -- '---|'
+		case $srv in pxeline*) printf -- '---|' ;; esac
+	done
+	printf '\n'
+	for cell in $PXB_PINNED_CELLS; do
+		awk -F, -v n="${cell%%:*}" -v w="${cell##*:}" -v servers="$PXB_SERVERS" '
+			NR > 1 && $2 == n && $4 == w { v[$1] = v[$1] " " $8; if ($9 != 0) bad[$1] = 1; g[$1] = $5 }
+			function median(s,   a, k, i, j, t) {
+				k = split(s, a, " ")
+				for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+				return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+			}
+			END {
+				ns = split(servers, S, " ")
+				printf "| %s | %s |", w, n
+				best = 0
+				for (i = 1; i <= ns; i++) {
+					s = S[i]
+					if (!(s in v)) { printf " NR |"; continue }
+					if (bad[s]) { printf " DNF |"; continue }
+					m[s] = median(v[s])
+					cell = sprintf("%.1f", m[s])
+					if (g[s] != "" && g[s] != w) cell = cell " (w" g[s] ")"
+					printf " %s |", cell
+					if (s !~ /^pxeline/ && m[s] > best) best = m[s]
+				}
+				for (i = 1; i <= ns; i++) {
+					if (S[i] !~ /^pxeline/) continue
+					p = m[S[i]]
+					printf " %s |", (p > 0 && best > 0) ? sprintf("%.2fx", p / best) : "-"
+				}
+				printf "\n"
+			}' "$PIN"
+	done
+}
+
 # The markdown table: one row per (loss, window, clients), MiB/s per
 # server (granted window when it differs), and pxeline's ratios.
 {
@@ -195,7 +294,7 @@ summarize >"$SUM"
 								cell = sprintf("%.1f", med[s])
 								if (g[s] != "" && g[s] != w && !(w == 1 && g[s] == 0))
 									cell = cell " (w" g[s] ")"
-								if (s != "pxeline" && med[s] > best) best = med[s]
+								if (s !~ /^pxeline/ && med[s] > best) best = med[s]
 							} else
 								cell = (st[s] == "" ? "NR" : st[s])
 							printf " %s |", cell
@@ -211,6 +310,8 @@ summarize >"$SUM"
 		done
 	done
 	echo
+	pinned_table
+	echo
 	sed 's/^# /    /' "$PXB_RUN/load.txt"
 } >"$MD"
 cat "$MD"
@@ -218,6 +319,7 @@ if [ $report -eq 1 ]; then
 	mkdir -p "$PXB_DIR/report"
 	cp "$SUM" "$MD" "$PXB_DIR/report/"
 	cp "$RAW" "$PXB_DIR/report/compare-raw.csv"
+	[ -f "$PIN" ] && cp "$PIN" "$PXB_DIR/report/compare-pinned.csv"
 	pxl_say "copied to bench/report/"
 fi
 pxl_say "raw $RAW, medians $SUM, table $MD"

@@ -54,6 +54,29 @@ PXB_DNSMASQ=${PXB_DNSMASQ:-$(command -v dnsmasq 2>/dev/null || echo /usr/sbin/dn
 # Retransmit timer of each server, in ms, where it can be set: the same
 # short value for all, so lossy cells measure recovery, not a default.
 PXB_SERVER_RTO_MS=${PXB_SERVER_RTO_MS:-200}
+# pxeline's PMD on the bench veth: af_packet, or af_xdp (XDP in generic
+# mode on a veth; the server name "pxeline-xdp" always means af_xdp).
+PXB_PMD=${PXB_PMD:-af_packet}
+# Pinning (compare.sh's per-core cells): PXB_PIN_CPU is the one CPU a
+# server may use (pxeline's worker lcore is CPU 1 in lab.cfg, so 1), the
+# client then runs on PXB_PIN_CLIENT_CPU, beside pxeline's control thread.
+# Empty: nothing pinned.
+PXB_PIN_CPU=${PXB_PIN_CPU:-}
+PXB_PIN_CLIENT_CPU=${PXB_PIN_CLIENT_CPU:-0}
+
+# pxb_pinned: the taskset prefix of a server (nothing when not pinning).
+pxb_pinned()
+{
+	[ -n "$PXB_PIN_CPU" ] && printf 'taskset -c %s\n' "$PXB_PIN_CPU"
+	return 0
+}
+
+# The client's prefix: pinned off the server's CPU when pinning.
+pxb_client_pinned()
+{
+	[ -n "$PXB_PIN_CPU" ] && printf 'taskset -c %s\n' "$PXB_PIN_CLIENT_CPU"
+	return 0
+}
 
 # pxb_run_dir NAME: creates bench/results/NAME-DATE and sets PXB_RUN.
 pxb_run_dir()
@@ -104,11 +127,12 @@ pxb_lab_down()
 	pxl_ns_destroy "$PXB_SRV_NS" "$PXB_CLI_NS"
 }
 
-# pxb_engine_cfg ROOT OUT: config/lab.cfg on the bench veth, its own
-# root, socket, state db and EAL file prefix.
+# pxb_engine_cfg ROOT OUT [PMD]: config/lab.cfg on the bench veth, its own
+# root, socket, state db and EAL file prefix; PMD (PXB_PMD) af_packet or
+# af_xdp, as the integration lib's PXL_T_PMD does.
 pxb_engine_cfg()
 {
-	local root=$1 out=$2 work
+	local root=$1 out=$2 pmd=${3:-$PXB_PMD} work
 	work=$(dirname "$out")
 	sed -E \
 		-e "s|^([[:space:]]*root[[:space:]]*=[[:space:]]*)\"[^\"]*\"|\1\"$root\"|" \
@@ -119,6 +143,19 @@ pxb_engine_cfg()
 		"$PXL_REPO/config/lab.cfg" >"$out"
 	# Same retransmit timer as the stand-ins get.
 	sed -Ei "s|^([[:space:]]*)(root[[:space:]]*=[[:space:]]*\"[^\"]*\";)|\1\2\n\1timeout_ms = $PXB_SERVER_RTO_MS;|" "$out"
+	# PXB_TFTP_EXTRA: more keys of the tftp group (soak.sh: max_sessions).
+	if [ -n "${PXB_TFTP_EXTRA:-}" ]; then
+		sed -Ei "s|^([[:space:]]*)(timeout_ms = $PXB_SERVER_RTO_MS;)|\1\2\n\1$PXB_TFTP_EXTRA|" "$out"
+	fi
+	case $pmd in
+	af_packet) ;;
+	af_xdp) sed -Ei 's|"net_af_packet0,iface=([^"]*)"|"net_af_xdp0,iface=\1"|' "$out" ;;
+	*) pxl_die "PXB_PMD must be af_packet or af_xdp, not '$pmd'" ;;
+	esac
+	# The worker lcore on the pinned CPU, the control thread elsewhere.
+	if [ -n "$PXB_PIN_CPU" ]; then
+		sed -Ei "s|\"-l\", \"0-1\", \"--main-lcore\", \"0\"|\"--lcores\", \"0@$PXB_PIN_CLIENT_CPU,1@$PXB_PIN_CPU\", \"--main-lcore\", \"0\"|" "$out"
+	fi
 	# DHCP is not measured here; TFTP only.
 	printf 'dhcp = {\n\tenabled = false;\n};\n' >>"$out"
 }
@@ -141,24 +178,24 @@ pxb_server_start()
 	PXB_SERVER=$name
 	: >"$log"
 	case $name in
-	pxeline)
+	pxeline | pxeline-xdp)
 		engine=$(pxl_engine_path) || pxl_die "no pxeline binary in $PXL_BUILD"
-		cfg=$(dirname "$log")/pxeline.cfg
-		pxb_engine_cfg "$root" "$cfg"
+		cfg=$(dirname "$log")/$name.cfg
+		pxb_engine_cfg "$root" "$cfg" "$([ "$name" = pxeline-xdp ] && echo af_xdp || echo "$PXB_PMD")"
 		pxb_srv_addr none
 		(cd "$PXL_REPO" && exec ip netns exec "$PXB_SRV_NS" "$engine" -c "$cfg") >>"$log" 2>&1 &
 		;;
 	tftpd-hpa)
 		[ -x "$PXL_TFTPD_HPA" ] || { pxl_warn "tftpd-hpa not at $PXL_TFTPD_HPA"; return 1; }
 		pxb_srv_addr kernel
-		ip netns exec "$PXB_SRV_NS" "$PXL_TFTPD_HPA" -L -s "$root" \
+		ip netns exec "$PXB_SRV_NS" $(pxb_pinned) "$PXL_TFTPD_HPA" -L -s "$root" \
 			-T $((PXB_SERVER_RTO_MS * 1000)) -a "$PXL_SRV_ADDR:69" >>"$log" 2>&1 &
 		;;
 	atftpd)
 		[ -x "$PXL_ATFTPD" ] || { pxl_warn "atftpd not at $PXL_ATFTPD"; return 1; }
 		pxb_srv_addr kernel
 		# Its timer is in whole seconds: 1 s is the shortest.
-		ip netns exec "$PXB_SRV_NS" "$PXL_ATFTPD" --daemon --no-fork \
+		ip netns exec "$PXB_SRV_NS" $(pxb_pinned) "$PXL_ATFTPD" --daemon --no-fork \
 			--logfile /dev/null --user root --group root --maxthread 200 \
 			--retry-timeout 1 --bind-address "$PXL_SRV_ADDR" --port 69 \
 			"$root" >>"$log" 2>&1 &
@@ -166,7 +203,7 @@ pxb_server_start()
 	dnsmasq)
 		[ -x "$PXB_DNSMASQ" ] || { pxl_warn "dnsmasq not at $PXB_DNSMASQ"; return 1; }
 		pxb_srv_addr kernel
-		ip netns exec "$PXB_SRV_NS" "$PXB_DNSMASQ" --no-daemon --port=0 \
+		ip netns exec "$PXB_SRV_NS" $(pxb_pinned) "$PXB_DNSMASQ" --no-daemon --port=0 \
 			--conf-file=/dev/null --enable-tftp --tftp-root="$root" \
 			--tftp-max=1000 --listen-address="$PXL_SRV_ADDR" \
 			--bind-interfaces --pid-file= --user=root --group=root \
@@ -218,7 +255,7 @@ pxb_bench()
 {
 	local out=$1
 	shift
-	ip netns exec "$PXB_CLI_NS" "$PXB_TFTPBENCH" --server "$PXL_SRV_ADDR" \
+	ip netns exec "$PXB_CLI_NS" $(pxb_client_pinned) "$PXB_TFTPBENCH" --server "$PXL_SRV_ADDR" \
 		--quiet "$@" >"$out" 2>&1 || true
 	awk '/goodput_mbps=/ {
 		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -242,4 +279,100 @@ pxb_telemetry()
 	echo "$cmd" | ip netns exec "$PXB_SRV_NS" dpdk-telemetry.py -f "$PXB_FILE_PREFIX" 2>/dev/null |
 		tr -d '\n' | sed 's/.*\({"\/pxeline.*\)/\1/'
 	echo
+}
+
+# pxb_memif_cfg ROOT SOCK OUT EAL: pxeline's config for a net_memif port
+# (the server end of SOCK), one worker. EAL is the quoted, comma-separated
+# argument list. PXB_MEMIF_ADDR [192.0.2.2/24], PXB_MEMIF_CACHE_MB [128]
+# and PXB_MEMIF_TFTP (extra lines for the tftp group) change it, and
+# PXB_MEMIF_DEVARGS is appended to the device on both ends (rsize=N); the
+# control socket and state db go beside OUT.
+pxb_memif_cfg()
+{
+	local root=$1 sock=$2 out=$3 eal=$4 work
+	work=$(dirname "$out")
+	cat >"$out" <<EOC
+# generated by bench/lib.sh pxb_memif_cfg
+interfaces = (
+	{
+		device = "net_memif0,role=server,socket=$sock,socket-abstract=no${PXB_MEMIF_DEVARGS:+,$PXB_MEMIF_DEVARGS}";
+		address = "${PXB_MEMIF_ADDR:-192.0.2.2/24}";
+		mtu = 1500;
+	}
+);
+workers = 1;
+tftp = {
+	root = "$root";
+	msftwindow = false;
+${PXB_MEMIF_TFTP:-}
+};
+cache = {
+	size_mb = ${PXB_MEMIF_CACHE_MB:-128};
+};
+dhcp = {
+	enabled = false;
+};
+control = {
+	socket = "$work/pxb-ctl.sock";
+};
+state = {
+	db = "$work/pxb-state.db";
+};
+dpdk = {
+	eal = [ $eal ];
+};
+EOC
+}
+
+# pxb_memif_bench SOCK SERVER NET FIRST EAL OUT ARGS...: tftpbench's DPDK
+# engine as the client end of the memif socket (bounded by PXB_MEMIF_TIMEOUT
+# seconds, 300), emulating --clients hosts from FIRST on NET.
+pxb_memif_bench()
+{
+	local sock=$1 server=$2 net=$3 first=$4 eal=$5 out=$6
+	shift 6
+	timeout "${PXB_MEMIF_TIMEOUT:-300}" "$PXB_TFTPBENCH" --engine dpdk \
+		--dpdk-dev "net_memif0,role=client,socket=$sock,socket-abstract=no${PXB_MEMIF_DEVARGS:+,$PXB_MEMIF_DEVARGS}" \
+		--client-net "$net" --client-first "$first" --eal "$eal" \
+		--server "$server" --quiet "$@" >"$out" 2>&1 || true
+}
+
+# pxb_tele_get PREFIX COMMAND KEY: one value from a telemetry dict of the
+# engine with that EAL file prefix (run in the caller's namespace).
+pxb_tele_get()
+{
+	echo "$2" | timeout 10 dpdk-telemetry.py -f "$1" 2>/dev/null |
+		tr ',{}' '\n\n\n' | awk -F: -v k="\"$3\"" '$1 ~ k { gsub(/ /, "", $2); print $2; exit }'
+}
+
+# pxb_engine_start CFG LOG WAIT_S [WRAPPER...]: pxeline (optionally under a
+# wrapper such as valgrind or ip netns exec) from PXB_RUN, waiting WAIT_S
+# seconds for "pxeline serving"; sets PXB_ENGINE_PID, returns 1 when it
+# did not come up.
+PXB_ENGINE_PID=
+pxb_engine_start()
+{
+	local cfg=$1 log=$2 wait_s=$3 i
+	shift 3
+	(cd "$PXB_RUN" && exec "$@" "$(pxl_engine_path)" -c "$cfg") >"$log" 2>&1 &
+	PXB_ENGINE_PID=$!
+	for i in $(seq 1 $((wait_s * 10))); do
+		grep -q "pxeline serving" "$log" 2>/dev/null && return 0
+		kill -0 "$PXB_ENGINE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	pxl_warn "pxeline did not start; see $log"
+	return 1
+}
+
+# SIGTERM, SIGKILL after 60 s; the exit status in PXB_ENGINE_RC (not in a
+# subshell: only this shell can wait for its child).
+PXB_ENGINE_RC=
+pxb_engine_stop()
+{
+	[ -n "$PXB_ENGINE_PID" ] || return 0
+	PXB_ENGINE_RC=0
+	pxl_stop_pid "$PXB_ENGINE_PID" TERM 600 || true
+	wait "$PXB_ENGINE_PID" 2>/dev/null || PXB_ENGINE_RC=$?
+	PXB_ENGINE_PID=
 }

@@ -57,7 +57,7 @@ usage(FILE *f)
 "         [--blksize B] [--windowsize W] [--msftwindow] [--tsize] [--timeout S]\n"
 "         [--rto-ms MS] [--port 69] [--verify LOCALFILE] [--csv FILE]\n"
 "         [--loss PCT] [--loss-dir rx|tx|both] [--seed N] [--delay-ms D]\n"
-"         [--duration-limit S] [--quiet]\n"
+"         [--duration-limit S] [--run-for S] [--quiet]\n"
 "         [--engine socket|dpdk --dpdk-dev VDEV --client-net A.B.C.D/LEN\n"
 "          --client-first A.B.C.D [--eal \"-l 0 --no-pci --in-memory\"]]\n"
 "       tftpbench sweep --server IP --file NAME --blksizes 512,1456,8192\n"
@@ -67,6 +67,8 @@ usage(FILE *f)
 "--client-first on and MAC 02:62:<address>, on a DPDK port such as\n"
 "net_af_packet0,iface=veth0 or net_memif0,role=client,socket=/run/pxl.memif;\n"
 "the server must be on --client-net.\n"
+"--run-for S starts no transfer after S seconds and ends when the running\n"
+"ones finish: a soak of fixed length, --transfers an upper bound.\n"
 "Options are sent only when given, so no options emulates a lock-step ROM.\n"
 "--multicast asks RFC 2090 multicast: the clients an OACK puts in one group\n"
 "share one socket on it (socket engine); the end shows group_factor= (group\n"
@@ -127,7 +129,7 @@ enum {
 	OPT_VERIFY, OPT_CSV, OPT_LOSS, OPT_LOSS_DIR, OPT_SEED, OPT_DELAY,
 	OPT_DURATION, OPT_QUIET, OPT_HELP, OPT_BLKSIZES, OPT_WINDOWSIZES,
 	OPT_LOSSES, OPT_DELAYS, OPT_OUT, OPT_ENGINE, OPT_DPDK_DEV, OPT_EAL,
-	OPT_CLIENT_NET, OPT_CLIENT_FIRST, OPT_MULTICAST,
+	OPT_CLIENT_NET, OPT_CLIENT_FIRST, OPT_MULTICAST, OPT_RUN_FOR,
 };
 
 static const struct option long_opts[] = {
@@ -150,6 +152,7 @@ static const struct option long_opts[] = {
 	{ "delay-ms", required_argument, NULL, OPT_DELAY },
 	{ "duration-limit", required_argument, NULL, OPT_DURATION },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "run-for", required_argument, NULL, OPT_RUN_FOR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "blksizes", required_argument, NULL, OPT_BLKSIZES },
 	{ "windowsizes", required_argument, NULL, OPT_WINDOWSIZES },
@@ -260,6 +263,12 @@ parse_args(int argc, char **argv, struct opts *o)
 				bad = fprintf(stderr, "tftpbench: bad --duration-limit\n");
 			else
 				o->cfg.duration_limit_s = d;
+			break;
+		case OPT_RUN_FOR:
+			if (parse_double(a, 0.001, 1e6, &d) < 0)
+				bad = fprintf(stderr, "tftpbench: bad --run-for\n");
+			else
+				o->cfg.run_for_s = d;
 			break;
 		case OPT_QUIET:
 			o->cfg.quiet = true;
@@ -425,7 +434,7 @@ run_once(const struct opts *o, const struct bench_config *cfg,
 	 struct bench_summary *ret_sum, struct bench_engine_stats *ret_st)
 {
 	struct bench_result *res = calloc(cfg->transfers, sizeof(*res));
-	uint32_t i, shown = 0;
+	uint32_t i, n, shown = 0;
 	int rc;
 
 	if (!res) {
@@ -439,9 +448,10 @@ run_once(const struct opts *o, const struct bench_config *cfg,
 		free(res);
 		return -1;
 	}
-	bench_summarize(res, cfg->transfers, ret_st->wall_s, ret_sum);
+	n = ret_st->transfers;
+	bench_summarize(res, n, ret_st->wall_s, ret_sum);
 	/* A few failures by name, so a wrong path or a refusal is obvious. */
-	for (i = 0; i < cfg->transfers && shown < 5; i++) {
+	for (i = 0; i < n && shown < 5; i++) {
 		if (res[i].ok)
 			continue;
 		fprintf(stderr, "tftpbench: transfer %u failed: %s%s%s\n", i,
@@ -449,9 +459,9 @@ run_once(const struct opts *o, const struct bench_config *cfg,
 			res[i].errmsg ? res[i].errmsg : "");
 		shown++;
 	}
-	if (csv && write_csv(csv, res, cfg->transfers) < 0)
+	if (csv && write_csv(csv, res, n) < 0)
 		rc = -1;
-	bench_engine_free_results(res, cfg->transfers);
+	bench_engine_free_results(res, n);
 	free(res);
 	return rc;
 }

@@ -294,14 +294,20 @@ log_ports(const struct dataplane *dp)
 static int
 start_eal(const struct pxeline_config *cfg, int eal_argc, char **argv)
 {
-	char *eal_argv[MAX_EAL_ARGV];
-	int n = build_eal_argv(cfg, eal_argc, argv, eal_argv);
+	char *eal_argv[MAX_EAL_ARGV], *owned[MAX_EAL_ARGV];
+	int n = build_eal_argv(cfg, eal_argc, argv, eal_argv), i, rc;
 
 	if (n < 0) {
 		fprintf(stderr, "pxeline: too many EAL arguments\n");
 		return -1;
 	}
-	if (rte_eal_init(n, eal_argv) < 0) {
+	/* rte_eal_init permutes eal_argv (getopt) and copies what it keeps:
+	 * the strings are freed through a copy of the pointers. */
+	memcpy(owned, eal_argv, (size_t)n * sizeof(owned[0]));
+	rc = rte_eal_init(n, eal_argv);
+	for (i = 0; i < n; i++)
+		free(owned[i]);
+	if (rc < 0) {
 		fprintf(stderr, "pxeline: EAL init failed: %s (hugepages reserved and "
 			"mounted? see scripts/setup.sh)\n", rte_strerror(rte_errno));
 		return -1;

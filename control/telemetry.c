@@ -83,6 +83,7 @@ telemetry_cache(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "stale", cs.stale);
 	rte_tel_data_add_dict_u64(d, "chunks_used", cs.chunks_used);
 	rte_tel_data_add_dict_u64(d, "chunks_total", cs.chunks_total);
+	rte_tel_data_add_dict_u64(d, "chunks_held", cs.chunks_held);
 	return 0;
 }
 

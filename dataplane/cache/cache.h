@@ -158,6 +158,8 @@ void cache_file_put(struct cache_file *f);
 struct cache_stats {
 	uint64_t hits, misses, reads, read_bytes, evictions, opens, open_errors, stale;
 	uint64_t chunks_used, chunks_total;
+	uint64_t chunks_held;	/* referenced beyond the cache's own: a session
+				 * or an mbuf in flight holds them (soak checks) */
 };
 void cache_get_stats(struct cache *c, struct cache_stats *ret);
 

@@ -160,4 +160,8 @@ cache_get_stats(struct cache *c, struct cache_stats *ret)
 	ret->stale = __atomic_load_n(&c->stale, __ATOMIC_RELAXED);
 	ret->chunks_total = c->n_chunks;
 	ret->chunks_used = c->n_chunks - __atomic_load_n(&c->n_free, __ATOMIC_RELAXED);
+	/* Free chunks have refcnt 0, cached ones 1 (the cache's own). */
+	for (i = 0; i < c->n_chunks; i++)
+		if (__atomic_load_n(&c->chunks[i].shinfo.refcnt, __ATOMIC_RELAXED) > 1)
+			ret->chunks_held++;
 }

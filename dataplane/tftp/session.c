@@ -17,6 +17,7 @@
 #include "dataplane/tftp/xmit.h"
 
 #define TFTP_OPEN_TIMEOUT_MS 10000
+#define TFTP_OPEN_RETRY_MS 10	/* the feeder's open ring was full: again this soon */
 /* Copies of the first packet (OACK or DATA 1) a client that never answered
  * gets: the first send and one retransmission (README "Hostile networks"). */
 #define TFTP_UNANSWERED_COPIES 2
@@ -114,6 +115,17 @@ tftp_now_us(const struct lcore *lc)
 
 
 
+/* Puts the open on the feeder's ring; false when the ring is full. */
+static bool
+tftp_queue_open(struct lcore *lc, struct tftp_session *s, const char *path)
+{
+	if (cache_open_async(lc->cache, lc->id, tftp_session_token(s), path) != CACHE_OK)
+		return false;
+	s->open_queued = 1;
+	tw_arm(lc->wheel, &s->timer, s->start_ms + TFTP_OPEN_TIMEOUT_MS);
+	return true;
+}
+
 void
 tftp_session_open(struct lcore *lc, int port_idx, const struct frame_info *fi,
 		  const struct tftp_packet *pkt, const char *path)
@@ -128,13 +140,19 @@ tftp_session_open(struct lcore *lc, int port_idx, const struct frame_info *fi,
 	}
 	s->req = pkt->u.req.opts;
 	snprintf(s->name, sizeof(s->name), "%.*s", (int)sizeof(s->name) - 1, path);
-	if (cache_open_async(lc->cache, lc->id, tftp_session_token(s), path) != CACHE_OK) {
+	s->open_queued = 0;
+	tftp_set_state(s, TS_OPENING);
+	if (tftp_queue_open(lc, s, path))
+		return;
+	/* A boot storm fills the open ring (CACHE_OPEN_RING) in one burst: the
+	 * timer tries again rather than answering a ROM with an ERROR it
+	 * treats as fatal. A name longer than s->name cannot be retried. */
+	if (strlen(path) >= sizeof(s->name)) {
 		lc->stats.tftp_busy++;
 		tftp_session_end(lc, s, TFTP_END_BUSY, NULL);
 		return;
 	}
-	tftp_set_state(s, TS_OPENING);
-	tw_arm(lc->wheel, &s->timer, lc->now_ms + TFTP_OPEN_TIMEOUT_MS);
+	tw_arm(lc->wheel, &s->timer, lc->now_ms + TFTP_OPEN_RETRY_MS);
 }
 
 bool
@@ -449,7 +467,14 @@ tftp_on_timeout(struct lcore *lc, struct tftp_session *s)
 
 	switch (s->state) {
 	case TS_OPENING:
-		tftp_session_end(lc, s, TFTP_END_IO, "file open timed out");
+		if (s->open_queued) {
+			tftp_session_end(lc, s, TFTP_END_IO, "file open timed out");
+		} else if (lc->now_ms - s->start_ms >= TFTP_OPEN_TIMEOUT_MS) {
+			lc->stats.tftp_busy++;
+			tftp_session_end(lc, s, TFTP_END_BUSY, NULL);
+		} else if (!tftp_queue_open(lc, s, s->name)) {
+			tw_arm(lc->wheel, &s->timer, lc->now_ms + TFTP_OPEN_RETRY_MS);
+		}
 		return;
 	case TS_SENDING:
 		/* Waiting for a chunk (or mbufs): try again. */

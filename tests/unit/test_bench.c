@@ -385,6 +385,28 @@ test_wrong_tid_ignored(void)
 }
 
 static void
+test_stale_first_answer_ignored(void)
+{
+	/* A reused client port: the last owner's server resends its final
+	 * block, or says "unknown transfer ID", before our answer comes. */
+	struct bench_request r;
+	struct bench_session s;
+	static const uint8_t err5[] = { 0, 5, 0, 5, 'x', 0 };
+
+	req_init(&r, 512, 0, false);
+	bench_session_init(&s, &r);
+	bench_session_start(&s, 0);
+	CU_ASSERT_FALSE(feed_block(&s, SRV_PORT + 7, 2048, 512, 4 << 20));
+	CU_ASSERT_FALSE(bench_session_on_packet(&s, 0, SRV_PORT + 7, err5, sizeof(err5)));
+	CU_ASSERT_EQUAL(s.wrong_tid, 2);
+	CU_ASSERT_EQUAL(s.peer_port, 0);
+	CU_ASSERT_EQUAL(s.state, BENCH_ST_WAIT_FIRST);
+	CU_ASSERT_TRUE(feed_block(&s, SRV_PORT, 1, 512, 100000));
+	CU_ASSERT_EQUAL(s.peer_port, SRV_PORT);
+	CU_ASSERT_EQUAL(s.next, 2);
+}
+
+static void
 test_error_from_server(void)
 {
 	static const struct {
@@ -1042,6 +1064,7 @@ main(void)
 		{ "gap ACKs the last in-order block once", test_window_gap },
 		{ "duplicate block re-ACKed", test_duplicate_reacked },
 		{ "wrong TID ignored", test_wrong_tid_ignored },
+		{ "stale answer to a reused port ignored", test_stale_first_answer_ignored },
 		{ "ERROR from server", test_error_from_server },
 		{ "final block rows", test_final_block },
 		{ "verify mismatch", test_verify_mismatch },
