@@ -142,7 +142,10 @@ pxb_engine_cfg()
 		-e "s|\"--in-memory\"|\"--file-prefix\", \"$PXB_FILE_PREFIX\", \"--huge-unlink\"|" \
 		"$PXL_REPO/config/lab.cfg" >"$out"
 	# Same retransmit timer as the stand-ins get.
-	sed -Ei "s|^([[:space:]]*)(root[[:space:]]*=[[:space:]]*\"[^\"]*\";)|\1\2\n\1timeout_ms = $PXB_SERVER_RTO_MS;|" "$out"
+	# Every emulated client of a socket-engine run shares one source
+	# address: the per-source limit on new sessions (a guard against
+	# spoofed floods) is off in the benches.
+	sed -Ei "s|^([[:space:]]*)(root[[:space:]]*=[[:space:]]*\"[^\"]*\";)|\1\2\n\1timeout_ms = $PXB_SERVER_RTO_MS;\n\1source_rate = 0;|" "$out"
 	# PXB_TFTP_EXTRA: more keys of the tftp group (soak.sh: max_sessions).
 	if [ -n "${PXB_TFTP_EXTRA:-}" ]; then
 		sed -Ei "s|^([[:space:]]*)(timeout_ms = $PXB_SERVER_RTO_MS;)|\1\2\n\1$PXB_TFTP_EXTRA|" "$out"
