@@ -21,6 +21,8 @@
 /* Copies of the first packet (OACK or DATA 1) a client that never answered
  * gets: the first send and one retransmission (README "Hostile networks"). */
 #define TFTP_UNANSWERED_COPIES 2
+/* ... and how long, in tftp.timeout_ms, it then waits for a late answer. */
+#define TFTP_UNANSWERED_LINGER 8
 
 static void tftp_session_end(struct lcore *lc, struct tftp_session *s,
 			     enum tftp_end_reason why, const char *detail);
@@ -494,7 +496,19 @@ tftp_on_timeout(struct lcore *lc, struct tftp_session *s)
 		return;
 	}
 	if (tftp_session_first_capped(s)) {
-		lc->stats.tftp_reflection_capped++;
+		/*
+		 * No third copy. A real client whose answer was lost (its ACK
+		 * of the second copy) repeats it on its own timer: the session
+		 * waits for that, silent, before it ends; a spoofed source
+		 * never answers and costs no more bytes.
+		 */
+		if (!s->capped) {
+			s->capped = 1;
+			lc->stats.tftp_reflection_capped++;
+			tw_arm(lc->wheel, &s->timer,
+			       lc->now_ms + TFTP_UNANSWERED_LINGER * (uint64_t)s->rtt.max_ms);
+			return;
+		}
 		tftp_session_end(lc, s, TFTP_END_TIMEOUT, "first packet never answered");
 		return;
 	}

@@ -36,6 +36,7 @@ struct tftp_session {
 	uint8_t max_retries;		/* tftp.retries at open: a reload does not move it */
 	uint8_t send_oack;		/* the plan starts with the OACK */
 	uint8_t open_queued;		/* TS_OPENING: the open is on the feeder's ring */
+	uint8_t capped;			/* first packet sent twice, unanswered: silent now */
 	uint8_t client_mac[6];		/* replies go back to this L2 address */
 	uint16_t client_port;
 	uint32_t client_ip;

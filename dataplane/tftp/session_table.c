@@ -190,6 +190,7 @@ tftp_session_alloc(struct lcore *lc, int port_idx, uint32_t client_ip, uint16_t 
 	s->retries = 0;
 	s->max_retries = (uint8_t)lc->cfg->tftp.retries;	/* 0..100 (config.c) */
 	s->send_oack = 0;
+	s->capped = 0;
 	s->last_error = 0;
 	s->src.file = NULL;
 	s->src.chunk = NULL;

@@ -110,7 +110,7 @@ pxl_t_expect "one source: RRQs over tftp.source_rate shed unanswered ($rl of 100
 pxl_t_wait_log "reason=new TFTP transfers from this address over tftp.source_rate" 5 >/dev/null &&
 	pxl_t_result 1 "one source: a rate-limited log line" ||
 	pxl_t_result 0 "one source: a rate-limited log line"
-wait_idle 15 || true
+wait_idle 30 || true
 
 bystander calm
 pxl_t_check_copy "bystander without a flood" by.bin "$PXL_T_OUT/calm" || true
@@ -160,7 +160,7 @@ shed_sum() { echo $(($(pstat tftp_rate_limited) + $(pstat tftp_busy) + $(pstat t
 shed0=$(shed_sum)
 flood_run rrq --src 198.51.100.0/24 --file by.bin
 # Sessions end within 3 s (two copies at timeout_ms 1000 plus the backoff).
-wait_idle 15 || true
+wait_idle 30 || true
 pxl_t_log "measure: rrq flood: $FLOOD_RRQ RRQs reached the engine ($FLOOD_SENT sent)"
 for c in tftp_rate_limited tftp_busy tftp_reflection_capped tftp_gave_up tftp_retransmits \
 	tftp_dup_rrq tx_no_mbuf rx_dropped log_dropped tftp_sessions_active; do
