@@ -80,14 +80,15 @@ setup_rings(struct dataplane *dp)
 		if (!dp->dhcp_req)
 			return -1;
 		/* The policy snapshot the workers answer from. */
-		dp->dhcp_snap = dhcp_snap_rcu_create(n);
+		dp->dhcp_snap = dhcp_snap_rcu_create(dp->qsbr);
 		if (!dp->dhcp_snap)
 			return -1;
 	}
 	return 0;
 }
 
-/* The workers as RCU readers of the configuration (DPDK's librte_rcu). */
+/* The workers as RCU readers of the configuration and the DHCP policy
+ * snapshot (DPDK's librte_rcu): one quiescent report per pass covers both. */
 static int
 setup_qsbr(struct dataplane *dp)
 {
@@ -177,11 +178,11 @@ dataplane_setup(struct dataplane *dp, const struct pxeline_config *cfg)
 				  (unsigned long)(cfg->cache.size >> 20));
 	if (feeder_start(dp->cache, cfg->tftp.root, cfg->tftp.case_insensitive) != 0)
 		return SETUP_FAIL("feeder: cannot start on %.200s", cfg->tftp.root);
-	if (setup_rings(dp) != 0)
-		return SETUP_FAIL("rings: %s", rte_strerror(rte_errno));
 	if (setup_qsbr(dp) != 0)
 		return SETUP_FAIL("RCU state for %u workers: %s", dp->n_workers,
 				  rte_strerror(rte_errno));
+	if (setup_rings(dp) != 0)
+		return SETUP_FAIL("rings: %s", rte_strerror(rte_errno));
 	if (setup_lcores(dp) != 0)
 		return SETUP_FAIL("cannot allocate worker state (tftp.max_sessions too high?)");
 	return 0;

@@ -8,7 +8,6 @@
 #include "dataplane/cache/cache.h"
 #include "dataplane/core/tx.h"
 #include "dataplane/dhcp/dhcp_rx.h"
-#include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/ipv6/nd.h"
 #include "dataplane/proto/frame6.h"
 #include "dataplane/tftp/rx.h"
@@ -254,8 +253,6 @@ worker_main(void *arg)
 	tw_init(lc->wheel, lc->now_ms);
 	rte_rcu_qsbr_thread_register(lc->qsbr, lc->id);
 	rte_rcu_qsbr_thread_online(lc->qsbr, lc->id);
-	if (lc->dhcp_snap)
-		dhcp_snap_rcu_online(lc->dhcp_snap, lc->id);
 	while (!*lc->quit) {
 		/* A reload's configuration takes effect here, between passes. */
 		lc->cfg = __atomic_load_n(lc->live_cfg, __ATOMIC_ACQUIRE);
@@ -267,13 +264,9 @@ worker_main(void *arg)
 					rte_pktmbuf_free(pkts[i]);
 		}
 		worker_pass_tail(lc);
-		/* Nothing of this pass's lc->cfg is read past here. */
+		/* Nothing of this pass's lc->cfg or DHCP snapshot is held past here. */
 		rte_rcu_qsbr_quiescent(lc->qsbr, lc->id);
-		/* No snapshot pointer is held past here. */
-		if (lc->dhcp_snap)
-			dhcp_snap_rcu_quiescent(lc->dhcp_snap, lc->id);
 	}
-	dhcp_snap_rcu_offline(lc->dhcp_snap, lc->id);
 	tftp_rx_shutdown(lc);
 	lcore_tx_flush(lc);
 	rte_rcu_qsbr_thread_offline(lc->qsbr, lc->id);

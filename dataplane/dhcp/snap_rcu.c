@@ -9,24 +9,15 @@
 #include "dataplane/dhcp/snap_rcu.h"
 
 struct dhcp_snap_rcu *
-dhcp_snap_rcu_create(unsigned n_workers)
+dhcp_snap_rcu_create(struct rte_rcu_qsbr *qs)
 {
 	struct dhcp_snap_rcu *r;
-	size_t sz;
 
-	if (!n_workers)
-		n_workers = 1;
+	if (!qs)
+		return NULL;
 	r = rte_zmalloc("dhcp_snap_rcu", sizeof(*r), RTE_CACHE_LINE_SIZE);
-	if (!r)
-		return NULL;
-	sz = rte_rcu_qsbr_get_memsize(n_workers);
-	r->qs = rte_zmalloc("dhcp_snap_qsbr", sz, RTE_CACHE_LINE_SIZE);
-	if (!r->qs || rte_rcu_qsbr_init(r->qs, n_workers) != 0) {
-		rte_free(r->qs);
-		rte_free(r);
-		return NULL;
-	}
-	r->n_workers = n_workers;
+	if (r)
+		r->qs = qs;
 	return r;
 }
 
@@ -40,26 +31,7 @@ dhcp_snap_rcu_free(struct dhcp_snap_rcu *r)
 	for (i = 0; i < r->n_retired; i++)
 		dhcp_snap_free(r->retired[i].snap);
 	dhcp_snap_free(r->cur);
-	rte_free(r->qs);
 	rte_free(r);
-}
-
-void
-dhcp_snap_rcu_online(struct dhcp_snap_rcu *r, unsigned worker)
-{
-	if (!r || worker >= r->n_workers)
-		return;
-	rte_rcu_qsbr_thread_register(r->qs, worker);
-	rte_rcu_qsbr_thread_online(r->qs, worker);
-}
-
-void
-dhcp_snap_rcu_offline(struct dhcp_snap_rcu *r, unsigned worker)
-{
-	if (!r || worker >= r->n_workers)
-		return;
-	rte_rcu_qsbr_thread_offline(r->qs, worker);
-	rte_rcu_qsbr_thread_unregister(r->qs, worker);
 }
 
 /* Frees the first n retired snapshots and closes the gap. */

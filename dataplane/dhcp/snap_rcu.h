@@ -2,10 +2,11 @@
 /*
  * Publishing a policy snapshot to every worker without a lock (DPDK's
  * rte_rcu_qsbr): the control thread swaps an atomic pointer and keeps the
- * old snapshot until every worker has reported a quiescent state (once per
- * loop pass, after which it holds no pointer into a snapshot); it checks
+ * old snapshot until every worker has reported a quiescent state; it checks
  * that without waiting, from its loop, and frees what is safe. Workers
- * read the pointer with one acquire load per request.
+ * read the pointer with one acquire load per request. The QSBR variable is
+ * the data plane's one (setup.c): the workers register and report on it
+ * once per loop pass for everything they read (config and snapshot alike).
  */
 #ifndef PXELINE_DATAPLANE_DHCP_SNAP_RCU_H
 #define PXELINE_DATAPLANE_DHCP_SNAP_RCU_H
@@ -20,8 +21,7 @@
 
 struct dhcp_snap_rcu {
 	struct dhcp_snapshot *cur;	/* atomic: what workers read */
-	struct rte_rcu_qsbr *qs;
-	unsigned n_workers;
+	struct rte_rcu_qsbr *qs;	/* the readers' (not owned) */
 	unsigned n_retired;
 	struct {
 		struct dhcp_snapshot *snap;
@@ -30,30 +30,19 @@ struct dhcp_snap_rcu {
 	uint64_t published, freed;	/* counters, for the status */
 };
 
-/* For n_workers worker threads (ids 0 .. n_workers-1). NULL on failure. */
-struct dhcp_snap_rcu *dhcp_snap_rcu_create(unsigned n_workers);
+/* Over qs, whose readers report on it themselves. NULL on failure. */
+struct dhcp_snap_rcu *dhcp_snap_rcu_create(struct rte_rcu_qsbr *qs);
 
 /* Frees it with every snapshot it holds; the workers must have stopped. */
 void dhcp_snap_rcu_free(struct dhcp_snap_rcu *r);
 
 /* Worker side ---------------------------------------------------------- */
 
-/* A worker starts (before its loop) and stops (after it) reading. */
-void dhcp_snap_rcu_online(struct dhcp_snap_rcu *r, unsigned worker);
-void dhcp_snap_rcu_offline(struct dhcp_snap_rcu *r, unsigned worker);
-
 /* The current snapshot; valid until this worker's next quiescent report. */
 static inline const struct dhcp_snapshot *
 dhcp_snap_rcu_get(const struct dhcp_snap_rcu *r)
 {
 	return __atomic_load_n(&r->cur, __ATOMIC_ACQUIRE);
-}
-
-/* Once per loop pass: this worker holds no snapshot pointer now. */
-static inline void
-dhcp_snap_rcu_quiescent(struct dhcp_snap_rcu *r, unsigned worker)
-{
-	rte_rcu_qsbr_quiescent(r->qs, worker);
 }
 
 /* Control side --------------------------------------------------------- */

@@ -16,6 +16,7 @@
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
@@ -861,10 +862,16 @@ static void
 test_snap_rcu_retire(void)
 {
 	oldest_port = next_client_port;
-	struct dhcp_snap_rcu *r = dhcp_snap_rcu_create(2);
+	/* The readers' QSBR, as setup.c makes it for two workers. */
+	struct rte_rcu_qsbr *qs = rte_zmalloc("test_qsbr", rte_rcu_qsbr_get_memsize(2),
+					      RTE_CACHE_LINE_SIZE);
+	struct dhcp_snap_rcu *r;
 
+	CU_ASSERT_FATAL(qs && rte_rcu_qsbr_init(qs, 2) == 0);
+	r = dhcp_snap_rcu_create(qs);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	dhcp_snap_rcu_online(r, 1);	/* this thread plays worker 1 */
+	rte_rcu_qsbr_thread_register(qs, 1);	/* this thread plays worker 1 */
+	rte_rcu_qsbr_thread_online(qs, 1);
 	dhcp_snap_rcu_publish(r, test_snapshot("a.kpxe"));
 	CU_ASSERT_EQUAL(r->n_retired, 0);	/* nothing replaced yet */
 	CU_ASSERT_PTR_NOT_NULL(dhcp_snap_rcu_get(r));
@@ -873,15 +880,17 @@ test_snap_rcu_retire(void)
 	CU_ASSERT_EQUAL(dhcp_snap_rcu_reclaim(r), 0);	/* worker 1 may hold a.kpxe */
 	CU_ASSERT_EQUAL(dhcp_snap_rcu_reclaim(r), 0);
 	CU_ASSERT_STRING_EQUAL(dhcp_snap_rcu_get(r)->profiles[0].bios, "b.kpxe");
-	dhcp_snap_rcu_quiescent(r, 1);
+	rte_rcu_qsbr_quiescent(qs, 1);
 	CU_ASSERT_EQUAL(dhcp_snap_rcu_reclaim(r), 1);
 	CU_ASSERT_EQUAL(r->n_retired, 0);
 	/* Offline: a swap is free at once. */
-	dhcp_snap_rcu_offline(r, 1);
+	rte_rcu_qsbr_thread_offline(qs, 1);
+	rte_rcu_qsbr_thread_unregister(qs, 1);
 	dhcp_snap_rcu_publish(r, test_snapshot("c.kpxe"));
 	CU_ASSERT_EQUAL(dhcp_snap_rcu_reclaim(r), 1);
 	CU_ASSERT_EQUAL(r->freed, 2);
 	dhcp_snap_rcu_free(r);
+	rte_free(qs);
 }
 
 int
