@@ -109,3 +109,17 @@ pxl_loss_counts()
 		awk '/counter packets/ { for (i = 1; i <= NF; i++) if ($i == "packets") v[n++] = $(i + 1) }
 		     END { printf "%d %d\n", v[0], v[1] }'
 }
+
+# pxl_ns_stats NS PREFIX KEY...: an engine's counters (/pxeline/stats over
+# DPDK telemetry, file prefix PREFIX, read inside namespace NS),
+# space-separated in the order asked, -1 for a missing one.
+pxl_ns_stats()
+{
+	local ns=$1 prefix=$2
+	shift 2
+	echo /pxeline/stats | timeout 10 ip netns exec "$ns" dpdk-telemetry.py \
+		-f "$prefix" 2>/dev/null |
+		python3 -c 'import json,sys
+d = json.load(sys.stdin)["/pxeline/stats"]
+print(" ".join(str(d.get(k, -1)) for k in sys.argv[1:]))' "$@"
+}

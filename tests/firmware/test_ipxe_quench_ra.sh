@@ -22,11 +22,7 @@ pxl_f_site_dhcp_start
 # stat KEY...: the engine's counters, in the order asked (-1: missing).
 stat()
 {
-	echo /pxeline/stats | timeout 10 ip netns exec "$PXL_F_SRV" dpdk-telemetry.py \
-		-f "pxl-f-$PXL_F_NAME-$PXL_F_ID" 2>/dev/null |
-		python3 -c 'import json, sys
-d = json.load(sys.stdin)["/pxeline/stats"]
-print(" ".join(str(d.get(k, -1)) for k in sys.argv[1:]))' "$@"
+	pxl_ns_stats "$PXL_F_SRV" "pxl-f-$PXL_F_NAME-$PXL_F_ID" "$@"
 }
 
 declare -A boot_ms

@@ -466,11 +466,7 @@ pxl_t_wait_client_size()
 # space-separated in the order asked, -1 for a missing one.
 pxl_t_stat()
 {
-	echo /pxeline/stats | timeout 10 ip netns exec "$PXL_T_SRV" dpdk-telemetry.py \
-		-f "$PXL_T_PREFIX" 2>/dev/null |
-		python3 -c 'import json,sys
-d = json.load(sys.stdin)["/pxeline/stats"]
-print(" ".join(str(d.get(k, -1)) for k in sys.argv[1:]))' "$@"
+	pxl_ns_stats "$PXL_T_SRV" "$PXL_T_PREFIX" "$@"
 }
 
 # Prints the summary and exits 0 only when nothing failed.
