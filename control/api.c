@@ -357,9 +357,10 @@ status(const struct api_ctx *ctx, const char *body __rte_unused, size_t len __rt
 #define API_STAT(name) json_object_set_new(dp, #name, json_integer((json_int_t)ws.name));
 		STATS_COUNTERS(API_STAT)
 #undef API_STAT
-		cache = json_pack("{sI sI sI sI sI sI sI sI sI sI}",
+		cache = json_pack("{sI sI sI sI sI sI sI sI sI sI sI}",
 			"hits", (json_int_t)cs.hits, "misses", (json_int_t)cs.misses,
-			"reads", (json_int_t)cs.reads, "read_bytes", (json_int_t)cs.read_bytes,
+			"reads", (json_int_t)cs.reads, "read_errors", (json_int_t)cs.read_errors,
+			"read_bytes", (json_int_t)cs.read_bytes,
 			"evictions", (json_int_t)cs.evictions, "opens", (json_int_t)cs.opens,
 			"open_errors", (json_int_t)cs.open_errors, "stale", (json_int_t)cs.stale,
 			"chunks_used", (json_int_t)cs.chunks_used,

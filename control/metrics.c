@@ -246,6 +246,7 @@ write_cache(FILE *out, const struct cache_stats *c)
 	counter(out, "pxeline_cache_", "evictions", c->evictions);
 	counter(out, "pxeline_cache_", "opens", c->opens);
 	counter(out, "pxeline_cache_", "open_errors", c->open_errors);
+	counter(out, "pxeline_cache_", "read_errors", c->read_errors);
 	counter(out, "pxeline_cache_", "stale", c->stale);
 	gauge(out, "pxeline_cache_chunks_used", "Cache chunks holding data.", c->chunks_used);
 	gauge(out, "pxeline_cache_chunks_capacity", "Cache chunks in all.", c->chunks_total);

@@ -80,6 +80,7 @@ telemetry_cache(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "evictions", cs.evictions);
 	rte_tel_data_add_dict_u64(d, "opens", cs.opens);
 	rte_tel_data_add_dict_u64(d, "open_errors", cs.open_errors);
+	rte_tel_data_add_dict_u64(d, "read_errors", cs.read_errors);
 	rte_tel_data_add_dict_u64(d, "stale", cs.stale);
 	rte_tel_data_add_dict_u64(d, "chunks_used", cs.chunks_used);
 	rte_tel_data_add_dict_u64(d, "chunks_total", cs.chunks_total);

@@ -63,6 +63,7 @@
 	X(tftp_bad_packet)	/* unparseable on a session port */	\
 	X(tftp_chunk_waits)	/* session parked on a cache miss */	\
 	X(tftp_stale)		/* file changed during transfer */	\
+	X(tftp_read_errors)	/* ended by a failed open or read (ERROR 0 names the errno) */ \
 	X(tftp_rate_limited)	/* new sessions over tftp.source_rate: unanswered */ \
 	X(tftp_rate_evictions)	/* a source pushed another out of the rate table */ \
 	X(tftp_reflection_capped) /* first packet sent twice, never answered: ended */ \

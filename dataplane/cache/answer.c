@@ -59,9 +59,10 @@ answer_deliver(struct feeder_answers *q, uint32_t worker, struct cache_done *d)
 
 void
 feeder_answer(struct feeder_answers *q, uint32_t worker, enum cache_done_kind kind,
-	      uint64_t token, enum cache_err err, struct cache_file *f, uint32_t chunk)
+	      uint64_t token, enum cache_err err, int sys_err, struct cache_file *f, uint32_t chunk)
 {
-	struct cache_done d = { .kind = kind, .token = token, .err = err, .file = f, .chunk = chunk };
+	struct cache_done d = { .kind = kind, .token = token, .err = err, .sys_err = sys_err,
+				.file = f, .chunk = chunk };
 	struct feeder_answer *a;
 
 	/* This answer is owed and not waiting yet, so owed > len: a slot is free. */

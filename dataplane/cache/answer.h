@@ -50,9 +50,11 @@ feeder_answers_room(const struct feeder_answers *q)
 /* n more answers will be made; n <= feeder_answers_room(). */
 void feeder_answers_promise(struct feeder_answers *q, uint32_t n);
 
-/* Makes one promised answer: into the worker's ring, or the FIFO behind earlier ones. */
+/* Makes one promised answer: into the worker's ring, or the FIFO behind
+ * earlier ones. sys_err: the errno behind a CACHE_ERR_IO, else 0. */
 void feeder_answer(struct feeder_answers *q, uint32_t worker, enum cache_done_kind kind,
-		   uint64_t token, enum cache_err err, struct cache_file *f, uint32_t chunk);
+		   uint64_t token, enum cache_err err, int sys_err, struct cache_file *f,
+		   uint32_t chunk);
 
 /* Moves waiting answers into their rings, in order, until one does not fit; returns how many. */
 unsigned feeder_answers_flush(struct feeder_answers *q);

@@ -78,9 +78,14 @@ struct cache_done {
 	enum cache_done_kind kind;
 	uint64_t token;		/* the worker's, e.g. session slot + generation */
 	enum cache_err err;
+	int32_t sys_err;	/* the errno behind CACHE_ERR_IO, 0 when none */
 	struct cache_file *file;/* OPEN: the version, one reference for the worker */
 	uint32_t chunk;		/* CHUNK: which one is now present */
 };
+
+/* "read error: Input/output error": the words and, when known, the errno of
+ * a failed open or read, for the client's ERROR and the log (buf, cap). */
+const char *cache_done_strerror(const struct cache_done *d, char *buf, size_t cap);
 
 struct cache;
 
@@ -156,7 +161,7 @@ void cache_file_put(struct cache_file *f);
 
 /* Counters, summed for telemetry. */
 struct cache_stats {
-	uint64_t hits, misses, reads, read_bytes, evictions, opens, open_errors, stale;
+	uint64_t hits, misses, reads, read_errors, read_bytes, evictions, opens, open_errors, stale;
 	uint64_t chunks_used, chunks_total;
 	uint64_t chunks_held;	/* referenced beyond the cache's own: a session
 				 * or an mbuf in flight holds them (soak checks) */

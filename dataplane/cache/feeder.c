@@ -127,7 +127,7 @@ feeder_open(struct feeder *fd, const struct cache_open_req *req)
 	enum cache_err err;
 	char path[sizeof(req->path)];
 	struct stat st;
-	int filefd = -1;
+	int filefd = -1, sys_err = 0;
 
 	err = feeder_resolve(fd->rootfd, req->path, fd->case_insensitive, fd->use_openat2,
 			     &filefd, path, sizeof(path));
@@ -138,6 +138,8 @@ feeder_open(struct feeder *fd, const struct cache_open_req *req)
 	}
 	if (err == CACHE_OK && fstat(filefd, &st) != 0)
 		err = CACHE_ERR_IO;
+	if (err == CACHE_ERR_IO)
+		sys_err = errno;
 	if (err != CACHE_OK)
 		goto fail;
 
@@ -154,19 +156,20 @@ feeder_open(struct feeder *fd, const struct cache_open_req *req)
 	}
 	f->last_open_ns = clock_mono_ns();
 	cache_stat_add(&c->opens, 1);
-	feeder_answer(&fd->answers, req->worker, CACHE_DONE_OPEN, req->token, CACHE_OK, f, 0);
+	feeder_answer(&fd->answers, req->worker, CACHE_DONE_OPEN, req->token, CACHE_OK, 0, f, 0);
 	return;
 fail:
 	if (filefd >= 0)
 		close(filefd);
 	cache_stat_add(&c->open_errors, 1);
-	feeder_answer(&fd->answers, req->worker, CACHE_DONE_OPEN, req->token, err, NULL, 0);
+	feeder_answer(&fd->answers, req->worker, CACHE_DONE_OPEN, req->token, err, sys_err, NULL, 0);
 }
 
 /* ---- reads ---- */
 
+/* sys_err: the errno of a failed read (CACHE_ERR_IO), else 0. */
 static void
-op_complete(struct feeder *fd, struct feeder_op *op, enum cache_err err)
+op_complete(struct feeder *fd, struct feeder_op *op, enum cache_err err, int sys_err)
 {
 	struct cache *c = fd->cache;
 	struct cache_file *f = op->file;
@@ -190,12 +193,15 @@ op_complete(struct feeder *fd, struct feeder_op *op, enum cache_err err)
 			__atomic_store_n(&ch->shinfo.refcnt, 1, __ATOMIC_RELEASE);
 			__atomic_store_n(&f->chunks[op->idx], ch, __ATOMIC_RELEASE);
 		} else {
+			/* Never published: a later demand reads it again. */
+			if (err == CACHE_ERR_IO)
+				cache_stat_add(&c->read_errors, 1);
 			cache_pool_free(c, ch);
 		}
 	}
 	for (i = 0; i < op->n_waiters; i++)
 		feeder_answer(&fd->answers, op->waiters[i].worker, CACHE_DONE_CHUNK,
-			      op->waiters[i].token, err, f, op->idx);
+			      op->waiters[i].token, err, sys_err, f, op->idx);
 	cache_file_put(f);
 	free(op->waiters);
 	free(op);
@@ -231,14 +237,14 @@ feeder_want(struct feeder *fd, struct cache_file *f, uint32_t idx, bool demand,
 	if (ch != NULL) {
 		__atomic_store_n(&ch->last_use, rte_get_tsc_cycles(), __ATOMIC_RELAXED);
 		if (demand)
-			feeder_answer(&fd->answers, worker, CACHE_DONE_CHUNK, token, CACHE_OK, f, idx);
+			feeder_answer(&fd->answers, worker, CACHE_DONE_CHUNK, token, CACHE_OK, 0, f, idx);
 		return;
 	}
 	op = f->pending[idx];
 	if (op != NULL) {
 		/* Coalesce: one read, one more answer. */
 		if (demand && !op_add_waiter(op, worker, token))
-			feeder_answer(&fd->answers, worker, CACHE_DONE_CHUNK, token, CACHE_ERR_NOMEM, f, idx);
+			feeder_answer(&fd->answers, worker, CACHE_DONE_CHUNK, token, CACHE_ERR_NOMEM, 0, f, idx);
 		return;
 	}
 	/* Read-ahead never waits for a chunk nor jumps ahead of a starved demand. */
@@ -252,7 +258,7 @@ feeder_want(struct feeder *fd, struct cache_file *f, uint32_t idx, bool demand,
 			cache_pool_free(c, ch);
 		free(op);
 		if (demand)
-			feeder_answer(&fd->answers, worker, CACHE_DONE_CHUNK, token, CACHE_ERR_NOMEM, f, idx);
+			feeder_answer(&fd->answers, worker, CACHE_DONE_CHUNK, token, CACHE_ERR_NOMEM, 0, f, idx);
 		return;
 	}
 	cache_file_get(f);
@@ -285,7 +291,7 @@ feeder_read_req(struct feeder *fd, const struct cache_read_req *req)
 	if (req->idx >= f->n_chunks || f->stale || (demand && !cache_version_check(c, f))) {
 		if (demand)
 			feeder_answer(&fd->answers, req->worker, CACHE_DONE_CHUNK, req->token,
-				      f->stale ? CACHE_ERR_STALE : CACHE_ERR_IO, f, req->idx);
+				      f->stale ? CACHE_ERR_STALE : CACHE_ERR_IO, 0, f, req->idx);
 		goto out;
 	}
 	feeder_want(fd, f, req->idx, demand, req->worker, req->token);
@@ -325,7 +331,7 @@ feeder_feed_starved(struct feeder *fd)
 			continue;
 		}
 		*pp = op->next;
-		op_complete(fd, op, CACHE_ERR_BUSY);
+		op_complete(fd, op, CACHE_ERR_BUSY, 0);
 		n++;
 	}
 	fd->starved.tail = NULL;
@@ -375,18 +381,18 @@ feeder_reap(struct feeder *fd)
 		if (res == -EAGAIN || res == -EINTR) {
 			q_push_front(&fd->ready, op);
 		} else if (res < 0) {
-			op_complete(fd, op, CACHE_ERR_IO);
+			op_complete(fd, op, CACHE_ERR_IO, -res);
 		} else if (res == 0) {
 			/* EOF before the end of the version: it shrank. */
 			op_complete(fd, op, cache_version_check(fd->cache, op->file) ?
-				    CACHE_ERR_IO : CACHE_ERR_STALE);
+				    CACHE_ERR_IO : CACHE_ERR_STALE, 0);
 		} else {
 			cache_stat_add(&fd->cache->read_bytes, (uint64_t)res);
 			op->done += (uint32_t)res;
 			if (op->done < op->len)
 				q_push_front(&fd->ready, op);	/* short read: the rest */
 			else
-				op_complete(fd, op, CACHE_OK);
+				op_complete(fd, op, CACHE_OK, 0);
 		}
 	}
 	return n;
@@ -480,9 +486,9 @@ feeder_main(void *arg)
 		feeder_reap(fd);
 	}
 	while ((op = q_pop(&fd->ready)) != NULL)
-		op_complete(fd, op, CACHE_ERR_BUSY);
+		op_complete(fd, op, CACHE_ERR_BUSY, 0);
 	while ((op = q_pop(&fd->starved)) != NULL)
-		op_complete(fd, op, CACHE_ERR_BUSY);
+		op_complete(fd, op, CACHE_ERR_BUSY, 0);
 	feeder_answers_flush(&fd->answers);
 	return NULL;
 }

@@ -90,7 +90,7 @@ struct cache {
 	uint32_t n_draining;
 	struct cache_file *table[CACHE_FILE_BUCKETS];	/* current versions */
 	struct cache_file *retired;	/* out of the table, freed at refcnt 0 */
-	uint64_t reads, read_bytes, evictions, opens, open_errors, stale;
+	uint64_t reads, read_errors, read_bytes, evictions, opens, open_errors, stale;
 	uint64_t underflows;		/* free_cb calls: a refcount bug somewhere */
 	struct feeder *feeder;		/* NULL when stopped */
 };

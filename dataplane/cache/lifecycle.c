@@ -39,6 +39,18 @@ cache_strerror(enum cache_err e)
 	return cache_err_str[e];
 }
 
+const char *
+cache_done_strerror(const struct cache_done *d, char *buf, size_t cap)
+{
+	/* strerrordesc_np: no locale, no static buffer, safe on any thread. */
+	const char *cause = d->sys_err > 0 ? strerrordesc_np(d->sys_err) : NULL;
+
+	if (cause == NULL)
+		return cache_strerror(d->err);
+	snprintf(buf, cap, "%s: %s", cache_strerror(d->err), cause);
+	return buf;
+}
+
 static struct rte_ring *
 cache_ring(const char *what, unsigned id, unsigned n, unsigned esize, unsigned flags)
 {
@@ -153,6 +165,7 @@ cache_get_stats(struct cache *c, struct cache_stats *ret)
 		ret->misses += __atomic_load_n(&c->lstats[i].misses, __ATOMIC_RELAXED);
 	}
 	ret->reads = __atomic_load_n(&c->reads, __ATOMIC_RELAXED);
+	ret->read_errors = __atomic_load_n(&c->read_errors, __ATOMIC_RELAXED);
 	ret->read_bytes = __atomic_load_n(&c->read_bytes, __ATOMIC_RELAXED);
 	ret->evictions = __atomic_load_n(&c->evictions, __ATOMIC_RELAXED);
 	ret->opens = __atomic_load_n(&c->opens, __ATOMIC_RELAXED);

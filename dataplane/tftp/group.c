@@ -617,6 +617,7 @@ void
 tftp_group_on_cache_done(struct lcore *lc, const struct cache_done *d)
 {
 	struct mc_group *m = mc_from_token(lc, d->token);
+	char why[TFTP_CACHE_ERR_TEXT_MAX];
 
 	if (!m || (d->kind == CACHE_DONE_OPEN && m->state != MC_OPENING)) {
 		if (d->kind == CACHE_DONE_OPEN && d->err == CACHE_OK && d->file)
@@ -629,7 +630,7 @@ tftp_group_on_cache_done(struct lcore *lc, const struct cache_done *d)
 			mc_on_opened(lc, m, d->file);
 		else
 			mc_close(lc, m, tftp_end_of_cache_err(lc, d->err),
-				 d->err == CACHE_ERR_IO ? cache_strerror(d->err) : NULL);
+				 tftp_cache_err_text(d, why, sizeof(why)));
 		return;
 	}
 	if (d->err == CACHE_ERR_BUSY) {
@@ -638,7 +639,7 @@ tftp_group_on_cache_done(struct lcore *lc, const struct cache_done *d)
 	}
 	if (d->err != CACHE_OK) {
 		mc_close(lc, m, tftp_end_of_cache_err(lc, d->err),
-			 d->err == CACHE_ERR_STALE ? NULL : cache_strerror(d->err));
+			 tftp_cache_err_text(d, why, sizeof(why)));
 		return;
 	}
 	if (m->pending_block)

@@ -256,6 +256,7 @@ void
 tftp_session_on_cache_done(struct lcore *lc, const struct cache_done *d)
 {
 	struct tftp_session *s = tftp_from_token(lc, d->token);
+	char why[TFTP_CACHE_ERR_TEXT_MAX];
 
 	if (d->kind == CACHE_DONE_OPEN && (!s || s->state != TS_OPENING)) {
 		/* The session ended meanwhile: give back what was opened. */
@@ -271,7 +272,7 @@ tftp_session_on_cache_done(struct lcore *lc, const struct cache_done *d)
 			tftp_on_opened(lc, s, d->file);
 		else
 			tftp_session_end(lc, s, tftp_end_of_cache_err(lc, d->err),
-					 d->err == CACHE_ERR_IO ? cache_strerror(d->err) : NULL);
+					 tftp_cache_err_text(d, why, sizeof(why)));
 		return;
 	}
 	/* A chunk we waited for. */
@@ -282,7 +283,7 @@ tftp_session_on_cache_done(struct lcore *lc, const struct cache_done *d)
 	}
 	if (d->err != CACHE_OK) {
 		tftp_session_end(lc, s, tftp_end_of_cache_err(lc, d->err),
-				 d->err == CACHE_ERR_STALE ? NULL : cache_strerror(d->err));
+				 tftp_cache_err_text(d, why, sizeof(why)));
 		return;
 	}
 	if (s->state == TS_SENDING)

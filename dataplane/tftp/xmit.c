@@ -180,6 +180,19 @@ tftp_end_of_cache_err(struct lcore *lc, enum cache_err e)
 		lc->stats.tftp_stale++;
 		return TFTP_END_STALE;
 	default:
+		lc->stats.tftp_read_errors++;
 		return TFTP_END_IO;
+	}
+}
+
+const char *
+tftp_cache_err_text(const struct cache_done *d, char *buf, size_t cap)
+{
+	switch (d->err) {
+	case CACHE_ERR_IO:
+	case CACHE_ERR_NOMEM:
+		return cache_done_strerror(d, buf, cap);
+	default:
+		return NULL;
 	}
 }

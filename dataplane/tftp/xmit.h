@@ -73,9 +73,17 @@ uint32_t tftp_blksize_limit(const struct lcore *lc, int port_idx);
 
 /*
  * How a feeder error ends a transfer (counted: not found, refused path,
- * busy, stale); the one mapping for sessions and groups.
+ * busy, stale, read errors); the one mapping for sessions and groups.
  */
 enum tftp_end_reason tftp_end_of_cache_err(struct lcore *lc, enum cache_err e);
+
+/*
+ * The words such an ending sends and logs instead of the ending's own
+ * (NULL: the ending's own): a read error names its cause ("read error:
+ * Input/output error"), so the client and the log say what failed.
+ */
+#define TFTP_CACHE_ERR_TEXT_MAX 96
+const char *tftp_cache_err_text(const struct cache_done *d, char *buf, size_t cap);
 
 /*
  * Feeder tokens: slot and generation of a session or group; groups have

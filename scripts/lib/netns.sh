@@ -112,14 +112,15 @@ pxl_loss_counts()
 
 # pxl_ns_stats NS PREFIX KEY...: an engine's counters (/pxeline/stats over
 # DPDK telemetry, file prefix PREFIX, read inside namespace NS),
-# space-separated in the order asked, -1 for a missing one.
+# space-separated in the order asked, -1 for a missing one. PXL_STATS_CMD
+# reads another telemetry dictionary instead (/pxeline/cache).
 pxl_ns_stats()
 {
-	local ns=$1 prefix=$2
+	local ns=$1 prefix=$2 cmd=${PXL_STATS_CMD:-/pxeline/stats}
 	shift 2
-	echo /pxeline/stats | timeout 10 ip netns exec "$ns" dpdk-telemetry.py \
+	echo "$cmd" | timeout 10 ip netns exec "$ns" dpdk-telemetry.py \
 		-f "$prefix" 2>/dev/null |
 		python3 -c 'import json,sys
-d = json.load(sys.stdin)["/pxeline/stats"]
-print(" ".join(str(d.get(k, -1)) for k in sys.argv[1:]))' "$@"
+d = json.load(sys.stdin)[sys.argv[1]]
+print(" ".join(str(d.get(k, -1)) for k in sys.argv[2:]))' "$cmd" "$@"
 }

@@ -682,9 +682,9 @@ static void
 fifo_answer(struct feeder_answers *q, struct cache_file *fake_file, uint64_t token)
 {
 	if (token % 2)
-		feeder_answer(q, 0, CACHE_DONE_OPEN, token, CACHE_OK, fake_file, 0);
+		feeder_answer(q, 0, CACHE_DONE_OPEN, token, CACHE_OK, 0, fake_file, 0);
 	else
-		feeder_answer(q, 0, CACHE_DONE_CHUNK, token, CACHE_OK, fake_file, 7);
+		feeder_answer(q, 0, CACHE_DONE_CHUNK, token, CACHE_OK, 0, fake_file, 7);
 }
 
 /* Takes up to n answers off ring; each must be the next token. */
