@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "control/api.h"
+#include "control/api_body.h"
 #include "control/dhcp_control.h"
 #include "control/hostdb.h"
 #include "control/hostspec.h"
@@ -83,49 +84,15 @@ reply_db_err(struct api_reply *ret, struct hostdb *db, enum hostdb_err e)
 
 /* Bodies ----------------------------------------------------------------- */
 
-/*
- * Parses an optional JSON object of string fields named in allowed (a
- * NULL-terminated list; each value's pointer goes to the slot of the same
- * index). An empty body is an empty object when empty_ok. Returns the root
- * to keep the strings alive (json_decref it), or NULL with the 400 replied.
- */
+/* A host body into hostspec's fields; NULL with the 400 replied. */
 static json_t *
-parse_body(const char *body, size_t len, bool empty_ok, const char *const *allowed,
-	   const char **slots, struct api_reply *ret)
+parse_host(const char *body, size_t len, struct hostspec *s, struct api_reply *ret)
 {
-	json_error_t jerr;
-	const char *key;
-	json_t *root, *v;
-	size_t i;
+	char err[API_BODY_ERR_MAX];
+	json_t *root = api_body_host(body, len, s, err, sizeof(err));
 
-	if (len == 0 && empty_ok)
-		return json_object();
-	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		api_error(ret, 400, "malformed JSON: %s (line %d, column %d)", jerr.text,
-			  jerr.line, jerr.column);
-		return NULL;
-	}
-	if (!json_is_object(root)) {
-		json_decref(root);
-		api_error(ret, 400, "the body must be a JSON object");
-		return NULL;
-	}
-	json_object_foreach(root, key, v) {
-		for (i = 0; allowed[i] && strcmp(allowed[i], key) != 0; i++)
-			;
-		if (!allowed[i]) {
-			api_error(ret, 400, "unknown field '%s'", key);
-			json_decref(root);
-			return NULL;
-		}
-		if (!json_is_string(v)) {
-			api_error(ret, 400, "field '%s' must be a string", key);
-			json_decref(root);
-			return NULL;
-		}
-		slots[i] = json_string_value(v);
-	}
+	if (!root)
+		api_error(ret, 400, "%s", err);
 	return root;
 }
 
@@ -133,27 +100,12 @@ parse_body(const char *body, size_t len, bool empty_ok, const char *const *allow
 static bool
 no_fields(const char *body, size_t len, struct api_reply *ret)
 {
-	static const char *const none[] = { NULL };
-	json_t *root = parse_body(body, len, true, none, NULL, ret);
+	char err[API_BODY_ERR_MAX];
 
-	json_decref(root);
-	return root != NULL;
-}
-
-/* A host body into hostspec's fields; NULL with the 400 replied. */
-static json_t *
-parse_host(const char *body, size_t len, struct hostspec *s, struct api_reply *ret)
-{
-	static const char *const fields[] = { "mac", "uuid", "action", "profile", "name", NULL };
-	const char *slots[5] = { NULL };
-	json_t *root = parse_body(body, len, false, fields, slots, ret);
-
-	s->mac = slots[0];
-	s->uuid = slots[1];
-	s->action = slots[2];
-	s->profile = slots[3];
-	s->name = slots[4];
-	return root;
+	if (api_body_none(body, len, err, sizeof(err)))
+		return true;
+	api_error(ret, 400, "%s", err);
+	return false;
 }
 
 /* Hosts ------------------------------------------------------------------ */
