@@ -52,6 +52,8 @@ struct flood_opts {
 	uint64_t count;
 	uint32_t seconds;
 	uint32_t seed;
+	bool client_mac_set;	/* --client-mac: every DISCOVER from one (known) host */
+	uint8_t client_mac[6];
 };
 
 /* xorshift32: reproducible from --seed, no libc state. */
@@ -179,7 +181,10 @@ flood_frame(const struct flood_opts *o, const uint8_t own_mac[6], uint32_t *rng,
 	} else {
 		uint8_t mac[6] = { 0x02, 0xf1, 0, 0, 0, 0 };	/* locally administered */
 
-		memcpy(mac + 2, &r, 4);
+		if (o->client_mac_set)
+			memcpy(mac, o->client_mac, 6);
+		else
+			memcpy(mac + 2, &r, 4);
 		memcpy(t.src_mac, mac, 6);
 		memset(t.dst_mac, 0xff, 6);
 		t.src_ip = 0;
@@ -199,7 +204,8 @@ flood_usage(FILE *out)
 {
 	fprintf(out, "usage: pxl-flood --iface IF --dst-mac MAC [--dst-ip A.B.C.D] --mode rrq|discover\n"
 		     "       [--file NAME] [--options k=v,...] [--src 198.51.100.0/24|192.0.2.0/24|one /32 in them]\n"
-		     "       [--rate PPS (<= %u)] [--count N] [--seconds S (<= %u)] [--seed N]\n",
+		     "       [--rate PPS (<= %u)] [--count N] [--seconds S (<= %u)] [--seed N]\n"
+		     "       [--client-mac MAC (discover: one host's, not random ones)]\n",
 		FLOOD_MAX_RATE, FLOOD_MAX_SECONDS);
 }
 
@@ -211,6 +217,7 @@ flood_args(int argc, char **argv, struct flood_opts *o)
 		{ "mode", 1, NULL, 'M' }, { "file", 1, NULL, 'f' }, { "options", 1, NULL, 'o' },
 		{ "src", 1, NULL, 's' }, { "rate", 1, NULL, 'r' }, { "count", 1, NULL, 'c' },
 		{ "seconds", 1, NULL, 't' }, { "seed", 1, NULL, 'S' }, { "help", 0, NULL, 'h' },
+		{ "client-mac", 1, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct in_addr a;
@@ -243,6 +250,11 @@ flood_args(int argc, char **argv, struct flood_opts *o)
 		case 'c': o->count = strtoull(optarg, NULL, 10); break;
 		case 't': o->seconds = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'S': o->seed = (uint32_t)strtoul(optarg, NULL, 10) | 1; break;
+		case 'C':
+			if (flood_parse_mac(optarg, o->client_mac) != 0)
+				return -1;
+			o->client_mac_set = true;
+			break;
 		case 'h': flood_usage(stdout); exit(0);
 		default: return -1;
 		}
