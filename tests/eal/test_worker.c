@@ -8,6 +8,7 @@
  * proto/frame as the client's own stack would. Exits 77 where EAL cannot
  * start (no root, no /dev/shm...).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,24 @@ stale(const uint8_t *buf, size_t len)
 	       fi.dst_port >= 40000 && fi.dst_port < oldest_port;
 }
 
+/*
+ * The engine's own mbufs the test keeps from its pool (test_mbuf_exhaustion):
+ * while holding, what the engine sends is kept too, not freed back.
+ */
+#define HELD_MAX 40000
+static struct rte_mbuf *held[HELD_MAX];
+static unsigned n_held;
+static bool holding;
+
+static bool
+hold_sent(struct rte_mbuf *m)
+{
+	if (!holding || n_held == HELD_MAX)
+		return false;
+	held[n_held++] = m;
+	return true;
+}
+
 /* The next frame the engine sent, linearised into buf; its length, or 0
  * when none came in WAIT_NS. */
 static size_t
@@ -94,7 +113,8 @@ next_frame(uint8_t *buf, size_t cap)
 		}
 		len = m->pkt_len < cap ? m->pkt_len : cap;
 		memcpy(buf, rte_pktmbuf_read(m, 0, len, buf), len);
-		rte_pktmbuf_free(m);
+		if (!hold_sent(m))
+			rte_pktmbuf_free(m);
 		if (!stale(buf, len))
 			return len;
 	}
@@ -664,6 +684,77 @@ test_rate_limit(void)
 	CU_ASSERT_EQUAL(rd16(fi.payload + 2), TFTP_ENOTFOUND);
 }
 
+/*
+ * mbuf pool exhaustion: the test takes every mbuf the engine's pool has
+ * left (and keeps what the engine sends meanwhile), so a lock-step
+ * transfer runs on the worker's per-lcore cache until that is empty too.
+ * Then sends fail, counted (tx_no_mbuf), the session waits, nothing
+ * crashes; once the mbufs are back the unsent block goes out on the
+ * timeout and the transfer completes with every byte.
+ */
+static void
+test_mbuf_exhaustion(void)
+{
+	oldest_port = next_client_port;
+	uint8_t rrq[128], buf[2048];
+	uint16_t cport = next_client_port++, tid = 0, last = 0;
+	uint64_t nomb = STAT(tx_no_mbuf), done = STAT(tftp_completed), deadline;
+	struct log_event ev;
+	struct frame_info fi;
+	struct rte_mbuf *m;
+	unsigned i, drained;
+	bool starved = false, end = false;
+
+	holding = true;
+	while (n_held < HELD_MAX && (m = rte_pktmbuf_alloc(dp.pool)) != NULL)
+		held[n_held++] = m;
+	drained = n_held;
+	CU_ASSERT(drained > 1000);
+	send_tftp(cport, TFTP_PORT, rrq, build_rrq(rrq, TFTP_OP_RRQ, "big.bin", "octet", NULL));
+	/* ACK each block until a send fails for want of an mbuf. */
+	deadline = clock_mono_ns() + WAIT_NS;
+	while (!starved && clock_mono_ns() < deadline) {
+		starved = STAT(tx_no_mbuf) > nomb;
+		if (starved || rte_ring_count(tx_ring) == 0) {
+			usleep(200);
+			continue;
+		}
+		if (!next_udp_fresh(cport, buf, sizeof(buf), &fi) ||
+		    rd16(fi.payload) != TFTP_OP_DATA)
+			continue;
+		tid = fi.src_port;
+		last = rd16(fi.payload + 2);
+		send_ack(cport, tid, last);
+		deadline = clock_mono_ns() + WAIT_NS;
+	}
+	CU_ASSERT_FATAL(starved);
+	CU_ASSERT(last > 0 && last < 586);	/* 300000 bytes: 586 blocks */
+	CU_ASSERT_EQUAL(STAT(tftp_completed), done);
+	printf("\n  pool drained of %u mbufs; the worker stalled after block %u, "
+	       "tx_no_mbuf +%" PRIu64 "\n", drained, last, STAT(tx_no_mbuf) - nomb);
+
+	/* The mbufs come back: the transfer resumes where it stalled. */
+	holding = false;
+	for (i = 0; i < n_held; i++)
+		rte_pktmbuf_free(held[i]);
+	n_held = 0;
+	while (!end && next_udp_fresh(cport, buf, sizeof(buf), &fi)) {
+		if (rd16(fi.payload) != TFTP_OP_DATA)
+			break;
+		CU_ASSERT(rd16(fi.payload + 2) <= last + 1);
+		last = rd16(fi.payload + 2);
+		end = fi.payload_len < 4 + 512;
+		send_ack(cport, tid, last);
+	}
+	CU_ASSERT(end);
+	CU_ASSERT_EQUAL(last, 586);
+	WAIT_STAT(tftp_completed, done + 1);
+	ev = end_event(cport);
+	CU_ASSERT_EQUAL(ev.reason, TFTP_END_DONE);
+	CU_ASSERT_EQUAL(ev.bytes, 300000);
+}
+
+
 /* A PXE DISCOVER from a BIOS client. */
 static size_t
 build_discover(uint8_t *b, const char *vendor)
@@ -906,6 +997,7 @@ main(void)
 		{ "unknown TID gets ERROR 5", test_unknown_tid },
 		{ "unanswered first packet: two copies, then silence", test_reflection_cap },
 		{ "ICMP port unreachable ends the session", test_unreachable },
+		{ "mbuf pool exhausted: sends counted, transfer resumes", test_mbuf_exhaustion },
 		{ "new sessions per source rate-limited", test_rate_limit },
 		{ "DHCP: parsed once onto the ring, reply sent", test_dhcp_path },
 		{ "DHCP: answered by the worker from a published snapshot", test_dhcp_snapshot },
