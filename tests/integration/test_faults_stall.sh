@@ -10,7 +10,10 @@
 # of an armed one-shot host, which need the control thread, fill the DHCP
 # request ring (dhcp_ring_full counts them). Once it resumes: the control
 # socket answers, the log writer writes again, the one-shot is taken, and
-# the engine serves as before. Counters and files are asserted, no timing.
+# the engine serves as before. Then a locked SQLite database (the sqlite3
+# CLI holds BEGIN EXCLUSIVE): a one-shot that cannot be committed goes
+# unanswered and counted (db_errors), the rest is served; released, it is
+# taken. Counters and files are asserted, no timing.
 PXL_T_NAME=faults_stall
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -18,8 +21,9 @@ PY=/usr/bin/python3
 STALL=${PXL_T_STALL_SECONDS:-8}
 KNOWN_MAC=52:54:00:14:00:03
 ONCE_MAC=52:54:00:14:00:04
+ONCE2_MAC=52:54:00:14:00:05
 BYSIZE=$((24 * 1048576))
-pxl_t_init atftp curl "$PY"
+pxl_t_init atftp curl sqlite3 "$PY"
 pxl_t_strict || pxl_t_skip "checks pxeline's own counters"
 FLOOD=$PXL_BUILD/pxl-flood
 PXCTL=$PXL_BUILD/pxectl
@@ -37,8 +41,10 @@ for k in $(seq 1 25); do
 	sleep 0.2
 done
 [ "$k" -lt 25 ] || pxl_t_fatal "pxectl host add failed: $(cat "$PXL_T_OUT/host.txt")"
-ctl host add --mac "$ONCE_MAC" --action once --profile default >>"$PXL_T_OUT/host.txt" 2>&1 ||
-	pxl_t_fatal "pxectl host add (once) failed: $(cat "$PXL_T_OUT/host.txt")"
+for m in "$ONCE_MAC" "$ONCE2_MAC"; do
+	ctl host add --mac "$m" --action once --profile default >>"$PXL_T_OUT/host.txt" 2>&1 ||
+		pxl_t_fatal "pxectl host add (once) failed: $(cat "$PXL_T_OUT/host.txt")"
+done
 SRV_MAC=$(ip -n "$PXL_T_SRV" link show "$PXL_SRV_IF" | awk '/link\/ether/ { print $2 }')
 # The control thread is the main lcore: the process's first thread.
 CTL_TID=$PXL_T_SERVER_PID
@@ -106,6 +112,43 @@ pxl_t_expect "resumed: the one-shot was taken" \
 out=$(pxl_t_in 20 "$PY" "$PXL_T_DIR/hostile.py" "$PXL_SRV_ADDR" --discover "$KNOWN_MAC" 3 \
 	"$PXL_CLI_IF" 2>&1 | tail -n 1 || true)
 pxl_t_expect "resumed: the known host's DISCOVER answered ($out)" test "${out%% *}" = offer
+
+# A locked database: another process (the sqlite3 CLI) holds a write
+# transaction on the state database. The control thread runs, but a
+# one-shot cannot be committed (busy timeout): no answer for it, counted
+# (db_errors); hosts answered from the snapshot and TFTP go on. Released:
+# the one-shot is taken.
+dbstat() { ctl status | sed -n 's/.* db_errors=\([0-9]*\).*/\1/p'; }
+dbe0=$(dbstat)
+rm -f "$PXL_T_OUT/unlock"
+(printf 'BEGIN EXCLUSIVE;\nSELECT %s;\n' "'locked'"
+	for k in $(seq 1 300); do
+		[ -f "$PXL_T_OUT/unlock" ] && break
+		sleep 0.1
+	done
+	printf 'COMMIT;\n') | sqlite3 "$PXL_T_WORK/state.db" >"$PXL_T_OUT/lock.txt" 2>&1 &
+lock_pid=$!
+for k in $(seq 1 50); do
+	grep -q locked "$PXL_T_OUT/lock.txt" && break
+	sleep 0.1
+done
+pxl_t_expect "locked: the sqlite3 CLI holds the database" grep -q locked "$PXL_T_OUT/lock.txt"
+out=$(pxl_t_in 20 "$PY" "$PXL_T_DIR/hostile.py" "$PXL_SRV_ADDR" --discover "$ONCE2_MAC" 1 \
+	"$PXL_CLI_IF" 2>&1 | tail -n 1 || true)
+pxl_t_expect "locked: a one-shot that cannot be committed is not answered ($out)" test "$out" = silence
+out=$(pxl_t_in 20 "$PY" "$PXL_T_DIR/hostile.py" "$PXL_SRV_ADDR" --discover "$KNOWN_MAC" 3 \
+	"$PXL_CLI_IF" 2>&1 | tail -n 1 || true)
+pxl_t_expect "locked: the known host's DISCOVER answered from the snapshot ($out)" test "${out%% *}" = offer
+pxl_t_get "locked: a transfer is served" during.bin curl 1468
+dbe=$(dbstat)
+pxl_t_expect "locked: the failed commit counted (db_errors $dbe0 -> $dbe)" test "$dbe" -gt "$dbe0"
+touch "$PXL_T_OUT/unlock"
+wait "$lock_pid" || true
+out=$(pxl_t_in 20 "$PY" "$PXL_T_DIR/hostile.py" "$PXL_SRV_ADDR" --discover "$ONCE2_MAC" 3 \
+	"$PXL_CLI_IF" 2>&1 | tail -n 1 || true)
+pxl_t_expect "unlocked: the one-shot host is answered ($out)" test "${out%% *}" = offer
+pxl_t_expect "unlocked: its one-shot was taken" \
+	sh -c "timeout 10 '$PXCTL' -s '$PXL_T_WORK/ctl.sock' host show --mac '$ONCE2_MAC' 2>&1 | grep -q 'once(consumed)'"
 
 pxl_t_expect "server still running" pxl_t_server_alive
 pxl_t_finish
