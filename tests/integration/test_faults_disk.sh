@@ -80,7 +80,7 @@ wait "$good_pid" || true
 t1=$(date +%s%N)
 pxl_t_check_copy "during the fault: the concurrent transfer of a healthy file" good.bin \
 	"$PXL_T_OUT/good" || true
-pxl_t_log "bystander goodput: $(awk -v b="$GOOD_SIZE" -v ns=$((t1 - t0)) \
+pxl_t_log "measure: bystander goodput during the fault: $(awk -v b="$GOOD_SIZE" -v ns=$((t1 - t0)) \
 	'BEGIN { printf "%.1f MiB/s (%.2f s)", b / 1048576 / (ns / 1e9), ns / 1e9 }')"
 
 read -r rerr failed <<<"$(pxl_t_stat tftp_read_errors tftp_failed)"

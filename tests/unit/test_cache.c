@@ -191,6 +191,25 @@ test_strerror(void)
 	CU_ASSERT_STRING_EQUAL(cache_strerror((enum cache_err)-1), "unknown cache error");
 }
 
+/* A failed read names its errno; without one, the words alone. */
+static void
+test_done_strerror(void)
+{
+	struct cache_done d = { .kind = CACHE_DONE_CHUNK, .err = CACHE_ERR_IO, .sys_err = EIO };
+	char buf[96];
+
+	CU_ASSERT_STRING_EQUAL(cache_done_strerror(&d, buf, sizeof(buf)),
+			       "read error: Input/output error");
+	d.sys_err = 0;
+	CU_ASSERT_STRING_EQUAL(cache_done_strerror(&d, buf, sizeof(buf)), "read error");
+	d.err = CACHE_ERR_NOMEM;
+	CU_ASSERT_STRING_EQUAL(cache_done_strerror(&d, buf, sizeof(buf)), "out of memory");
+	/* Cut to the buffer, never past it. */
+	d.err = CACHE_ERR_IO;
+	d.sys_err = EIO;
+	CU_ASSERT_STRING_EQUAL(cache_done_strerror(&d, buf, 12), "read error:");
+}
+
 static void
 test_create_refuses(void)
 {
@@ -1068,6 +1087,7 @@ main(void)
 	};
 	static const struct unit_test tests[] = {
 		{ "strerror table", test_strerror },
+		{ "a read error names its errno", test_done_strerror },
 		{ "create refuses bad configs", test_create_refuses },
 		{ "file sizes around the chunk size", test_sizes },
 		{ "attach a chunk to an mbuf", test_attach },
