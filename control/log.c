@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,15 @@
 #include "control/log_format.h"
 #include "control/metrics.h"
 #include "dataplane/base/clock.h"
+#include "dataplane/base/stats.h"
 #include "dataplane/proto/tftp_packet.h"
 
 #define LOG_MAX_WORKERS 128
 
 static struct rte_ring *rings[LOG_MAX_WORKERS];
+static const struct worker_stats *ring_stats[LOG_MAX_WORKERS];
+static uint64_t lost_told[LOG_MAX_WORKERS];	/* log_dropped already reported */
+static uint64_t lost_next_ns;			/* the next report, at the earliest */
 static unsigned n_rings;
 static FILE *out;
 static enum cfg_log_level level = CFG_LOG_INFO;
@@ -52,13 +57,39 @@ log_set_level(enum cfg_log_level lvl)
 }
 
 void
-log_attach_rings(struct rte_ring *const *r, unsigned n)
+log_attach_rings(struct rte_ring *const *r, const struct worker_stats *const *stats, unsigned n)
 {
 	unsigned i;
 
 	n_rings = n < LOG_MAX_WORKERS ? n : LOG_MAX_WORKERS;
-	for (i = 0; i < n_rings; i++)
+	for (i = 0; i < n_rings; i++) {
 		rings[i] = r[i];
+		ring_stats[i] = stats ? stats[i] : NULL;
+		lost_told[i] = ring_stats[i] ?
+			__atomic_load_n(&ring_stats[i]->log_dropped, __ATOMIC_RELAXED) : 0;
+	}
+}
+
+/* Lines a full ring cost are not silent: one line a second at most says how many. */
+static void
+log_report_lost(void)
+{
+	uint64_t now = clock_mono_ns(), d;
+	unsigned i;
+
+	if (now < lost_next_ns)
+		return;
+	for (i = 0; i < n_rings; i++) {
+		if (!ring_stats[i])
+			continue;
+		d = __atomic_load_n(&ring_stats[i]->log_dropped, __ATOMIC_RELAXED);
+		if (d == lost_told[i])
+			continue;
+		log_msg(CFG_LOG_WARN, "worker %u: %" PRIu64 " log events lost: its log ring was "
+			"full (counter log_dropped)", i, d - lost_told[i]);
+		lost_told[i] = d;
+		lost_next_ns = now + 1000000000ull;
+	}
 }
 
 static void
@@ -201,6 +232,7 @@ log_drain(void)
 			total += n;
 		} while (n == RTE_DIM(ev));
 	}
+	log_report_lost();
 	return total;
 }
 

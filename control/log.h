@@ -25,7 +25,11 @@ int log_init(const struct pxeline_config *cfg);
 /* Lines above lvl are dropped from now on (a reload's log.level). */
 void log_set_level(enum cfg_log_level lvl);
 /* The workers' event rings to drain (owned by the data plane). */
-void log_attach_rings(struct rte_ring *const *rings, unsigned n);
+struct worker_stats;
+/* The workers' log rings, and their counters: a drain that finds
+ * log_dropped grown says so in a line (at most one a second). */
+void log_attach_rings(struct rte_ring *const *rings, const struct worker_stats *const *stats,
+		      unsigned n);
 /* Drains every ring and writes lines; returns the number written. */
 unsigned log_drain(void);
 

@@ -412,7 +412,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_ports(&dp);
-	log_attach_rings(dp.log_rings, dp.n_workers);
+	log_attach_rings(dp.log_rings, dp.stats, dp.n_workers);
 	telemetry_init(dp.stats, dp.n_workers, dp.cache);
 	if (start_control(&rt, &dp, &ctl_cb, &db) != 0)
 		return 1;
