@@ -403,7 +403,7 @@ static uint64_t start_ns;	/* when ctl_init ran, for the uptime */
 
 
 static void
-print_status(const struct ctl_callbacks *cb, FILE *out)
+print_status(struct hostdb *db, const struct ctl_callbacks *cb, FILE *out)
 {
 	struct dhcp_control_stats s;
 	uint64_t up = start_ns ? (clock_mono_ns() - start_ns) / 1000000000ull : 0;
@@ -419,6 +419,12 @@ print_status(const struct ctl_callbacks *cb, FILE *out)
 		s.requests, s.replies, s.silent, s.once_consumed, s.once_grace, s.ignored_mac,
 		s.ignored_port67, s.ignored_other_server, s.not_pxe, s.bad, s.db_errors,
 		s.build_errors, s.ring_full, s.delay_full, s.snapshots, s.snapshot_errors);
+	if (db)
+		fprintf(out, "store: backend=%s reachable=%s engine=%s errors=%" PRIu64
+			" reconnects=%" PRIu64 " notifies=%" PRIu64 " once_held=%" PRIu64 "\n",
+			hostdb_backend_name(db), hostdb_reachable(db) ? "yes" : "no",
+			hostdb_engine(db)[0] ? hostdb_engine(db) : "-", s.store_errors,
+			s.store_reconnects, s.store_notifies, s.once_held);
 	if (cb && cb->status)
 		cb->status(cb->arg, out);
 }
@@ -476,7 +482,7 @@ ctl_execute(const struct pxeline_config *cfg, struct hostdb *db,
 		return r;
 	}
 	if (strcmp(argv[0], "status") == 0 && argc == 1) {
-		print_status(cb, out);
+		print_status(db, cb, out);
 		fprintf(out, "OK\n");
 		return 0;
 	}
