@@ -105,7 +105,7 @@ static int
 db_err(struct hostdb *db, enum hostdb_err e, FILE *out)
 {
 	if (e == HOSTDB_ERR_SQL)
-		fprintf(out, "ERR %s: %s\n", hostdb_strerror(e), hostdb_sqlite_msg(db));
+		fprintf(out, "ERR %s: %s\n", hostdb_strerror(e), hostdb_msg(db));
 	else
 		fprintf(out, "ERR %s\n", hostdb_strerror(e));
 	return -1;
@@ -222,7 +222,7 @@ host_done(struct hostdb *db, const struct hostdb_host *h, FILE *out)
 			"one-shot to end\n", h->h.id, boot_action_name(h->h.action));
 		return -1;
 	}
-	e = hostdb_consume_once(db, h->h.id, &consumed);
+	e = hostdb_consume_once(db, h->h.id, false, &consumed, NULL);
 	if (e)
 		return db_err(db, e, out);
 	if (!consumed) {
@@ -232,6 +232,39 @@ host_done(struct hostdb *db, const struct hostdb_host *h, FILE *out)
 	}
 	fprintf(out, "done host %" PRId64 ": one-shot taken, its next PXE boot gets the "
 		"abort answer of profile %s\nOK\n", h->h.id, h->h.profile);
+	return 0;
+}
+
+static int
+history_row(void *arg, const struct hostdb_event *ev)
+{
+	time_t s = (time_t)(ev->at_ms / 1000);
+	char t[32];
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(arg, "%s.%03dZ %-20s %-8s %-44s %-40s %s", t, (int)(ev->at_ms % 1000),
+		ev->engine[0] ? ev->engine : "-", ev->kind, ev->request[0] ? ev->request : "-",
+		ev->answer[0] ? ev->answer : "-", ev->file[0] ? ev->file : "-");
+	if (ev->bytes)
+		fprintf(arg, " bytes=%" PRIu64, ev->bytes);
+	fprintf(arg, "%s%s\n", ev->outcome[0] ? " outcome=" : "", ev->outcome);
+	return 0;
+}
+
+/* host history: every step of the host, newest first (HOSTDB_HISTORY_KEEP kept). */
+static int
+host_history(struct hostdb *db, const struct hostdb_host *h, FILE *out)
+{
+	enum hostdb_err e;
+
+	fprintf(out, "%-24s %-20s %-8s %-44s %-40s %s\n", "TIME (UTC)", "ENGINE", "STEP",
+		"REQUEST", "ANSWER", "FILE");
+	e = hostdb_history(db, h->h.id, 0, history_row, out);
+	if (e)
+		return db_err(db, e, out);
+	fprintf(out, "OK\n");
 	return 0;
 }
 
@@ -333,9 +366,9 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 		return host_add(cfg, db, &o, out);
 	if (strcmp(verb, "set") != 0 && strcmp(verb, "del") != 0 &&
 	    strcmp(verb, "show") != 0 && strcmp(verb, "arm") != 0 &&
-	    strcmp(verb, "done") != 0) {
+	    strcmp(verb, "done") != 0 && strcmp(verb, "history") != 0) {
 		fprintf(out, "ERR unknown host command '%s' (add, set, del, list, show, arm, "
-			"done)\n", verb);
+			"done, history)\n", verb);
 		return -1;
 	}
 	if (select_host(db, &o, &h, out) != 0)
@@ -355,6 +388,8 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 	}
 	if (strcmp(verb, "arm") == 0)
 		return host_arm(db, &h, out);
+	if (strcmp(verb, "history") == 0)
+		return host_history(db, &h, out);
 	if (strcmp(verb, "done") == 0)
 		return host_done(db, &h, out);
 	e = hostdb_del(db, h.h.id);
@@ -367,8 +402,25 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 static uint64_t start_ns;	/* when ctl_init ran, for the uptime */
 
 
+/* Who answers with us: the live engines, which one we are, the delay.
+ * The workers' held/standby counts follow among the counters. */
 static void
-print_status(const struct ctl_callbacks *cb, FILE *out)
+print_fleet(FILE *out)
+{
+	struct dhcp_fleet f;
+	uint32_t i;
+
+	dhcp_control_get_fleet(&f);
+	fprintf(out, "fleet: members=");
+	for (i = 0; i < f.n; i++)
+		fprintf(out, "%s%s", i ? "," : "", f.names[i]);
+	fprintf(out, "%s self=%s standby_delay_ms=%" PRIu32 "\n", f.n ? "" : "(none)",
+		f.self >= 0 && (uint32_t)f.self < f.n ? f.names[f.self] : "(not a member)",
+		f.standby_delay_ms);
+}
+
+static void
+print_status(struct hostdb *db, const struct ctl_callbacks *cb, FILE *out)
 {
 	struct dhcp_control_stats s;
 	uint64_t up = start_ns ? (clock_mono_ns() - start_ns) / 1000000000ull : 0;
@@ -384,6 +436,13 @@ print_status(const struct ctl_callbacks *cb, FILE *out)
 		s.requests, s.replies, s.silent, s.once_consumed, s.once_grace, s.ignored_mac,
 		s.ignored_port67, s.ignored_other_server, s.not_pxe, s.bad, s.db_errors,
 		s.build_errors, s.ring_full, s.delay_full, s.snapshots, s.snapshot_errors);
+	if (db)
+		fprintf(out, "store: backend=%s reachable=%s engine=%s errors=%" PRIu64
+			" reconnects=%" PRIu64 " notifies=%" PRIu64 " once_held=%" PRIu64 "\n",
+			hostdb_backend_name(db), hostdb_reachable(db) ? "yes" : "no",
+			hostdb_engine(db)[0] ? hostdb_engine(db) : "-", s.store_errors,
+			s.store_reconnects, s.store_notifies, s.once_held);
+	print_fleet(out);
 	if (cb && cb->status)
 		cb->status(cb->arg, out);
 }
@@ -433,14 +492,15 @@ ctl_execute(const struct pxeline_config *cfg, struct hostdb *db,
 	if (strcmp(argv[0], "host") == 0) {
 		int r = cmd_host(cfg, db, argc, argv, out);
 
-		/* list and show change nothing; a refused command neither. */
+		/* list, show and history change nothing; a refused command neither. */
 		if (r == 0 && argc > 1 && strcmp(argv[1], "list") != 0 &&
-		    strcmp(argv[1], "show") != 0 && cb && cb->changed)
+		    strcmp(argv[1], "show") != 0 && strcmp(argv[1], "history") != 0 &&
+		    cb && cb->changed)
 			cb->changed(cb->arg);
 		return r;
 	}
 	if (strcmp(argv[0], "status") == 0 && argc == 1) {
-		print_status(cb, out);
+		print_status(db, cb, out);
 		fprintf(out, "OK\n");
 		return 0;
 	}

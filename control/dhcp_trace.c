@@ -32,8 +32,8 @@ line(const struct trace_out *o, const char *fmt, ...)
 	o->emit(o->arg, buf);
 }
 
-static const char *
-msg_type_name(uint8_t t)
+const char *
+dhcp_msg_type_name(uint8_t t)
 {
 	static const char *const names[] = {
 		"BOOTP", "DISCOVER", "OFFER", "REQUEST", "DECLINE", "ACK", "NAK",
@@ -68,7 +68,7 @@ request_line(const struct trace_out *o)
 	if (t->relay)
 		ip_str(t->relay, relay);
 	line(o, "%s via %u from %s:%u xid=0x%08x uuid=%s arch=%s relay=%s%s class=\"%s\"",
-	     msg_type_name(t->msg_type), t->dst_port, ip_str(t->src_ip, src), t->src_port,
+	     dhcp_msg_type_name(t->msg_type), t->dst_port, ip_str(t->src_ip, src), t->src_port,
 	     t->xid, uuid, arch, relay, t->is_ipxe ? " ipxe" : "", t->vendor_class);
 }
 
@@ -88,6 +88,20 @@ once_lines(const struct trace_out *o)
 		     "deciding again as consumed");
 }
 
+/* Why an engine that does not own the client answered it. */
+static void
+fleet_lines(const struct trace_out *o)
+{
+	const struct log_dhcp *t = o->t;
+
+	if (t->notes & DHCP_NOTE_STANDBY)
+		line(o, "standby answer: owner %s silent %u.%u s", t->owner, t->silent_ms / 1000,
+		     t->silent_ms % 1000 / 100);
+	if (t->notes & DHCP_NOTE_CHOSEN)
+		line(o, "not our client (owner %s), but it asked us by address: answering",
+		     t->owner);
+}
+
 /* The last line: the decision and what was sent, or why nothing was. */
 static void
 outcome_line(const struct trace_out *o)
@@ -97,7 +111,7 @@ outcome_line(const struct trace_out *o)
 
 	switch (t->outcome) {
 	case DHCP_OUT_NOT_OWED:
-		line(o, "no proxy reply owed to a %s", msg_type_name(t->msg_type));
+		line(o, "no proxy reply owed to a %s", dhcp_msg_type_name(t->msg_type));
 		break;
 	case DHCP_OUT_IGNORED_MAC:
 		line(o, "ignored: MAC on ignore list (dhcp.ignore)");
@@ -131,9 +145,13 @@ outcome_line(const struct trace_out *o)
 		line(o, "one-shot could not be committed: %s: staying silent so it is "
 		     "never served twice", t->detail);
 		break;
+	case DHCP_OUT_HELD:
+		line(o, "%s -> held: owner %s (silent %u.%u s, dhcp.standby_delay_ms not reached)",
+		     t->reason, t->owner, t->silent_ms / 1000, t->silent_ms % 1000 / 100);
+		break;
 	case DHCP_OUT_REPLY:
 		line(o, "%s -> %s file=%s next-server=%s to %s:%u from port %u%s", t->reason,
-		     msg_type_name(t->reply_type), t->file, ip_str(t->server_ip, ip),
+		     dhcp_msg_type_name(t->reply_type), t->file, ip_str(t->server_ip, ip),
 		     ip_str(t->reply_ip, dst), t->reply_port, t->reply_src_port,
 		     t->mtftp ? " (+MTFTP)" : "");
 		break;
@@ -150,5 +168,6 @@ dhcp_trace_lines(const struct log_dhcp *t, dhcp_trace_fn emit, void *arg)
 
 	request_line(&o);
 	once_lines(&o);
+	fleet_lines(&o);
 	outcome_line(&o);
 }

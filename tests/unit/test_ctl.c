@@ -190,7 +190,7 @@ test_host_commands(void)
 	CU_ASSERT_STRING_EQUAL(verdict(), "ERR MAC or UUID already belongs to another host");
 
 	/* set: add a UUID to the host selected by MAC; the shot stays as it is */
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, h.h.id, &(bool){ false }), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, h.h.id, true, &(bool){ false }, NULL), HOSTDB_OK);
 	CU_ASSERT_EQUAL(exec_line("host set --mac 52:54:00:12:34:56 "
 				  "--uuid 4C4C4544-0010-8031-8053-B4C04F4E3932"), 0);
 	CU_ASSERT_EQUAL_FATAL(hostdb_lookup_mac(db, mac, &h), HOSTDB_OK);
@@ -220,6 +220,20 @@ test_host_commands(void)
 	CU_ASSERT_EQUAL(exec_line(line), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(verdict(), "one-shot not armed"));
 	CU_ASSERT_EQUAL(changes, n + 2);
+	/* history: newest first, the steps so far; it changes nothing */
+	CU_ASSERT_EQUAL(exec_line("host history --mac 52:54:00:12:34:56"), 0);
+	CU_ASSERT_EQUAL(changes, n + 2);
+	{
+		const char *done = strstr(outbuf, " done "), *armed = strstr(outbuf, " armed ");
+		const char *taken = strstr(outbuf, " consumed ");
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(done);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(armed);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(taken);
+		CU_ASSERT_TRUE(done < armed && armed < taken);
+		CU_ASSERT_PTR_NOT_NULL(strstr(outbuf, "one-shot ended by hand"));
+	}
+	CU_ASSERT_EQUAL(exec_line("host history --mac 52:54:00:12:34:57"), -1);
 	CU_ASSERT_EQUAL(exec_line("host arm --mac 52:54:00:12:34:56"), 0);
 
 	CU_ASSERT_EQUAL(exec_line("host set --mac 52:54:00:12:34:56"), -1);

@@ -469,7 +469,7 @@ test_once_lost_race(void)
 	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/bootmgfw.efi");
 	/* Already consumed in the DB but remembered armed nowhere: a fresh handler. */
 	handler_reset();
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_FALSE(consumed);
 	CU_ASSERT_TRUE_FATAL(run(&s, 1));
 	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/abortpxe.com");
@@ -540,7 +540,7 @@ test_once_copies(void)
 	handler_reset();
 	hd.publish = keep_snapshot;
 	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 30), 0);
-	CU_ASSERT_EQUAL(hostdb_consume_once(other, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(other, id, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_TRUE(consumed);
 	hostdb_close(other);
 	trace_reset();
@@ -557,6 +557,42 @@ test_once_copies(void)
 	n_kept = 0;
 }
 
+/* The fleet after each heartbeat: a new snapshot only when the live
+ * engines (or which one we are) changed; the snapshot carries them and the
+ * configured standby delay; a bad list changes nothing. */
+static void
+test_set_fleet(void)
+{
+	static const char *const two[] = { "eng-b", "eng-a" };
+	static const char *const same[] = { "eng-a", "eng-b" };
+	static const char *const three[] = { "eng-a", "eng-b", "eng-c" };
+	static const char *const bad[] = { "" };
+	uint64_t built;
+
+	handler_reset();
+	cfg.dhcp.standby_delay_ms = 2500;
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 1), 0);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 0);
+	built = hd.stats.snapshots;
+	CU_ASSERT_EQUAL(dhcp_handler_set_fleet(&hd, two, 2, "eng-a", 2), 1);
+	CU_ASSERT_EQUAL(hd.stats.snapshots, built + 1);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 2);
+	CU_ASSERT_STRING_EQUAL(hd.snap->fleet.names[hd.snap->fleet.self], "eng-a");
+	CU_ASSERT_EQUAL(hd.snap->fleet.standby_delay_ms, 2500);
+	CU_ASSERT_EQUAL(dhcp_handler_set_fleet(&hd, same, 2, "eng-a", 3), 0);
+	CU_ASSERT_EQUAL(hd.stats.snapshots, built + 1);
+	CU_ASSERT_EQUAL(dhcp_handler_set_fleet(&hd, three, 3, "eng-a", 4), 1);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 3);
+	CU_ASSERT_EQUAL(dhcp_handler_set_fleet(&hd, bad, 1, "eng-a", 5), -1);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 3);
+	CU_ASSERT_EQUAL(hd.stats.snapshots, built + 2);
+	/* A rebuild for another reason (a host added) keeps the fleet. */
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 6), 0);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 3);
+	cfg.dhcp.standby_delay_ms = 1500;
+	handler_reset();
+}
+
 /* The compare-and-set itself: two connections race, exactly one wins. */
 static void
 test_cas_two_consumers(void)
@@ -569,12 +605,77 @@ test_cas_two_consumers(void)
 	add_host(mac, NULL, BOOT_ACTION_ONCE, "reimage", "race", &id);
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &a), HOSTDB_OK);
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &b), HOSTDB_OK);
-	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, &ca), HOSTDB_OK);
-	CU_ASSERT_EQUAL(hostdb_consume_once(b, id, &cb), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, true, &ca, NULL), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(b, id, true, &cb, NULL), HOSTDB_OK);
 	CU_ASSERT_TRUE(ca != cb);
 	CU_ASSERT_TRUE(ca);
-	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, &ca), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, true, &ca, NULL), HOSTDB_OK);
 	CU_ASSERT_FALSE(ca);
+	hostdb_close(a);
+	hostdb_close(b);
+}
+
+/*
+ * Two engines on one store (engine-a, engine-b): a boot's copies that reach
+ * b after a took the one-shot are in its grace too (the shared consumed_at),
+ * whether b's snapshot was stale (the compare-and-set lost) or rebuilt after
+ * (the grace comes with the record); past the grace, the consumed answer.
+ */
+static void
+test_grace_across_engines(void)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x0e, 0x08 };
+	struct req_spec s = { .type = DHCP_DISCOVER, .mac = mac, .arch = 0 };
+	struct dhcp_handler hb;
+	struct hostdb *a, *b;
+	int64_t id;
+
+	add_host(mac, NULL, BOOT_ACTION_ONCE, "reimage", "fleet", &id);
+	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &a), HOSTDB_OK);
+	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &b), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_heartbeat(a, "engine-a"), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_heartbeat(b, "engine-b"), HOSTDB_OK);
+	memset(&hb, 0, sizeof(hb));
+	hb.cfg = &cfg;
+	hb.db = b;
+	hb.server_ip = server_ips;
+	hb.n_ports = 1;
+	hb.trace = capture;
+	/* b's snapshot from before the taking: armed. */
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hb, 1000), 0);
+	CU_ASSERT_TRUE(dhcp_snap_by_mac(hb.snap, mac)->h.once_armed);
+
+	handler_reset();
+	hd.db = a;
+	CU_ASSERT_TRUE_FATAL(run(&s, 1000));
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/pxeboot.com");
+	TRACE_HAS("one-shot consumed and committed");
+
+	/* A copy at b: the CAS loses to engine-a's boot, the answer is the same. */
+	build_req(&s, &req);
+	trace_reset();
+	CU_ASSERT_TRUE_FATAL(dhcp_control_handle(&hb, &req, 2000, &rep));
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(rep.payload, rep.len, &got), DHCP_OK);
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/pxeboot.com");
+	TRACE_HAS("one-shot taken earlier in this boot");
+	CU_ASSERT_EQUAL(hb.stats.once_consumed, 0);
+	CU_ASSERT_EQUAL(hb.stats.once_grace, 1);
+
+	/* b rebuilt from the store alone (a fresh engine): the grace is in it. */
+	dhcp_handler_fini(&hb);
+	memset(hb.grace, 0, sizeof(hb.grace));
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hb, 5000), 0);
+	CU_ASSERT_FALSE(dhcp_snap_by_mac(hb.snap, mac)->h.once_armed);
+	CU_ASSERT_TRUE(dhcp_snap_by_mac(hb.snap, mac)->grace_until_ns > 5000);
+	CU_ASSERT_TRUE(dhcp_snap_by_mac(hb.snap, mac)->grace_until_ns <=
+		       5000 + DHCP_ONCE_GRACE_NS);
+	/* Past it: the profile's abort file, as for any consumed one-shot. */
+	trace_reset();
+	CU_ASSERT_TRUE_FATAL(dhcp_control_handle(&hb, &req, 5000 + DHCP_ONCE_GRACE_NS, &rep));
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(rep.payload, rep.len, &got), DHCP_OK);
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/abortpxe.com");
+	dhcp_handler_fini(&hb);
+	handler_reset();
 	hostdb_close(a);
 	hostdb_close(b);
 }
@@ -811,6 +912,7 @@ main(void)
 		{ "one-shot taken before restart, EFI", test_once_lost_race },
 		{ "one-shot: copies from a stale snapshot", test_once_copies },
 		{ "one-shot: compare-and-set, two consumers", test_cas_two_consumers },
+		{ "one-shot: grace across engines", test_grace_across_engines },
 		{ "one-shot until a file is served", test_once_until_file },
 		{ "ignore list", test_ignore_list },
 		{ "port67 off", test_port67_off },
@@ -821,6 +923,7 @@ main(void)
 		{ "all-zero UUID is no UUID", test_zero_uuid_is_absent },
 		{ "hostile requests", test_hostile },
 		{ "missing profile", test_missing_profile },
+		{ "fleet: republished only when it changed", test_set_fleet },
 		{ NULL, NULL },
 	};
 
