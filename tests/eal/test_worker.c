@@ -957,7 +957,7 @@ test_dhcp_fleet(void)
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	static const char *const names[] = { "eng-a", "eng-b" };
 	uint8_t d[DHCP_MIN_LEN + 64], buf[2048], owned[6];
-	uint64_t held = STAT(dhcp_held), standby = STAT(dhcp_standby_answers);
+	uint64_t held0 = STAT(dhcp_held), standby = STAT(dhcp_standby_answers);
 	struct dhcp_snapshot *s = test_snapshot("fleet.kpxe");
 	struct dhcp_fleet f = { 0 };
 	struct frame_info fi;
@@ -986,7 +986,7 @@ test_dhcp_fleet(void)
 	send_udp(0xffffffffu, bcast, 68, DHCP_PORT_SERVER, d, n);
 	/* The event is pushed after the count: the count is seen with it. */
 	CU_ASSERT_TRUE_FATAL(next_dhcp_event(&ev));
-	CU_ASSERT_EQUAL(STAT(dhcp_held), held + 1);
+	CU_ASSERT_EQUAL(STAT(dhcp_held), held0 + 1);
 	CU_ASSERT_EQUAL(ev.dhcp.outcome, DHCP_OUT_HELD);
 	CU_ASSERT_STRING_EQUAL(ev.dhcp.owner, owner);
 
@@ -1014,7 +1014,7 @@ test_dhcp_fleet(void)
 	CU_ASSERT_EQUAL(memcmp(m.chaddr, client_mac, 6), 0);
 	CU_ASSERT_TRUE_FATAL(next_dhcp_event(&ev));
 	CU_ASSERT_EQUAL(STAT(dhcp_standby_answers), standby + 1);
-	CU_ASSERT_EQUAL(STAT(dhcp_held), held + 1);
+	CU_ASSERT_EQUAL(STAT(dhcp_held), held0 + 1);
 	CU_ASSERT_EQUAL(ev.dhcp.outcome, DHCP_OUT_REPLY);
 	CU_ASSERT(ev.dhcp.notes & DHCP_NOTE_STANDBY);
 	CU_ASSERT(ev.dhcp.silent_ms >= 4000);	/* secs; more if this machine stalled */
