@@ -63,6 +63,14 @@ check()
 pxl_t_expect "the engine says it uses PostgreSQL" \
 	grep -q "state store: postgresql .*, engine $ENGINE_NAME" "$PXL_T_LOG"
 check "the schema was created (schema_version)" 2 "$(sql 'SELECT max(version) FROM schema_version')"
+# The heartbeat: the engine's row in engines, fresh (the fleet's live list).
+got=0
+for _ in $(seq 1 20); do
+	got=$(sql "SELECT count(*) FROM engines WHERE name = '$ENGINE_NAME' AND last_seen > now() - interval '5 seconds'")
+	[ "$got" = 1 ] && break
+	sleep 0.25
+done
+check "the engine heartbeats in engines" 1 "$got"
 
 # The client's own MAC: its TFTP transfer ends in the same host's history.
 MAC_A=$(ip netns exec "$PXL_T_CLI" cat "/sys/class/net/$PXL_CLI_IF/address")
@@ -75,8 +83,21 @@ pxl_t_expect "pxectl host add" grep -q '^added host ' "$PXL_T_OUT/add-a.txt"
 check "a host added with pxectl is answered" "offer known.kpxe" "$(discover "$MAC_A")"
 pxl_t_get "tftp-hpa known.kpxe (host A)" known.kpxe tftphpa
 
+snapshots()
+{
+	ctl status | sed -n 's/.* snapshots=\([0-9]*\).*/\1/p'
+}
+
 # Plain SQL, as a provisioning system writes it: live within a bounded wait.
+# Measured (logged, never asserted): INSERT committed -> new snapshot built.
+before=$(snapshots)
+t0=$(date +%s%N)
 sql "INSERT INTO hosts (mac, action, profile, name) VALUES ('$MAC_B', 'boot', 'known', 'from-sql')" >/dev/null
+for _ in $(seq 1 250); do
+	[ "$(snapshots)" != "$before" ] && break
+	sleep 0.02
+done
+pxl_t_log "measured: psql INSERT -> snapshot rebuilt in $((($(date +%s%N) - t0) / 1000000)) ms (snapshots $before -> $(snapshots))"
 got=silence
 for _ in $(seq 1 10); do
 	got=$(discover "$MAC_B" 1)
