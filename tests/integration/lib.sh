@@ -221,6 +221,11 @@ pxl_t_engine_cfg()
 	if [ -n "${PXL_T_PREFIX:-}" ]; then
 		sed -Ei "s|\"--in-memory\"|\"--in-memory\", \"--file-prefix=$PXL_T_PREFIX\"|" "$cfg"
 	fi
+	# PXL_T_ADDRESS6=ADDR/LEN: interfaces[].address6 beside the IPv4 address.
+	if [ -n "${PXL_T_ADDRESS6:-}" ]; then
+		sed -Ei "s|^([[:space:]]*)(address[[:space:]]*=[[:space:]]*\"[^\"]*\";)|\1\2\n\1address6 = \"$PXL_T_ADDRESS6\";|" \
+			"$cfg"
+	fi
 	if [ -n "${PXL_T_MTU:-}" ]; then
 		sed -Ei "s|^([[:space:]]*mtu[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_MTU|" "$cfg"
 	fi
@@ -326,6 +331,19 @@ pxl_t_server_stop()
 			pxl_t_result 0 "engine stops cleanly on SIGTERM" "exit status $rc"
 		fi
 	fi
+}
+
+# pxl_t_client_ipv6 ADDR/LEN: the client namespace speaks IPv6 with ADDR
+# (no DAD, no RA acted on); the engine's namespace keeps it off: the engine
+# is no kernel address there.
+pxl_t_client_ipv6()
+{
+	local k
+	for k in all default "$PXL_CLI_IF"; do
+		ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.disable_ipv6=0"
+		ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.accept_ra=0"
+	done
+	ip -n "$PXL_T_CLI" addr add "$1" dev "$PXL_CLI_IF" nodad
 }
 
 # Runs a command in the client namespace, bounded in time: pxl_t_in SECS CMD...

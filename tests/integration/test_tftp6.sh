@@ -22,24 +22,8 @@ pxl_t_strict || pxl_t_skip "TFTP over IPv6 to address6 is pxeline's own"
 ADDR6=2001:db8::2
 CLI6=2001:db8::10
 PXL_T_PREFIX="pxl-t-tftp6-$PXL_T_ID"
-
-eval "$(declare -f pxl_t_engine_cfg | sed '1s/pxl_t_engine_cfg/pxl_t_engine_cfg_base/')"
-pxl_t_engine_cfg()
-{
-	local cfg
-	cfg=$(pxl_t_engine_cfg_base)
-	sed -Ei "s|^([[:space:]]*)(address[[:space:]]*=[[:space:]]*\"[^\"]*\";)|\1\2\n\1address6 = \"$ADDR6/64\";|" \
-		"$cfg"
-	printf '%s\n' "$cfg"
-}
-
-# The client side speaks IPv6 (no RA acted on); the engine's namespace
-# keeps it off: the engine is no kernel address there.
-for k in all default "$PXL_CLI_IF"; do
-	ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.disable_ipv6=0"
-	ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.accept_ra=0"
-done
-ip -n "$PXL_T_CLI" addr add "$CLI6/64" dev "$PXL_CLI_IF" nodad
+PXL_T_ADDRESS6="$ADDR6/64"
+pxl_t_client_ipv6 "$CLI6/64"
 
 for s in 0 1 511 512 513; do
 	pxl_t_file "f$s.bin" "$s"
