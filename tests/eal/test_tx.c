@@ -110,6 +110,9 @@ struct seen {
 	bool rules_ok;		/* offsets, M, lengths, ids as RFC 791/8200 want */
 };
 
+/* Ethernet header length of what the port sends (tagged or not). */
+#define L2 ((size_t)(port.local.vlan ? 18 : 14))
+
 static uint16_t
 rd16(const uint8_t *p)
 {
@@ -151,19 +154,19 @@ collect(bool ipv6, uint8_t *out, struct seen *s)
 		}
 		if (ipv6) {
 			/* IPv6 + Fragment header, the fragmentable part after. */
-			if (f[14 + 6] != 44 || f[14 + 40] != 17)
+			if (f[L2 + 6] != 44 || f[L2 + 40] != 17)
 				s->rules_ok = false;
-			offw = rd16(f + 14 + 40 + 2);
-			id = (uint32_t)rd16(f + 14 + 44) << 16 | rd16(f + 14 + 46);
-			flen = rd16(f + 14 + 4) - 8u;
-			fhl = 14 + 48;
+			offw = rd16(f + L2 + 40 + 2);
+			id = (uint32_t)rd16(f + L2 + 44) << 16 | rd16(f + L2 + 46);
+			flen = rd16(f + L2 + 4) - 8u;
+			fhl = L2 + 48;
 			if ((offw & 0xfff8) != at || ((offw & 1) != (i + 1 < q->n)))
 				s->rules_ok = false;
 		} else {
-			offw = rd16(f + 14 + 6);
-			id = rd16(f + 14 + 4);
-			flen = rd16(f + 14 + 2) - 20u;
-			fhl = 14 + 20;
+			offw = rd16(f + L2 + 6);
+			id = rd16(f + L2 + 4);
+			flen = rd16(f + L2 + 2) - 20u;
+			fhl = L2 + 20;
 			if ((size_t)(offw & 0x1fff) * 8 != at || (!!(offw & 0x2000) != (i + 1 < q->n)))
 				s->rules_ok = false;
 		}
@@ -175,26 +178,26 @@ collect(bool ipv6, uint8_t *out, struct seen *s)
 			s->rules_ok = false;
 		if (i == 0)
 			memcpy(out, f, fhl - (ipv6 ? 8 : 0));
-		memcpy(out + (ipv6 ? 14 + 40 : 14 + 20) + at, f + fhl, flen);
+		memcpy(out + (ipv6 ? L2 + 40 : L2 + 20) + at, f + fhl, flen);
 		at += flen;
-		total = (ipv6 ? 14 + 40 : 14 + 20) + at;
+		total = (ipv6 ? L2 + 40 : L2 + 20) + at;
 	}
 	q->n = 0;
 	if (s->n > 1) {
 		/* The reassembled header: no fragment header, whole lengths. */
 		if (ipv6) {
-			out[14 + 6] = 17;
-			out[14 + 4] = (uint8_t)(at >> 8);
-			out[14 + 5] = (uint8_t)at;
+			out[L2 + 6] = 17;
+			out[L2 + 4] = (uint8_t)(at >> 8);
+			out[L2 + 5] = (uint8_t)at;
 		} else {
 			uint16_t c;
 
-			out[14 + 2] = (uint8_t)((at + 20) >> 8);
-			out[14 + 3] = (uint8_t)(at + 20);
-			out[14 + 6] = out[14 + 7] = 0;
-			out[14 + 10] = out[14 + 11] = 0;
-			c = frame_csum_fold(frame_csum_add(0, out + 14, 20));
-			memcpy(out + 14 + 10, &c, 2);
+			out[L2 + 2] = (uint8_t)((at + 20) >> 8);
+			out[L2 + 3] = (uint8_t)(at + 20);
+			out[L2 + 6] = out[L2 + 7] = 0;
+			out[L2 + 10] = out[L2 + 11] = 0;
+			c = frame_csum_fold(frame_csum_add(0, out + L2, 20));
+			memcpy(out + L2 + 10, &c, 2);
 		}
 	}
 	return total;
@@ -223,13 +226,13 @@ send_and_check(bool ipv6, bool zc, uint32_t off0, uint32_t len1, int want_frags,
 	len = collect(ipv6, dgram, &s);
 	CU_ASSERT_EQUAL(s.n, want_frags);
 	CU_ASSERT_TRUE(s.rules_ok);
-	CU_ASSERT(s.max_frame <= 14 + port.mtu);
+	CU_ASSERT(s.max_frame <= L2 + port.mtu);
 	if (ret_id)
 		*ret_id = s.id;
 	if (ipv6) {
 		struct frame6_info fi;
 
-		CU_ASSERT_EQUAL_FATAL(frame6_classify(dgram, len, 0, 0, &fi), FRAME6_OK);
+		CU_ASSERT_EQUAL_FATAL(frame6_classify(dgram, len, port.local.vlan, 0, &fi), FRAME6_OK);
 		CU_ASSERT_EQUAL(fi.kind, FRAME6_UDP);
 		CU_ASSERT_EQUAL(memcmp(fi.src, our6, 16), 0);
 		CU_ASSERT_EQUAL(memcmp(fi.dst, peer6, 16), 0);
@@ -288,6 +291,16 @@ test_v6_mtu_1280(void)
 	port.mtu = 1500;
 }
 
+/* Tagged: the longest header (18 + 40 + 8) still fits the template. */
+static void
+test_v6_vlan(void)
+{
+	port.local.vlan = 100;
+	send_and_check(true, false, CHUNK_LEN - 499, 0, 1, NULL);
+	send_and_check(true, true, CHUNK_LEN - 4097, 4099, 6, NULL);
+	port.local.vlan = 0;
+}
+
 /* The same pieces over IPv4: the path both families share. */
 static void
 test_v4_fragments(void)
@@ -319,6 +332,7 @@ main(void)
 		{ "IPv6: one frame, copied and attached", test_v6_single },
 		{ "IPv6: Fragment headers across a chunk edge, ids, 46 frames", test_v6_fragments },
 		{ "IPv6: MTU 1280", test_v6_mtu_1280 },
+		{ "IPv6: on VLAN 100", test_v6_vlan },
 		{ "IPv4: the same pieces, fragments", test_v4_fragments },
 		{ "IPv6: source address by the peer's scope", test_v6_source },
 		{ NULL, NULL },
