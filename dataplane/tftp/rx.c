@@ -14,7 +14,8 @@ tftp_rx_wants_multicast(const struct lcore *lc, const struct frame_info *fi)
 {
 	struct tftp_packet pkt;
 
-	if (!lc->cfg->multicast.enabled)
+	/* RFC 2090 groups are IPv4's: an IPv6 client is served unicast. */
+	if (!lc->cfg->multicast.enabled || fi->ipv6)
 		return false;
 	return tftp_parse(fi->payload, fi->payload_len, &pkt) == TFTP_OK &&
 	       pkt.opcode == TFTP_OP_RRQ && (pkt.u.req.opts.present & TFTP_OPT_MULTICAST);
@@ -58,7 +59,9 @@ tftp_request_error_code(enum tftp_err e)
 static bool
 tftp_rx_admit(struct lcore *lc, const struct frame_info *fi)
 {
-	switch (ratelimit_take(lc->new_sessions, fi->src_ip, lc->now_ms)) {
+	struct ip_addr src = frame_info_src(fi);
+
+	switch (ratelimit_take(lc->new_sessions, ip_addr_source_key(&src), lc->now_ms)) {
 	case RATELIMIT_LIMITED:
 		lc->stats.tftp_rate_limited++;
 		lcore_drop_note(lc, &lc->rate_log_ms, FRAME_ERR__MAX, fi,
@@ -181,7 +184,7 @@ tftp_rx_packet(struct lcore *lc, int port_idx, const struct frame_info *fi)
 		/* RFC 1350: a packet with a wrong TID gets ERROR 5 and
 		 * disturbs no transfer. */
 		lc->stats.tftp_bad_tid++;
-		tx_udp_addr(lc, port_idx, fi->src_mac, fi->src_ip, fi->dst_port, fi->src_port, &t);
+		tx_udp_addr(lc, port_idx, fi->src_mac, frame_info_src(fi), fi->dst_port, fi->src_port, &t);
 		tftp_xmit_error(lc, port_idx, &t, TFTP_EBADID, "unknown transfer ID");
 		return;
 	}
