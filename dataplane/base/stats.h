@@ -123,6 +123,14 @@
 	X(nd_rs_received)	/* router solicitations */		\
 	X(nd_ra_sent)		/* RAs sent (dhcp.quench_ra) */		\
 	X(icmp6_echo_replies)						\
+	X(ipv6_rx_fragments)	/* IPv6 fragments to us: never reassembled, dropped */ \
+	X(udp6_rx)		/* UDP/IPv6 datagrams to a valid address of ours */ \
+	X(udp6_csum_bad)	/* UDP/IPv6 with a bad or no checksum */ \
+	X(icmp6_unreachable)	/* ICMPv6 unreachables quoting our UDP */ \
+	X(tx_datagrams6)	/* UDP/IPv6 datagrams sent */		\
+	X(tx_fragments6)	/* IPv6 fragments of them (RFC 8200 4.5) */ \
+	X(tftp_sessions6)	/* sessions opened over IPv6 */		\
+	X(tftp_bytes_sent6)	/* DATA payload bytes over IPv6 */	\
 	X(log_dropped)		/* log ring full */
 
 struct worker_stats {

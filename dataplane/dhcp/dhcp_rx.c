@@ -57,7 +57,7 @@ send_reply(struct lcore *lc, const struct dhcp_ring_reply *r)
 
 	if (r->port_idx >= lc->n_ports || r->len > sizeof(r->payload))
 		return;
-	tx_udp_addr(lc, r->port_idx, r->dst_mac, r->dst_ip, r->src_port, r->dst_port, &t);
+	tx_udp_addr(lc, r->port_idx, r->dst_mac, ip_addr_v4(r->dst_ip), r->src_port, r->dst_port, &t);
 	pc.p = r->payload;
 	pc.len = r->len;
 	if (tx_udp(lc, r->port_idx, &t, &pc, 1) > 0)
