@@ -221,6 +221,10 @@ pxl_t_engine_cfg()
 	if [ -n "${PXL_T_PREFIX:-}" ]; then
 		sed -Ei "s|\"--in-memory\"|\"--in-memory\", \"--file-prefix=$PXL_T_PREFIX\"|" "$cfg"
 	fi
+	# PXL_T_ADDR6=A: interfaces[0].address6 = "A/64", beside address.
+	if [ -n "${PXL_T_ADDR6:-}" ]; then
+		sed -Ei "s|^([[:space:]]*)(address[[:space:]]*=[[:space:]]*\"[^\"]*\";)|\1\2\n\1address6 = \"$PXL_T_ADDR6/64\";|" "$cfg"
+	fi
 	if [ -n "${PXL_T_MTU:-}" ]; then
 		sed -Ei "s|^([[:space:]]*mtu[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_MTU|" "$cfg"
 	fi
@@ -233,6 +237,19 @@ pxl_t_engine_cfg()
 		fi
 	fi
 	printf '%s\n' "$cfg"
+}
+
+# pxl_t_client_ipv6 ADDR6: the client namespace speaks IPv6 with ADDR6/64
+# (no DAD, no RA acted on: accept_ra 0); the engine's namespace keeps it
+# off (the engine is no kernel address there).
+pxl_t_client_ipv6()
+{
+	local k
+	for k in all default "$PXL_CLI_IF"; do
+		ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.disable_ipv6=0"
+		ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.accept_ra=0"
+	done
+	ip -n "$PXL_T_CLI" addr add "$1/64" dev "$PXL_CLI_IF" nodad
 }
 
 # Starts the selected server in the server namespace and waits until a
