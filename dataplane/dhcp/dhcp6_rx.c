@@ -65,8 +65,10 @@ dhcp6_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 	enum dhcp_outcome o;
 	uint64_t rx_ns;
 
-	if (!lc->cfg->dhcp.v6 || !st || !lc->nd || !lc->dhcp_snap)
-		return;		/* the DHCPv6 proxy is off */
+	if (!lc->cfg->dhcp.v6 || !st || !lc->nd || !lc->dhcp_snap) {
+		lc->stats.udp_no_service++;	/* the DHCPv6 proxy is off */
+		return;
+	}
 	lc->stats.dhcp6_rx++;
 	rx_ns = lcore_wall_ns(lc);
 	if (dhcp6_parse(fi->payload, fi->payload_len, &st->msg) != DHCP6_OK) {
