@@ -29,7 +29,7 @@ ADDR6=2001:db8::2
 RELAY6=2001:db8::1
 CLIENT_MAC=52:54:00:f1:00:02
 PXL_T_PREFIX="pxl-t-dhcp6-$PXL_T_ID"
-PXL_T_ADDR6=$ADDR6
+PXL_T_ADDRESS6="$ADDR6/64"
 
 eval "$(declare -f pxl_t_engine_cfg | sed '1s/pxl_t_engine_cfg/pxl_t_engine_cfg_base/')"
 pxl_t_engine_cfg()
@@ -40,7 +40,7 @@ pxl_t_engine_cfg()
 	printf '%s\n' "$cfg"
 }
 
-pxl_t_client_ipv6 "$RELAY6"
+pxl_t_client_ipv6 "$RELAY6/64"
 
 ENGINE_MAC=$(ip -n "$PXL_T_SRV" -br link show "$PXL_SRV_IF" | awk '{print $3}')
 ENGINE_DUID="00030001${ENGINE_MAC//:/}"

@@ -22,7 +22,7 @@ PROBE="$PXL_T_DIR/nd_probe.py"
 ADDR6=2001:db8::2
 CLI6=2001:db8::1
 PXL_T_PREFIX="pxl-t-ipv6nd-$PXL_T_ID"
-PXL_T_ADDR6=$ADDR6
+PXL_T_ADDRESS6="$ADDR6/64"
 QUENCH=false
 
 eval "$(declare -f pxl_t_engine_cfg | sed '1s/pxl_t_engine_cfg/pxl_t_engine_cfg_base/')"
@@ -34,7 +34,7 @@ pxl_t_engine_cfg()
 	printf '%s\n' "$cfg"
 }
 
-pxl_t_client_ipv6 "$CLI6"
+pxl_t_client_ipv6 "$CLI6/64"
 
 ENGINE_MAC=$(ip -n "$PXL_T_SRV" -br link show "$PXL_SRV_IF" | awk '{print $3}')
 LL6=$("$PY" -c 'import sys
