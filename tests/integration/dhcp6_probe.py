@@ -24,6 +24,7 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 
 from scapy.all import AsyncSniffer, Ether, IPv6, UDP, conf, get_if_hwaddr, sendp, raw
@@ -34,7 +35,7 @@ from scapy.layers.dhcp6 import (DHCP6, DHCP6_InfoRequest, DHCP6_RelayForward,
                                 DHCP6OptOptReq, DHCP6OptRelayMsg, DHCP6OptUserClass,
                                 DHCP6OptVendorClass, DUID_LL, DUID_LLT, USER_CLASS_DATA,
                                 VENDOR_CLASS_DATA)
-from scapy.all import in6_mactoifaceid
+from scapy.all import in6_getifaddr, in6_mactoifaceid
 
 conf.verb = 0
 WAIT = float(os.environ.get("PXL_DHCP6_WAIT", "3"))  # s to collect answers
@@ -104,10 +105,24 @@ def describe(p):
     return d
 
 
+def link_local(iface, mac):
+    """The kernel's link-local address of iface (a server's reply needs its
+    neighbour answer: a bridge's MAC, hence its EUI-64, may have changed
+    since the address was made), else the EUI-64 of mac."""
+    for addr, _scope, name in in6_getifaddr():
+        if name == iface and addr.startswith("fe80:"):
+            return addr
+    return "fe80::" + in6_mactoifaceid(mac)
+
+
 def exchange(iface, frame, lfilter):
-    sn = AsyncSniffer(iface=iface, lfilter=lfilter, store=True)
+    # The sniffer's socket must be open before the request leaves: wait for
+    # scapy to say so (bounded), not for a guessed time.
+    ready = threading.Event()
+    sn = AsyncSniffer(iface=iface, lfilter=lfilter, store=True, started_callback=ready.set)
     sn.start()
-    time.sleep(0.5)	# the sniffer's socket must be open before the request leaves
+    ready.wait(10)
+    time.sleep(0.2)
     sendp(frame, iface=iface)
     time.sleep(WAIT)
     sn.stop()
@@ -118,7 +133,7 @@ def exchange(iface, frame, lfilter):
 def main():
     iface, mode, mac = sys.argv[1], sys.argv[2], sys.argv[3]
     own = get_if_hwaddr(iface)
-    ll = "fe80::" + in6_mactoifaceid(own)
+    ll = link_local(iface, own)
     if mode in ("solicit", "inforeq", "plain"):
         msg = {"solicit": solicit, "inforeq": inforeq, "plain": plain}[mode](mac)
         frame = (Ether(src=own, dst="33:33:00:01:00:02") / IPv6(src=ll, dst="ff02::1:2") /

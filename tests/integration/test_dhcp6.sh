@@ -131,16 +131,31 @@ pxl_t_expect "1 not a PXE client" [ "$notpxe" = 1 ]
 if command -v dnsmasq >/dev/null; then
 	pxl_t_bridge_clients d6 1
 	SITE=$(pxl_t_client_ns d6 1)
+	# No DAD before IPv6 comes up: dnsmasq joins ff02::1:2 on a ready link-local.
+	for k in all default eth0; do
+		ip netns exec "$SITE" sysctl -qw "net.ipv6.conf.$k.accept_dad=0"
+	done
 	ip netns exec "$SITE" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
 	ip netns exec "$SITE" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
-	ip netns exec "$SITE" sysctl -qw net.ipv6.conf.eth0.accept_dad=0
 	ip -n "$SITE" addr add 2001:db8::53/64 dev eth0 nodad
+	# dnsmasq answers the client's link-local: br0's must have passed DAD
+	# for the kernel to answer dnsmasq's neighbour solicitation (bounded: 10 s).
+	for k in $(seq 1 50); do
+		ip -n "$PXL_T_CLI" -6 addr show dev br0 scope link | grep -q inet6 &&
+			[ -z "$(ip -n "$PXL_T_CLI" -6 addr show dev br0 tentative)" ] && break
+		sleep 0.2
+	done
+	rm -f "$PXL_T_WORK/dnsmasq.log"
 	ip netns exec "$SITE" dnsmasq --keep-in-foreground --port=0 --interface=eth0 \
 		--bind-interfaces --dhcp-range=2001:db8::100,2001:db8::1ff,64,1h \
 		--dhcp-leasefile="$PXL_T_WORK/dnsmasq.leases" --pid-file="$PXL_T_WORK/dnsmasq.pid" \
 		--log-dhcp --log-facility="$PXL_T_WORK/dnsmasq.log" &
 	DNSMASQ=$!
-	sleep 2
+	# Started when it says its DHCPv6 range (bounded: 10 s).
+	for k in $(seq 1 50); do
+		grep -q "DHCPv6, IP range" "$PXL_T_WORK/dnsmasq.log" 2>/dev/null && break
+		sleep 0.2
+	done
 	# dnsmasq looks for the client in its neighbour table first: a longer window.
 	both=$(PXL_DHCP6_WAIT=8 pxl_t_in 20 "$PY" "$PROBE" br0 solicit 52:54:00:f1:00:05 || true)
 	pxl_t_log "two servers: $both"
