@@ -6,7 +6,7 @@
 # a proxy offer, gets its address from dnsmasq, then sends a Request with
 # our server ID to the URL's address on 4011 and boots the file of our
 # Reply: the firmware prints "NBP filename is ipxe.efi" for the server
-# 2001:db8::2. (The download itself is TFTP over IPv6's test.) IPv4 PXE
+# 2001:db8::2 and fetches it by TFTP over IPv6. IPv4 PXE
 # gets nothing from us here (dhcp.port67 = false, no proxy offer): the
 # firmware moves on to IPv6.
 PXL_F_NAME=ovmf_dhcp6
@@ -57,5 +57,6 @@ check "its Request to the site's server is left alone" \
 	grep -q 'dhcp6 52:54:00:f1:00:02 ignored: REQUEST names another DHCPv6 server' "$log"
 check "its Request to 4011 from its new address gets our Reply on 4011" \
 	grep -Eq 'dhcp6 52:54:00:f1:00:02 .*-> REPLY url=tftp://\[2001:db8::2\]/ipxe.efi to \[2001:db8::1[0-9a-f]{2}\]:4011 from port 4011' "$log"
-check "the firmware asked for ipxe.efi by TFTP" grep -q 'file="ipxe.efi"' "$log"
+check "the firmware fetched ipxe.efi whole by TFTP over IPv6" \
+	grep -Eq 'tftp 52:54:00:f1:00:02 \[2001:db8::[0-9a-f:]+\]:[0-9]+ file="ipxe.efi" .*bytes=([0-9]+)/\1 .*end=done' "$log"
 pxl_f_finish
