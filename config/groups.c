@@ -84,6 +84,7 @@ static const struct cfg_field cfg_dhcp_fields[] = {
 	/* Past 30 s a PXE ROM has given up its last retry round. */
 	F_U32(cfg_dhcp, standby_delay_ms, 0, 30000),
 	F_BOOL(cfg_dhcp, quench_ra),
+	F_BOOL(cfg_dhcp, v6),
 	F_CUSTOM("ignore", 0),
 };
 

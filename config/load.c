@@ -39,6 +39,7 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->dhcp.port67 = true;
 	cfg->dhcp.standby_delay_ms = 1500;
 	cfg->dhcp.quench_ra = false;
+	cfg->dhcp.v6 = false;
 	cfg->multicast.enabled = false;
 	cfg->http_boot.enabled = false;
 	cfg->http_boot.port = 80;

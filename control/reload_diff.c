@@ -140,6 +140,7 @@ static const struct reload_key reload_keys[] = {
 	K("dhcp.delay_ms", true, RK_U32, dhcp.delay_ms),
 	K("dhcp.standby_delay_ms", true, RK_U32, dhcp.standby_delay_ms),
 	K("dhcp.quench_ra", true, RK_BOOL, dhcp.quench_ra),
+	K("dhcp.v6", true, RK_BOOL, dhcp.v6),
 	K_CUSTOM("dhcp.ignore", true, cmp_ignore),
 	K("multicast.enabled", true, RK_BOOL, multicast.enabled),
 	K("multicast.groups", true, RK_STR, multicast.groups),

@@ -84,6 +84,14 @@
 	X(dhcp_standby_answers)	/* ...answered because its owner was silent */ \
 	X(dhcp_chosen_answers)	/* ...answered because it asked us by address */ \
 	X(dhcp_standby_evicted)	/* standby table: live entries overwritten */ \
+	X(dhcp6_rx)		/* UDP/IPv6 to 547 (or 4011) with dhcp.v6 */ \
+	X(dhcp6_bad)		/* unparseable DHCPv6 (proto/dhcp6.h) */ \
+	X(dhcp6_not_pxe)	/* not a PXE client's (option 16/15): ignored */ \
+	X(dhcp6_relayed)	/* came in Relay-Forw */		\
+	X(dhcp6_answered)	/* Advertise/Reply built from the snapshot */ \
+	X(dhcp6_silent)		/* decided: nothing to send */		\
+	X(dhcp6_once_v4_only)	/* an armed one-shot: answered over IPv4 only */ \
+	X(dhcp6_replies_sent)						\
 	X(mcast_requests)	/* RRQs asking "multicast" (RFC 2090) */ \
 	X(mcast_declined)	/* served unicast: blksize, full, off */ \
 	X(mcast_groups_opened)						\

@@ -8,6 +8,7 @@
 
 #include "dataplane/core/tx.h"
 #include "dataplane/dhcp/answer.h"
+#include "dataplane/dhcp/answer6.h"
 #include "dataplane/dhcp/dhcp_rx.h"
 #include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/proto/dhcp.h"
@@ -27,6 +28,7 @@ struct dhcp_rx_state {
 	/* FIFO: one delay for all, so due times come in order. */
 	unsigned head, count;
 	struct dhcp_delayed q[DHCP_DELAY_SLOTS];
+	struct dhcp6_scratch v6;	/* dhcp6_rx.c's */
 };
 
 struct dhcp_rx_state *
@@ -40,6 +42,12 @@ void
 dhcp_rx_state_free(struct dhcp_rx_state *st)
 {
 	rte_free(st);
+}
+
+struct dhcp6_scratch *
+dhcp_rx_v6_scratch(struct dhcp_rx_state *st)
+{
+	return st ? &st->v6 : NULL;
 }
 
 static void

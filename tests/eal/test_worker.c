@@ -27,6 +27,7 @@
 #include "dataplane/base/events.h"
 #include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/proto/dhcp.h"
+#include "dataplane/proto/dhcp6.h"
 #include "dataplane/proto/frame.h"
 #include "dataplane/proto/frame6.h"
 #include "dataplane/proto/tftp_packet.h"
@@ -69,12 +70,15 @@ inject(const uint8_t *frame, size_t len)
  */
 static uint16_t oldest_port = 40000;
 
-/* True for a datagram to an earlier test's client port. */
+/* True for a datagram to an earlier test's client port, and for the
+ * engine's neighbour discovery (its DAD probes at start). */
 static bool
 stale(const uint8_t *buf, size_t len)
 {
 	struct frame_info fi;
 
+	if (len >= 14 + 40 && buf[12] == 0x86 && buf[13] == 0xdd && buf[14 + 6] == 58)
+		return true;
 	return frame_classify(buf, len, &client, 0, &fi) == FRAME_OK && fi.kind == FRAME_UDP &&
 	       fi.dst_port >= 40000 && fi.dst_port < oldest_port;
 }
@@ -275,7 +279,7 @@ write_config(char *path, size_t cap)
 		   "tftp = { root = \"%s\"; timeout_ms = 1000; retries = 2;\n"
 		   "	source_rate = 1; source_burst = 30; };\n"
 		   "cache = { size_mb = 16; chunk_kb = 64; };\n"
-		   "dhcp = { enabled = true; };\n"
+		   "dhcp = { enabled = true; v6 = true; };\n"
 		   "multicast = { enabled = true; };\n"
 		   "profiles = ( { name = \"default\"; bios = \"undionly.kpxe\"; } );\n"
 		   "control = { socket = \"%s/ctl.sock\"; };\n"
@@ -887,6 +891,92 @@ next_dhcp_event(struct log_event *ev)
 }
 
 /*
+ * dhcp.v6: OVMF's Solicit (DUID-UUID, 61 = 7, 16 = 343 PXEClient) to
+ * ff02::1:2 gets an Advertise from the worker, from the snapshot: to the
+ * client's link-local address on 546, option 59 naming the profile's
+ * efi_x64 file on the engine's address6, the trace a v6 LOG_DHCP event.
+ */
+static void
+test_dhcp6_solicit(void)
+{
+	static const uint8_t client_ll[16] = { 0xfe, 0x80, [8] = 0x50, 0x54, 0x00, 0xff, 0xfe,
+					       0x00, 0x00, 0x0a };
+	static const uint8_t group[16] = { 0xff, 0x02, [13] = 1, [15] = 2 };
+	static const char url[] = "tftp://[2001:db8::2]/efi/bootx64.efi";
+	static const uint8_t solicit[] = {
+		0x01, 0x7e, 0xab, 0x49,
+		0x00, 0x01, 0x00, 0x12, 0x00, 0x04, 0x4e, 0x4b, 0x4e, 0x6a, 0x2d, 0x1c, 0x5f, 0x4e,
+		0x8a, 0x9b, 0x0c, 0x1d, 0x2e, 0x3f, 0x4a, 0x5b,
+		0x00, 0x03, 0x00, 0x0c, 0xf3, 0xd6, 0x5e, 0x5a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff,
+		0x00, 0x06, 0x00, 0x04, 0x00, 0x3b, 0x00, 0x3c,
+		0x00, 0x3d, 0x00, 0x02, 0x00, 0x07,
+		0x00, 0x10, 0x00, 0x0f, 0x00, 0x00, 0x01, 0x57, 0x00, 0x09,
+		'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't',
+	};
+	static const uint8_t group_mac[6] = { 0x33, 0x33, 0x00, 0x01, 0x00, 0x02 };
+	uint8_t f[256], buf[2048];
+	struct dhcp_snapshot *s;
+	struct frame_udp_tx t;
+	struct frame6_info r6;
+	struct log_event ev;
+	uint64_t answered = STAT(dhcp6_answered);
+	size_t n, i, h;
+	bool found = false;
+
+	oldest_port = next_client_port;
+	while (rte_ring_dequeue_elem(dp.log_rings[0], &ev, sizeof(ev)) == 0)
+		;
+	s = test_snapshot("undionly.kpxe");
+	snprintf(s->profiles[0].efi_x64, sizeof(s->profiles[0].efi_x64), "efi/bootx64.efi");
+	dhcp_snap_rcu_publish(dp.dhcp_snap, s);
+	/* From the client's link-local address to All_DHCP_Relay_Agents_and_Servers. */
+	memset(&t, 0, sizeof(t));
+	memcpy(t.src_mac, client_mac, 6);
+	memcpy(t.dst_mac, group_mac, 6);
+	t.ipv6 = true;
+	t.ttl = 1;
+	memcpy(t.src6, client_ll, 16);
+	memcpy(t.dst6, group, 16);
+	t.src_port = DHCP6_PORT_CLIENT;
+	t.dst_port = DHCP6_PORT_SERVER;
+	h = frame_build_udp_header(f, sizeof(f), &t, sizeof(solicit),
+				   frame_udp_csum(&t, solicit, sizeof(solicit)));
+	CU_ASSERT_FATAL(h > 0 && h + sizeof(solicit) <= sizeof(f));
+	memcpy(f + h, solicit, sizeof(solicit));
+	inject(f, h + sizeof(solicit));
+
+	n = next_frame(buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 14 + 40 + 8 + 4);
+	CU_ASSERT_EQUAL(buf[12] << 8 | buf[13], 0x86dd);
+	CU_ASSERT_EQUAL(memcmp(buf, client_mac, 6), 0);
+	CU_ASSERT_EQUAL(buf[20], 17);
+	CU_ASSERT_EQUAL(memcmp(buf + 38, client_ll, 16), 0);
+	CU_ASSERT_EQUAL(buf[54] << 8 | buf[55], 547);
+	CU_ASSERT_EQUAL(buf[56] << 8 | buf[57], 546);
+	/* The client's stack takes it: IPv6 + UDP with a right checksum. */
+	CU_ASSERT_EQUAL(frame6_classify(buf, n, 0, 0, &r6), FRAME6_OK);
+	CU_ASSERT_EQUAL(r6.kind, FRAME6_UDP);
+	CU_ASSERT_EQUAL(buf[62], DHCP6_ADVERTISE);
+	CU_ASSERT_EQUAL(buf[63] << 16 | buf[64] << 8 | buf[65], 0x7eab49);
+	for (i = 66; i + 4 <= n; i += 4 + (size_t)(buf[i + 2] << 8 | buf[i + 3])) {
+		if ((buf[i] << 8 | buf[i + 1]) != DHCP6_OPT_BOOTFILE_URL)
+			continue;
+		found = (size_t)(buf[i + 2] << 8 | buf[i + 3]) == strlen(url) &&
+			memcmp(buf + i + 4, url, strlen(url)) == 0;
+	}
+	CU_ASSERT(found);
+	WAIT_STAT(dhcp6_answered, answered + 1);
+	CU_ASSERT_TRUE_FATAL(next_dhcp_event(&ev));
+	CU_ASSERT_EQUAL(ev.dhcp.v6, 1);
+	CU_ASSERT_EQUAL(ev.dhcp.outcome, DHCP_OUT_REPLY);
+	CU_ASSERT_EQUAL(ev.dhcp.msg_type, DHCP6_SOLICIT);
+	CU_ASSERT_EQUAL(ev.dhcp.mac_from, DHCP6_MAC_ETHERNET);
+	CU_ASSERT_EQUAL(memcmp(ev.dhcp.mac, client_mac, 6), 0);
+	CU_ASSERT_STRING_EQUAL(ev.dhcp.file, url);
+}
+
+/*
  * With a snapshot published, the worker answers a DISCOVER itself: the
  * OFFER comes with nothing on the control ring and nobody polling it, the
  * trace as a LOG_DHCP event. A new snapshot replaces it (the next OFFER
@@ -1444,6 +1534,8 @@ main(void)
 		{ "DHCP: answered by the worker from a published snapshot", test_dhcp_snapshot },
 		{ "DHCP: a fleet: another engine's client held, then standby", test_dhcp_fleet },
 		{ "DHCP: a snapshot outlives its last reader, no longer", test_snap_rcu_retire },
+		{ "DHCPv6: Solicit answered with an Advertise carrying option 59",
+		  test_dhcp6_solicit },
 		{ "IPv6: RRQ lock-step from address6", test_ipv6_rrq },
 		{ "IPv6: blksize 9000 in Fragment headers, window of 8", test_ipv6_fragments },
 		{ "IPv6: not found and traversal refused", test_ipv6_refusals },
