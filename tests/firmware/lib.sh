@@ -605,6 +605,18 @@ pxl_f_capture_expect()
 	fi
 }
 
+# pxl_f_engine_expect LABEL REGEX: with pxeline, a result from the engine's
+# log (a line must match); the stand-in has no such log.
+pxl_f_engine_expect()
+{
+	pxl_f_strict || return 0
+	if grep -aqE -- "$2" "$PXL_F_WORK/server.log"; then
+		pxl_f_result 1 "$1"
+	else
+		pxl_f_result 0 "$1" "no line matching '$2' in the engine's log"
+	fi
+}
+
 # pxl_f_qemu_cmd FIRMWARE MAC SERIAL: the QEMU command line.
 pxl_f_qemu_cmd()
 {

@@ -25,11 +25,6 @@ pxl_f_capture_expect "a DHCPv6 answer carried tftp://[$PXL_F_ADDR6]/ipxe.efi" \
 # OVMF's own address is the site's (IA_NA from 2001:db8::100-1ff).
 pxl_f_capture_expect "OVMF asked for ipxe.efi over TFTP on IPv6 from its DHCPv6 address" \
 	"\\[2001:db8::1[0-9a-f]{2}\\]:[0-9]+ > \\[$PXL_F_ADDR6\\]:69 TFTP RRQ ipxe.efi"
-if pxl_f_strict; then
-	if grep -aqE "tftp .*2001:db8::1[0-9a-f]{2}.*file=\"?ipxe.efi\"? .*end=done" "$PXL_F_WORK/server.log"; then
-		pxl_f_result 1 "the engine's log: ipxe.efi to an IPv6 client, end=done"
-	else
-		pxl_f_result 0 "the engine's log: ipxe.efi to an IPv6 client, end=done"
-	fi
-fi
+pxl_f_engine_expect "the engine's log: ipxe.efi to an IPv6 client, end=done" \
+	'tftp .*2001:db8::1[0-9a-f]{2}.*file="ipxe.efi" .*end=done'
 pxl_f_finish
