@@ -130,14 +130,20 @@ pxl_f_result()
 	fi
 }
 
-# True when the engine binary has the control thread's half of proxyDHCP.
-pxl_f_engine_has_dhcp()
+# pxl_f_engine_has ENGINE SYMBOL: true when the engine binary has it.
+pxl_f_engine_has()
 {
 	local e=$1 syms
 	# Read it whole first: grep -q closing the pipe early would fail it
 	# under pipefail.
 	syms=$(nm "$e" 2>/dev/null || strings "$e" 2>/dev/null || true)
-	grep -q 'dhcp_control_poll' <<<"$syms"
+	grep -q -- "$2" <<<"$syms"
+}
+
+# True when the engine binary has the control thread's half of proxyDHCP.
+pxl_f_engine_has_dhcp()
+{
+	pxl_f_engine_has "$1" dhcp_control_poll
 }
 
 pxl_f_pxectl_path()
@@ -188,6 +194,8 @@ pxl_f_init()
 	pxeline)
 		PXL_F_ENGINE=$(pxl_engine_path) || pxl_f_skip "engine not built (no pxeline in $PXL_BUILD)"
 		pxl_f_engine_has_dhcp "$PXL_F_ENGINE" || pxl_f_skip "engine has no proxyDHCP yet ($PXL_F_ENGINE)"
+		[ "$PXL_F_V6" = 0 ] || pxl_f_engine_has "$PXL_F_ENGINE" dhcp6_rx_request ||
+			pxl_f_skip "engine has no DHCPv6 proxy yet ($PXL_F_ENGINE)"
 		[ "$(pxl_hugepages)" -gt 0 ] || pxl_f_skip "no hugepages reserved (run scripts/setup.sh)"
 		pxl_hugetlbfs_mounted || pxl_f_skip "hugetlbfs not mounted (run scripts/setup.sh)"
 		;;
