@@ -81,6 +81,7 @@ struct cfg_dhcp {
 	bool port67;		/* answer on 67 too; default true */
 	uint32_t delay_ms;	/* response delay; default 0 */
 	bool quench_ra;		/* answer a router solicitation with an RA that configures nothing; default false */
+	bool v6;		/* the DHCPv6 proxy (547, and 4011 over IPv6); default false */
 	uint32_t n_ignore;
 	uint8_t ignore_macs[CFG_MAX_IGNORE_MACS][6];
 };

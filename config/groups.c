@@ -82,6 +82,7 @@ static const struct cfg_field cfg_dhcp_fields[] = {
 	/* PXE ROMs give up on the first DISCOVER round after 4 s. */
 	F_U32(cfg_dhcp, delay_ms, 0, 30000),
 	F_BOOL(cfg_dhcp, quench_ra),
+	F_BOOL(cfg_dhcp, v6),
 	F_CUSTOM("ignore", 0),
 };
 

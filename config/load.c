@@ -38,6 +38,7 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->dhcp.enabled = true;
 	cfg->dhcp.port67 = true;
 	cfg->dhcp.quench_ra = false;
+	cfg->dhcp.v6 = false;
 	cfg->multicast.enabled = false;
 	cfg->http_boot.enabled = false;
 	cfg->http_boot.port = 80;

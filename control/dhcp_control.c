@@ -214,7 +214,7 @@ dhcp_handler_seen(struct dhcp_handler *hd, const struct log_dhcp *t)
 	if (decided((enum dhcp_outcome)t->outcome))
 		metrics_on_decision(t->mac, t->profile[0] ? t->profile : NULL,
 				    (enum dhcp_arch)t->arch,
-				    dhcp_seen_name((enum dhcp_seen)t->seen));
+				    dhcp_seen_name((enum dhcp_seen)t->seen), t->v6);
 	if (t->outcome == DHCP_OUT_REPLY)
 		metrics_on_dhcp_answer(t->answer_ns);
 	if (!t->host_id || !decided((enum dhcp_outcome)t->outcome))

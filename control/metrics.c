@@ -45,7 +45,7 @@ struct m_mac {
 static struct {
 	char profiles[M_PROFILES][64];	/* [0] "none", [OTHER] "other" */
 	unsigned n_profiles;		/* slots used, "none" included */
-	uint64_t decisions[M_PROFILES][DHCP_ARCH__MAX][M_ANSWERS];
+	uint64_t decisions[2][M_PROFILES][DHCP_ARCH__MAX][M_ANSWERS];	/* [v6] */
 	uint64_t transfers[M_PROFILES][M_ARCHS][TFTP_END__MAX];
 	struct m_hist tftp, dhcp;
 	struct m_mac macs[METRICS_MAC_SLOTS];
@@ -120,7 +120,7 @@ mac_slot(const uint8_t mac[6])
 
 void
 metrics_on_decision(const uint8_t mac[6], const char *profile, enum dhcp_arch arch,
-		    const char *answer)
+		    const char *answer, bool v6)
 {
 	struct m_mac *e = mac_slot(mac);
 	unsigned p, a;
@@ -132,7 +132,7 @@ metrics_on_decision(const uint8_t mac[6], const char *profile, enum dhcp_arch ar
 	for (a = 0; a < M_ANSWERS - 1; a++)
 		if (answer && strcmp(answer, answer_names[a]) == 0)
 			break;
-	m.decisions[p][arch][a]++;
+	m.decisions[v6][p][arch][a]++;
 	memcpy(e->mac, mac, 6);
 	e->used = 1;
 	e->arch = (uint8_t)arch;
@@ -278,20 +278,26 @@ profile_label(FILE *out, unsigned p)
 static void
 write_outcomes(FILE *out)
 {
-	unsigned p, a, r;
+	static const char *const names[2] = { "pxeline_dhcp_decisions_total",
+					      "pxeline_dhcp6_decisions_total" };
+	unsigned p, a, r, v;
 
-	family(out, "pxeline_dhcp_decisions_total", "counter",
-	       "Boot decisions by profile, architecture and answer.");
-	for (p = 0; p < M_PROFILES; p++)
-		for (a = 0; a < DHCP_ARCH__MAX; a++)
-			for (r = 0; r < M_ANSWERS; r++) {
-				if (!m.decisions[p][a][r])
-					continue;
-				fputs("pxeline_dhcp_decisions_total{", out);
-				profile_label(out, p);
-				fprintf(out, ",arch=\"%s\",answer=\"%s\"} %" PRIu64 "\n",
-					dhcp_arch_name(a), answer_names[r], m.decisions[p][a][r]);
-			}
+	for (v = 0; v < 2; v++) {
+		family(out, names[v], "counter", v ? "DHCPv6 boot decisions by profile, "
+		       "architecture and answer." : "Boot decisions by profile, architecture "
+		       "and answer.");
+		for (p = 0; p < M_PROFILES; p++)
+			for (a = 0; a < DHCP_ARCH__MAX; a++)
+				for (r = 0; r < M_ANSWERS; r++) {
+					if (!m.decisions[v][p][a][r])
+						continue;
+					fprintf(out, "%s{", names[v]);
+					profile_label(out, p);
+					fprintf(out, ",arch=\"%s\",answer=\"%s\"} %" PRIu64 "\n",
+						dhcp_arch_name(a), answer_names[r],
+						m.decisions[v][p][a][r]);
+				}
+	}
 	family(out, "pxeline_tftp_transfers_total", "counter",
 	       "TFTP transfers ended, by the profile and architecture last decided for "
 	       "the client's MAC and by end reason.");

@@ -20,6 +20,7 @@
 #ifndef PXELINE_CONTROL_METRICS_H
 #define PXELINE_CONTROL_METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -46,13 +47,14 @@ void metrics_on_event(const struct log_event *ev);
 
 /*
  * A boot decision (dhcp_control.c): counted by profile (NULL = none), arch
- * and answer ("boot", "once", "abort", "silent"), and remembered for the
+ * and answer ("boot", "once", "abort", "silent") per family (v6: the
+ * DHCPv6 proxy's, pxeline_dhcp6_decisions_total), and remembered for the
  * MAC so its TFTP transfers get the same labels. The table is bounded
  * (METRICS_MAC_SLOTS, one slot per MAC hash): a collision forgets the older
  * client, whose transfers then count as profile "none".
  */
 void metrics_on_decision(const uint8_t mac[6], const char *profile, enum dhcp_arch arch,
-			 const char *answer);
+			 const char *answer, bool v6);
 
 /* A proxy reply handed to its worker ns after the worker received the request. */
 void metrics_on_dhcp_answer(uint64_t ns);

@@ -138,6 +138,7 @@ static const struct reload_key reload_keys[] = {
 	K("dhcp.port67", true, RK_BOOL, dhcp.port67),
 	K("dhcp.delay_ms", true, RK_U32, dhcp.delay_ms),
 	K("dhcp.quench_ra", true, RK_BOOL, dhcp.quench_ra),
+	K("dhcp.v6", true, RK_BOOL, dhcp.v6),
 	K_CUSTOM("dhcp.ignore", true, cmp_ignore),
 	K("multicast.enabled", true, RK_BOOL, multicast.enabled),
 	K("multicast.groups", true, RK_STR, multicast.groups),

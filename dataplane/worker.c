@@ -53,6 +53,12 @@ static bool
 worker_handle_udp(struct lcore *lc, int port_idx, struct rte_mbuf *m, const struct frame_info *fi,
 		  bool from_handoff)
 {
+	/* Over IPv6: TFTP's unicast only (no proxyDHCPv4, no multicast TFTP). */
+	if (fi->ipv6 && (fi->dst_port == DHCP_PORT_SERVER || fi->dst_port == DHCP_PORT_PXE ||
+			 tftp_rx_is_mtftp_port(lc, fi->dst_port))) {
+		lc->stats.udp_no_service++;
+		return false;
+	}
 	if (fi->dst_port == TFTP_PORT) {
 		/* Multicast requests meet in worker 0's groups: one
 		 * stream per file however the port spread them. */
@@ -149,17 +155,20 @@ worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool fro
 		return false;
 	}
 	if (frame6_is_ipv6(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len)) {
-		nd_rx(lc, port_idx, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len);
-		return false;
+		/* UDP and unreachables over IPv6 join IPv4's dispatch below. */
+		if (!nd_rx(lc, port_idx, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+			   worker_csum_flags(&lc->ports[port_idx], m), &fi))
+			return false;
+	} else {
+		e = frame_classify(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, local,
+				   worker_csum_flags(&lc->ports[port_idx], m), &fi);
+		if (e != FRAME_OK) {
+			lcore_drop(lc, &fi, e);
+			return false;
+		}
+		if (fi.l4_csum_partial && !from_handoff)
+			lc->stats.rx_csum_partial++;
 	}
-	e = frame_classify(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, local,
-			   worker_csum_flags(&lc->ports[port_idx], m), &fi);
-	if (e != FRAME_OK) {
-		lcore_drop(lc, &fi, e);
-		return false;
-	}
-	if (fi.l4_csum_partial && !from_handoff)
-		lc->stats.rx_csum_partial++;
 	switch (fi.kind) {
 	case FRAME_ARP_REQUEST:
 		len = frame_build_arp_reply(reply, sizeof(reply), local, &fi);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "dataplane/proto/dhcp.h"
+#include "dataplane/proto/dhcp6.h"
 
 /* ---- ports ---- */
 
@@ -94,6 +95,7 @@ enum dhcp_outcome {
 	DHCP_OUT_BUILD_FAILED,	/* the reply did not fit */
 	DHCP_OUT_CONSUME,	/* a one-shot to take: the control thread's job */
 	DHCP_OUT_COMMIT_FAILED,	/* the one-shot could not be committed: silent */
+	DHCP_OUT_ONCE_V4_ONLY,	/* DHCPv6: an armed one-shot is taken over IPv4 only: silent */
 	DHCP_OUT__MAX,
 };
 
@@ -141,6 +143,16 @@ struct log_dhcp {
 	char file[LOG_DHCP_TEXT_MAX];		/* the boot file answered */
 	char reason[LOG_DHCP_TEXT_MAX];		/* the decision's reason (bootaction) */
 	char detail[LOG_DHCP_TEXT_MAX];		/* why a commit failed */
+	/* A DHCPv6 request (v6 = 1): msg_type/reply_type are DHCPv6 types and
+	 * these addresses replace the IPv4 ones above. */
+	uint8_t v6;
+	uint8_t n_relays;	/* Relay-Forw levels around it */
+	uint8_t mac_from;	/* enum dhcp6_mac_from: where mac came from */
+	uint16_t duid_type;	/* the client ID's DUID type */
+	uint8_t src6[16];	/* the datagram's source: the client, or its relay */
+	uint8_t peer6[16];	/* relayed: the innermost relay's peer (the client) */
+	uint8_t server6[16];	/* our address in the boot file URL */
+	uint8_t reply6[16];	/* where the reply went */
 };
 
 struct log_event {

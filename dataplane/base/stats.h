@@ -79,6 +79,14 @@
 	X(dhcp_silent)		/* snapshot said: nothing to send */	\
 	X(dhcp_once_grace)	/* answered within a taken one-shot's grace */ \
 	X(dhcp_delay_full)	/* delay queue full: sent without the delay */ \
+	X(dhcp6_rx)		/* UDP/IPv6 to 547 (or 4011) with dhcp.v6 */ \
+	X(dhcp6_bad)		/* unparseable DHCPv6 (proto/dhcp6.h) */ \
+	X(dhcp6_not_pxe)	/* not a PXE client's (option 16/15): ignored */ \
+	X(dhcp6_relayed)	/* came in Relay-Forw */		\
+	X(dhcp6_answered)	/* Advertise/Reply built from the snapshot */ \
+	X(dhcp6_silent)		/* decided: nothing to send */		\
+	X(dhcp6_once_v4_only)	/* an armed one-shot: answered over IPv4 only */ \
+	X(dhcp6_replies_sent)						\
 	X(mcast_requests)	/* RRQs asking "multicast" (RFC 2090) */ \
 	X(mcast_declined)	/* served unicast: blksize, full, off */ \
 	X(mcast_groups_opened)						\
@@ -115,6 +123,14 @@
 	X(nd_rs_received)	/* router solicitations */		\
 	X(nd_ra_sent)		/* RAs sent (dhcp.quench_ra) */		\
 	X(icmp6_echo_replies)						\
+	X(ipv6_rx_fragments)	/* IPv6 fragments to us: never reassembled, dropped */ \
+	X(udp6_rx)		/* UDP/IPv6 datagrams to a valid address of ours */ \
+	X(udp6_csum_bad)	/* UDP/IPv6 with a bad or no checksum */ \
+	X(icmp6_unreachable)	/* ICMPv6 unreachables quoting our UDP */ \
+	X(tx_datagrams6)	/* UDP/IPv6 datagrams sent */		\
+	X(tx_fragments6)	/* IPv6 fragments of them (RFC 8200 4.5) */ \
+	X(tftp_sessions6)	/* sessions opened over IPv6 */		\
+	X(tftp_bytes_sent6)	/* DATA payload bytes over IPv6 */	\
 	X(log_dropped)		/* log ring full */
 
 struct worker_stats {

@@ -46,7 +46,7 @@ struct lcore_txq {
 /*
  * tx.c's last UDP header, to send the next datagram with the same addresses
  * and length (the rest of a window of DATA to one client) without building
- * it again: only the IPv4 id differs.
+ * it again: only the IPv4 id (or IPv6 fragment header) differs.
  */
 struct lcore_tx_hdr {
 	struct frame_udp_tx key;	/* ip_id 0 */
@@ -54,7 +54,7 @@ struct lcore_tx_hdr {
 	int port_idx;			/* -1: empty */
 	size_t hlen;
 	uint32_t udp_sum;		/* pseudo-header + UDP header, unfolded */
-	uint32_t ip_sum;		/* IPv4 header less id, length, offset, checksum */
+	uint32_t ip_sum;		/* IPv4 header less id, length, offset, checksum; 0 for IPv6 */
 	uint8_t hdr[64];
 };
 
@@ -85,6 +85,7 @@ struct lcore {
 	uint64_t wall_offset_ns;	/* CLOCK_REALTIME - TSC time, for logs */
 	uint64_t mono_offset_ns;	/* CLOCK_MONOTONIC - TSC time, for deadlines */
 	uint16_t ip_id;			/* next IPv4 id (tx.c) */
+	uint32_t ip6_frag_id;		/* IPv6 fragment ids sent (tx.c: strided by worker) */
 	struct lcore_tx_hdr tx_hdr;	/* tx.c's header template */
 	uint64_t drop_log_ms[FRAME_ERR__MAX];	/* rate limit per reason */
 	struct ratelimit *new_sessions;	/* per source IPv4 (tftp.source_rate) */

@@ -7,6 +7,7 @@
 #include <rte_bus_pci.h>
 
 #include "dataplane/core/port.h"
+#include "dataplane/proto/frame6.h"
 #include "dataplane/core/tap.h"
 
 #define PORT_RX_DESC 1024
@@ -226,6 +227,9 @@ port_init_one(const struct cfg_interface *ifc, uint16_t n_queues,
 	p->local.ip = ifc->address;
 	p->local.netmask = ifc->prefix_len ? ~0u << (32 - ifc->prefix_len) : 0;
 	p->local.vlan = ifc->vlan;
+	if (ifc->has_address6)
+		memcpy(p->local.ip6, ifc->address6, 16);
+	frame6_link_local(p->local.mac, p->local.ll6);
 	p->mtu = ifc->mtu;
 	p->prefix_len = ifc->prefix_len;
 return 0;

@@ -9,6 +9,17 @@
 #include "dataplane/cache/cache.h"
 #include "dataplane/core/lcore.h"
 #include "dataplane/core/tx.h"
+#include "dataplane/proto/ipv6_hdr.h"
+
+/* What every frame of one datagram shares (tx_udp, tx_frame_head). */
+struct tx_frag {
+	const struct port *port;
+	size_t hlen;		/* Ethernet + IP + UDP header */
+	size_t ip_payload;	/* UDP header + payload: the fragmentable part */
+	uint32_t frag_id;	/* IPv6 Fragment header's identification */
+	bool ipv6;
+	bool fragmented;	/* more than one frame */
+};
 
 /* A cursor over the datagram's pieces, to copy any byte range of it. */
 struct tx_stream {
@@ -213,12 +224,12 @@ tx_csum_offload(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, size_t l2len,
 }
 
 /*
- * The headers of a datagram to t with payload bytes into hdr (IPv4 id set,
- * its checksum left to the caller) and the pseudo-header + UDP header sum
- * (the lcore's template keeps the IPv4 header's sum for tx_ip_csum too):
- * copied from the lcore's template when they match the last datagram's,
- * as the blocks of a window do; built (and kept) otherwise. Returns the
- * header length, 0 if the datagram cannot be built.
+ * The headers of a datagram to t with payload bytes into hdr (IPv4: id
+ * set, its checksum left to the caller) and the pseudo-header + UDP header
+ * sum (the lcore's template keeps the IPv4 header's sum for tx_ip_csum
+ * too): copied from the lcore's template when they match the last
+ * datagram's, as the blocks of a window do; built (and kept) otherwise.
+ * Returns the header length, 0 if the datagram cannot be built.
  */
 static size_t
 tx_header(struct lcore *lc, int port_idx, const struct frame_udp_tx *t, size_t payload,
@@ -240,24 +251,29 @@ tx_header(struct lcore *lc, int port_idx, const struct frame_udp_tx *t, size_t p
 			return 0;
 		c->key = key;
 		c->payload = payload;
-		c->udp_sum = frame_csum_add(frame_udp_pseudo_sum(t->src_ip, t->dst_ip,
+		c->udp_sum = frame_csum_add(frame_udp_tx_pseudo_sum(t,
 					    (uint16_t)(FRAME_UDP_LEN + payload)),
 					    c->hdr + c->hlen - FRAME_UDP_LEN, FRAME_UDP_LEN);
-		l2len = c->hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
-		memcpy(ip, c->hdr + l2len, sizeof(ip));
-		memset(ip + 2, 0, 2);	/* total length */
-		memset(ip + 10, 0, 2);	/* checksum; id and fragment offset are 0 */
-		c->ip_sum = frame_csum_add(0, ip, sizeof(ip));
+		c->ip_sum = 0;
+		if (!t->ipv6) {
+			l2len = c->hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
+			memcpy(ip, c->hdr + l2len, sizeof(ip));
+			memset(ip + 2, 0, 2);	/* total length */
+			memset(ip + 10, 0, 2);	/* checksum; id and fragment offset are 0 */
+			c->ip_sum = frame_csum_add(0, ip, sizeof(ip));
+		}
 	}
 	memcpy(hdr, c->hdr, c->hlen);
-	l2len = c->hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
-	memcpy(hdr + l2len + 4, &id, 2);	/* the IPv4 id; tx_udp sums the header */
+	if (!t->ipv6) {
+		l2len = c->hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
+		memcpy(hdr + l2len + 4, &id, 2);	/* the IPv4 id; tx_udp sums the header */
+	}
 	*ret_sum = c->udp_sum;
 	return c->hlen;
 }
 
 void
-tx_udp_addr(const struct lcore *lc, int port_idx, const uint8_t dst_mac[6], uint32_t dst_ip,
+tx_udp_addr(const struct lcore *lc, int port_idx, const uint8_t dst_mac[6], struct ip_addr dst,
 	    uint16_t src_port, uint16_t dst_port, struct frame_udp_tx *ret)
 {
 	const struct frame_local *l = &lc->ports[port_idx].local;
@@ -266,11 +282,56 @@ tx_udp_addr(const struct lcore *lc, int port_idx, const uint8_t dst_mac[6], uint
 	memcpy(ret->src_mac, l->mac, 6);
 	memcpy(ret->dst_mac, dst_mac, 6);
 	ret->vlan = l->vlan;
-	ret->src_ip = l->ip;
-	ret->dst_ip = dst_ip;
+	if (ip_addr_is_v4(&dst)) {
+		ret->src_ip = l->ip;
+		ret->dst_ip = ip_addr_to_v4(&dst);
+	} else {
+		ret->ipv6 = true;
+		memcpy(ret->dst6, dst.b, 16);
+		/* RFC 6724 rule 2: a link-local peer gets our link-local source. */
+		memcpy(ret->src6, dst.b[0] == 0xfe && (dst.b[1] & 0xc0) == 0x80 ? l->ll6 : l->ip6,
+		       16);
+	}
 	ret->src_port = src_port;
 	ret->dst_port = dst_port;
 	ret->ttl = 64;
+}
+
+/*
+ * The head of one frame of the datagram into m: the headers for its
+ * part of flen fragmentable bytes at off (the UDP header travels in the
+ * first). IPv4: length and offset/MF patched, checksums as tx_csum_offload
+ * says. IPv6 fragmented: next header Fragment, then the Fragment header.
+ */
+static void
+tx_frame_head(struct lcore *lc, struct rte_mbuf *m, const uint8_t *hdr, size_t l2len,
+	      const struct tx_frag *f, size_t off, size_t flen, bool udp_ol)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	bool more = off + flen < f->ip_payload;
+
+	if (!f->ipv6) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + l2len);
+
+		memcpy(p, hdr, off == 0 ? f->hlen : l2len + FRAME_IPV4_LEN);
+		ip->total_length = rte_cpu_to_be_16(FRAME_IPV4_LEN + flen);
+		ip->fragment_offset = rte_cpu_to_be_16((off >> 3) |
+						       (more ? RTE_IPV4_HDR_MF_FLAG : 0));
+		tx_csum_offload(m, ip, l2len, f->port, udp_ol, lc->tx_hdr.ip_sum);
+	} else if (!f->fragmented) {
+		memcpy(p, hdr, f->hlen);
+	} else {
+		struct wire w = wire_writer(p + l2len + FRAME_IPV6_LEN, IPV6_FRAG_HDR_LEN);
+		uint16_t plen = rte_cpu_to_be_16((uint16_t)(IPV6_FRAG_HDR_LEN + flen));
+
+		memcpy(p, hdr, l2len + FRAME_IPV6_LEN);
+		memcpy(p + l2len + 4, &plen, 2);
+		p[l2len + 6] = IPV6_NH_FRAGMENT;
+		ipv6_write_frag(&w, IPV6_NH_UDP, off, more, f->frag_id);
+		if (off == 0)
+			memcpy(p + l2len + FRAME_IPV6_LEN + IPV6_FRAG_HDR_LEN,
+			       hdr + l2len + FRAME_IPV6_LEN, FRAME_UDP_LEN);
+	}
 }
 
 int
@@ -280,57 +341,59 @@ tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
 	struct frame_udp_tx tt = *addr, *t = &tt;
 	const struct port *port = &lc->ports[port_idx];
 	struct rte_mbuf *frag[48];
-	uint8_t hdr[64];
-	struct rte_ipv4_hdr *ip;
+	uint8_t hdr[sizeof(lc->tx_hdr.hdr)];
 	struct tx_stream s = { pieces, n_pieces, 0, 0 };
-	size_t payload = 0, hlen, l2len, ip_payload, max_frag, off, flen, first;
+	struct tx_frag f = { .port = port, .ipv6 = t->ipv6 };
+	size_t payload = 0, l2len, l3len, room, max_frag, off, flen, head;
 	uint32_t hsum;
 	uint16_t csum;
 	bool udp_ol;
 	int i, n = 0;
 
-	t->ip_id = lc->ip_id++;
+	if (!t->ipv6)
+		t->ip_id = lc->ip_id++;
 	for (i = 0; i < n_pieces; i++)
 		payload += pieces[i].len;
-	hlen = tx_header(lc, port_idx, t, payload, hdr, &hsum);
-	if (!hlen)
+	f.hlen = tx_header(lc, port_idx, t, payload, hdr, &hsum);
+	if (!f.hlen)
 		return -1;
-	l2len = hlen - FRAME_IPV4_LEN - FRAME_UDP_LEN;
-	ip_payload = FRAME_UDP_LEN + payload;
+	l3len = t->ipv6 ? FRAME_IPV6_LEN : FRAME_IPV4_LEN;
+	l2len = f.hlen - l3len - FRAME_UDP_LEN;
+	f.ip_payload = FRAME_UDP_LEN + payload;	/* the fragmentable part */
+	f.fragmented = f.ip_payload > port->mtu - l3len;
 	/* The UDP checksum spans every fragment: the device can only do it
-	 * for a datagram that fits one frame. */
-	udp_ol = port->tx_udp_cksum && ip_payload <= port->mtu - FRAME_IPV4_LEN;
+	 * for an IPv4 datagram that fits one frame (IPv6: always here). */
+	udp_ol = !t->ipv6 && port->tx_udp_cksum && !f.fragmented;
 	if (!udp_ol) {
 		csum = tx_udp_csum(hsum, pieces, n_pieces);
-		memcpy(hdr + hlen - 2, &csum, 2);
+		memcpy(hdr + f.hlen - 2, &csum, 2);
 	}
 
 	/*
-	 * One frame, or IP fragments when the datagram exceeds the MTU: every
+	 * One frame, or fragments when the datagram exceeds the MTU: every
 	 * fragment but the last carries a multiple of 8 bytes and the UDP
-	 * header travels in the first. Built straight from the chunks, so a
-	 * large block costs no intermediate datagram (which is what
-	 * rte_ipv4_fragment_packet would need).
+	 * header travels in the first; IPv6 puts a Fragment header in each.
+	 * Built straight from the chunks, so a large block costs no
+	 * intermediate datagram (which is what rte_ipv4_fragment_packet would
+	 * need).
 	 */
-	max_frag = (port->mtu - FRAME_IPV4_LEN) & ~(size_t)7;
-	if ((ip_payload + max_frag - 1) / max_frag > RTE_DIM(frag))
+	room = port->mtu - l3len - (t->ipv6 && f.fragmented ? IPV6_FRAG_HDR_LEN : 0);
+	max_frag = room & ~(size_t)7;
+	if ((f.ip_payload + max_frag - 1) / max_frag > RTE_DIM(frag))
 		return -1;
-	for (off = 0; off < ip_payload; off += flen) {
+	if (t->ipv6 && f.fragmented)
+		f.frag_id = lc->ip6_frag_id++ * (lc->n_workers ? lc->n_workers : 1) + lc->id;
+	for (off = 0; off < f.ip_payload; off += flen) {
 		struct rte_mbuf *m;
 
-		flen = ip_payload - off <= port->mtu - FRAME_IPV4_LEN ?
-		       ip_payload - off : max_frag;
-		first = off == 0 ? hlen : l2len + FRAME_IPV4_LEN;
-		m = tx_alloc(lc, first);
+		flen = f.ip_payload - off <= room ? f.ip_payload - off : max_frag;
+		head = l2len + l3len + (t->ipv6 && f.fragmented ? IPV6_FRAG_HDR_LEN : 0) +
+		       (off == 0 ? FRAME_UDP_LEN : 0);
+		m = tx_alloc(lc, head);
 		if (!m)
 			goto fail;
 		frag[n++] = m;
-		memcpy(rte_pktmbuf_mtod(m, uint8_t *), hdr, first);
-		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2len);
-		ip->total_length = rte_cpu_to_be_16(FRAME_IPV4_LEN + flen);
-		ip->fragment_offset = rte_cpu_to_be_16((off >> 3) |
-			(off + flen < ip_payload ? RTE_IPV4_HDR_MF_FLAG : 0));
-		tx_csum_offload(m, ip, l2len, port, udp_ol, lc->tx_hdr.ip_sum);
+		tx_frame_head(lc, m, hdr, l2len, &f, off, flen, udp_ol);
 		if (tx_put_stream(lc, m, &s, off == 0 ? flen - FRAME_UDP_LEN : flen,
 				  port->tx_zero_copy) != 0)
 			goto fail;
@@ -339,6 +402,11 @@ tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *addr,
 		lcore_tx(lc, port_idx, frag[i]);
 	if (n > 1)
 		lc->stats.tx_fragments += n;
+	if (t->ipv6) {
+		lc->stats.tx_datagrams6++;
+		if (n > 1)
+			lc->stats.tx_fragments6 += n;
+	}
 	return n;
 fail:
 	for (i = 0; i < n; i++)

@@ -25,17 +25,26 @@ struct tx_piece {
 };
 
 /*
- * Addresses a datagram from the port's own MAC/IP/VLAN to dst (TTL 64):
- * the one place a UDP header's fields are filled.
+ * Addresses a datagram from the port's own MAC/address/VLAN to dst of
+ * either family (TTL / hop limit 64): the one place a UDP header's fields
+ * are filled. IPv6 goes from the port's link-local address to a link-local
+ * dst (fe80::/10: DHCPv6 clients), else from interfaces[].address6.
+ *
+ *   tx_udp_addr(lc, port, mac, ip_addr_v6(client), 547, 546, &t);
+ *   tx_udp(lc, port, &t, &(struct tx_piece){ reply, len, NULL }, 1);
  */
 void tx_udp_addr(const struct lcore *lc, int port_idx, const uint8_t dst_mac[6],
-		 uint32_t dst_ip, uint16_t src_port, uint16_t dst_port,
+		 struct ip_addr dst, uint16_t src_port, uint16_t dst_port,
 		 struct frame_udp_tx *ret);
 
 /*
  * Sends one UDP datagram made of pieces on port port_idx, fragmenting it to
- * the port's MTU; the IPv4 id is assigned here. Returns the number of
- * frames queued, or -1 when mbufs ran out (counted; nothing is queued then).
+ * the port's MTU: IPv4 fragments (the id is assigned here), or over IPv6
+ * (t->ipv6) a Fragment header in each frame (RFC 8200 4.5: the id from a
+ * per-lcore counter, offsets in 8-byte units, the UDP header in the first).
+ * The UDP checksum covers the whole datagram, from the chunks' sums.
+ * Returns the number of frames queued, or -1 when mbufs ran out (counted;
+ * nothing is queued then).
  */
 int tx_udp(struct lcore *lc, int port_idx, const struct frame_udp_tx *t,
 	   const struct tx_piece *pieces, int n_pieces);

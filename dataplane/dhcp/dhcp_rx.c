@@ -8,6 +8,7 @@
 
 #include "dataplane/core/tx.h"
 #include "dataplane/dhcp/answer.h"
+#include "dataplane/dhcp/answer6.h"
 #include "dataplane/dhcp/dhcp_rx.h"
 #include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/proto/dhcp.h"
@@ -26,6 +27,7 @@ struct dhcp_rx_state {
 	/* FIFO: one delay for all, so due times come in order. */
 	unsigned head, count;
 	struct dhcp_delayed q[DHCP_DELAY_SLOTS];
+	struct dhcp6_scratch v6;	/* dhcp6_rx.c's */
 };
 
 struct dhcp_rx_state *
@@ -41,6 +43,12 @@ dhcp_rx_state_free(struct dhcp_rx_state *st)
 	rte_free(st);
 }
 
+struct dhcp6_scratch *
+dhcp_rx_v6_scratch(struct dhcp_rx_state *st)
+{
+	return st ? &st->v6 : NULL;
+}
+
 static void
 send_reply(struct lcore *lc, const struct dhcp_ring_reply *r)
 {
@@ -49,7 +57,7 @@ send_reply(struct lcore *lc, const struct dhcp_ring_reply *r)
 
 	if (r->port_idx >= lc->n_ports || r->len > sizeof(r->payload))
 		return;
-	tx_udp_addr(lc, r->port_idx, r->dst_mac, r->dst_ip, r->src_port, r->dst_port, &t);
+	tx_udp_addr(lc, r->port_idx, r->dst_mac, ip_addr_v4(r->dst_ip), r->src_port, r->dst_port, &t);
 	pc.p = r->payload;
 	pc.len = r->len;
 	if (tx_udp(lc, r->port_idx, &t, &pc, 1) > 0)

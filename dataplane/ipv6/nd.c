@@ -178,8 +178,42 @@ nd_on_rs(struct lcore *lc, int port_idx, const struct frame6_info *fi)
 		lc->stats.nd_ra_sent++;
 }
 
-void
-nd_rx(struct lcore *lc, int port_idx, const uint8_t *frame, size_t len)
+/* Our valid address ip on this port. */
+static bool
+nd_is_ours(struct lcore *lc, int port_idx, const uint8_t ip[16])
+{
+	struct nd_addr *a = nd_find(lc, port_idx, ip);
+
+	return a != NULL && nd_state(a) == ND_VALID;
+}
+
+/* A UDP datagram or an unreachable for the worker's dispatch; false to drop. */
+static bool
+nd_udp(struct lcore *lc, int port_idx, const struct frame6_info *fi, struct frame_info *ret)
+{
+	if (fi->kind == FRAME6_UNREACH) {
+		/* It must be about a datagram we sent, to us. */
+		if (!nd_is_ours(lc, port_idx, fi->dst) ||
+		    !nd_is_ours(lc, port_idx, fi->quoted.src)) {
+			lc->stats.ipv6_dropped++;
+			return false;
+		}
+		lc->stats.icmp6_unreachable++;
+	} else {
+		if (!frame6_is_multicast(fi->dst) && !nd_is_ours(lc, port_idx, fi->dst)) {
+			lc->stats.ipv6_dropped++;
+			return false;
+		}
+		lc->stats.udp6_rx++;
+		if (fi->l4_csum_partial)
+			lc->stats.rx_csum_partial++;
+	}
+	return frame6_to_frame_info(fi, ret);
+}
+
+bool
+nd_rx(struct lcore *lc, int port_idx, const uint8_t *frame, size_t len, unsigned csum_flags,
+      struct frame_info *ret)
 {
 	const struct frame_local *local = &lc->ports[port_idx].local;
 	struct frame6_info fi;
@@ -189,20 +223,24 @@ nd_rx(struct lcore *lc, int port_idx, const uint8_t *frame, size_t len)
 	lc->stats.ipv6_rx++;
 	if (lc->nd == NULL) {	/* a harness without the shared table */
 		lc->stats.ipv6_dropped++;
-		return;
+		return false;
 	}
-	e = frame6_classify(frame, len, local->vlan, &fi);
+	e = frame6_classify(frame, len, local->vlan, csum_flags, &fi);
 	if (e != FRAME6_OK) {
 		lc->stats.ipv6_dropped++;
 		if (e == FRAME6_ERR_ND_HOP_LIMIT || e == FRAME6_ERR_ND_TARGET ||
 		    e == FRAME6_ERR_ND_OPTION || e == FRAME6_ERR_ND_SLLA || e == FRAME6_ERR_ND_DST ||
 		    e == FRAME6_ERR_CSUM)
 			lc->stats.nd_invalid++;
-		return;
+		else if (e == FRAME6_ERR_FRAGMENT)
+			lc->stats.ipv6_rx_fragments++;
+		else if (e == FRAME6_ERR_UDP_CSUM)
+			lc->stats.udp6_csum_bad++;
+		return false;
 	}
 	/* Our own probe, looped back by another queue's socket (af_packet). */
 	if (memcmp(fi.src_mac, local->mac, 6) == 0)
-		return;
+		return false;
 	switch (fi.kind) {
 	case FRAME6_NS:
 		nd_on_ns(lc, port_idx, &fi);
@@ -218,7 +256,11 @@ nd_rx(struct lcore *lc, int port_idx, const uint8_t *frame, size_t len)
 	case FRAME6_RS:
 		nd_on_rs(lc, port_idx, &fi);
 		break;
+	case FRAME6_UDP:
+	case FRAME6_UNREACH:
+		return nd_udp(lc, port_idx, &fi, ret);
 	}
+	return false;
 }
 
 /* The DAD probe (RFC 4862 5.4.2): from ::, to the solicited-node group. */
@@ -248,7 +290,7 @@ nd_wanted(const struct lcore *lc, int p, int i, uint8_t ret_ip[16])
 		memcpy(ret_ip, ifc->address6, 16);
 		return ifc->has_address6;
 	}
-	frame6_link_local(lc->ports[p].local.mac, ret_ip);
+	memcpy(ret_ip, lc->ports[p].local.ll6, 16);
 	return ifc->has_address6 || lc->cfg->dhcp.quench_ra;
 }
 

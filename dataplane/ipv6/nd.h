@@ -15,11 +15,13 @@
 #ifndef PXELINE_DATAPLANE_IPV6_ND_H
 #define PXELINE_DATAPLANE_IPV6_ND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "config/config.h"
 
+struct frame_info;
 struct lcore;
 
 enum nd_state {
@@ -48,8 +50,16 @@ struct nd_table {
 	struct nd_port port[CFG_MAX_INTERFACES];
 };
 
-/* Handles one IPv6 frame received on port_idx (frame6_is_ipv6 said so). */
-void nd_rx(struct lcore *lc, int port_idx, const uint8_t *frame, size_t len);
+/*
+ * Handles one IPv6 frame received on port_idx (frame6_is_ipv6 said so):
+ * neighbour discovery and echo are answered here. A UDP datagram to a
+ * valid address of ours (or to a group: the service decides) and an
+ * ICMPv6 unreachable quoting one of ours return true with *ret filled
+ * (frame6_to_frame_info) for the worker's UDP dispatch, as IPv4's are.
+ * csum_flags as frame_classify's.
+ */
+bool nd_rx(struct lcore *lc, int port_idx, const uint8_t *frame, size_t len,
+	   unsigned csum_flags, struct frame_info *ret);
 
 /*
  * Worker 0, once a pass: starts DAD for addresses the configuration wants

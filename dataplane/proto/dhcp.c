@@ -172,30 +172,35 @@ static const char httpclient[] = "HTTPClient";
 #define HTTPCLIENT_LEN (sizeof(httpclient) - 1)
 
 enum dhcp_arch
-dhcp_msg_arch(const struct dhcp_msg *m)
+dhcp_class_arch(const char *vc, size_t len, enum dhcp_arch none)
 {
 	static const char arch_tag[] = ":Arch:";
 	const size_t tag_len = sizeof(arch_tag) - 1;
 	unsigned int code = 0;
 	size_t i, at;
 
+	at = len >= PXECLIENT_LEN && memcmp(vc, pxeclient, PXECLIENT_LEN) == 0 ? PXECLIENT_LEN :
+	     len >= HTTPCLIENT_LEN && memcmp(vc, httpclient, HTTPCLIENT_LEN) == 0 ?
+	     HTTPCLIENT_LEN : 0;
+	if (!at || len < at + tag_len + 5 || memcmp(vc + at, arch_tag, tag_len) != 0)
+		return none;
+	for (i = at + tag_len; i < at + tag_len + 5; i++) {
+		char c = vc[i];
+
+		if (c < '0' || c > '9')
+			return DHCP_ARCH_UNKNOWN;
+		code = code * 10 + (unsigned int)(c - '0');
+	}
+	return code > UINT16_MAX ? DHCP_ARCH_UNKNOWN : dhcp_arch_from_code((uint16_t)code);
+}
+
+enum dhcp_arch
+dhcp_msg_arch(const struct dhcp_msg *m)
+{
 	if (dhcp_has(m, DHCP_OPT_CLIENT_ARCH))
 		return dhcp_arch_from_code(m->arch_code);
 	/* Older ROMs state the arch only in the vendor class. */
-	at = m->is_pxeclient ? PXECLIENT_LEN : m->is_httpclient ? HTTPCLIENT_LEN : 0;
-	if (at && m->vendor_class_len >= at + tag_len + 5 &&
-	    memcmp(m->vendor_class + at, arch_tag, tag_len) == 0) {
-		for (i = at + tag_len; i < at + tag_len + 5; i++) {
-			char c = m->vendor_class[i];
-
-			if (c < '0' || c > '9')
-				return DHCP_ARCH_UNKNOWN;
-			code = code * 10 + (unsigned int)(c - '0');
-		}
-		return code > UINT16_MAX ? DHCP_ARCH_UNKNOWN :
-			dhcp_arch_from_code((uint16_t)code);
-	}
-	return DHCP_ARCH_BIOS;
+	return dhcp_class_arch(m->vendor_class, m->vendor_class_len, DHCP_ARCH_BIOS);
 }
 
 bool

@@ -263,6 +263,14 @@ enum dhcp_arch dhcp_arch_from_code(uint16_t code);
  */
 enum dhcp_arch dhcp_msg_arch(const struct dhcp_msg *m);
 
+/*
+ * The "Arch:NNNNN" field of a vendor class string ("PXEClient:Arch:" or
+ * "HTTPClient:Arch:", len bytes), DHCP_ARCH_UNKNOWN when its digits are
+ * not a code, none when the string has no such field. Option 16 of
+ * DHCPv6 carries the same string.
+ */
+enum dhcp_arch dhcp_class_arch(const char *vc, size_t len, enum dhcp_arch none);
+
 const char *dhcp_arch_name(enum dhcp_arch a);
 
 /* An HTTP Boot architecture code (15-20, 23, 24, 26, 28, 30, 38, 40). */

@@ -9,6 +9,7 @@
 
 #include "dataplane/proto/eth.h"
 #include "dataplane/proto/frame.h"
+#include "dataplane/proto/ipv6_hdr.h"
 #include "dataplane/proto/wire.h"
 
 #define ETHERTYPE_IPV4 0x0800
@@ -37,6 +38,7 @@
 #define ICMP_HDR_LEN 8
 
 #define UDP_MAX_PAYLOAD (IP_MAX_LEN - FRAME_IPV4_LEN - FRAME_UDP_LEN)
+#define UDP6_MAX_PAYLOAD (IP_MAX_LEN - FRAME_UDP_LEN)	/* payload length counts no IPv6 header */
 
 static const char *const frame_errstr[] = {
 	[FRAME_OK] = "ok",
@@ -131,6 +133,14 @@ frame_udp_pseudo_sum(uint32_t src_ip, uint32_t dst_ip, uint16_t udp_len)
 	       (dst_ip & 0xffff) + IP_PROTO_UDP + udp_len;
 }
 
+uint32_t
+frame_udp_tx_pseudo_sum(const struct frame_udp_tx *t, uint16_t udp_len)
+{
+	if (t->ipv6)
+		return ipv6_pseudo_sum(t->src6, t->dst6, udp_len, IPV6_NH_UDP);
+	return frame_udp_pseudo_sum(t->src_ip, t->dst_ip, udp_len);
+}
+
 uint16_t
 frame_udp_csum(const struct frame_udp_tx *t, const void *payload, size_t payload_len)
 {
@@ -138,7 +148,7 @@ frame_udp_csum(const struct frame_udp_tx *t, const void *payload, size_t payload
 	uint32_t sum;
 	uint16_t c;
 
-	sum = frame_udp_pseudo_sum(t->src_ip, t->dst_ip, ulen);
+	sum = frame_udp_tx_pseudo_sum(t, ulen);
 	sum += (uint32_t)t->src_port + t->dst_port + ulen;
 	c = frame_csum_fold(frame_csum_add(sum, payload, payload_len));
 	/* 0 on the wire means "no checksum" (RFC 768): send its other zero. */
@@ -317,8 +327,8 @@ classify_icmp(const uint8_t *icmp, size_t len, const struct frame_local *local,
  * corruption, and nothing we serve trusts a UDP checksum for more than
  * that. The IP header checksum the kernel always completes: still checked.
  */
-static bool
-udp_csum_is_partial(unsigned csum_flags, uint16_t csum, uint32_t pseudo_sum)
+bool
+frame_udp_csum_is_partial(unsigned csum_flags, uint16_t csum, uint32_t pseudo_sum)
 {
 	uint32_t folded = pseudo_sum;
 
@@ -352,29 +362,52 @@ frame_tcp_complete_partial(uint8_t *tcp, size_t len, uint32_t src_ip, uint32_t d
 	return true;
 }
 
-static enum frame_err
-classify_udp(const uint8_t *udp, size_t len, unsigned csum_flags, struct frame_info *out)
+enum frame_err
+frame_udp_read(const uint8_t *udp, size_t len, unsigned csum_flags, uint32_t addr_sum,
+	       bool csum_required, struct frame_udp_rx *out)
 {
 	struct wire w = wire_reader(udp, len);
 	uint16_t ulen, csum;
 	uint32_t sum;
 
+	memset(out, 0, sizeof(*out));
 	out->src_port = wire_be16(&w);
 	out->dst_port = wire_be16(&w);
 	ulen = wire_be16(&w);
 	csum = wire_be16(&w);
 	if (!wire_ok(&w) || ulen < FRAME_UDP_LEN || ulen > len)
 		return FRAME_ERR_UDP_LEN;
+	if (csum == 0 && csum_required)
+		return FRAME_ERR_UDP_CSUM;
 	if (csum != 0 && !(csum_flags & FRAME_L4_CSUM_GOOD)) {
-		sum = frame_udp_pseudo_sum(out->src_ip, out->dst_ip, ulen);
+		sum = addr_sum + ulen;
 		if (frame_csum_fold(frame_csum_add(sum, udp, ulen)) != 0) {
-			if (!udp_csum_is_partial(csum_flags, csum, sum))
+			if (!frame_udp_csum_is_partial(csum_flags, csum, sum))
 				return FRAME_ERR_UDP_CSUM;
-			out->l4_csum_partial = true;
+			out->csum_partial = true;
 		}
 	}
 	out->payload = udp + FRAME_UDP_LEN;
 	out->payload_len = ulen - FRAME_UDP_LEN;
+	return FRAME_OK;
+}
+
+static enum frame_err
+classify_udp(const uint8_t *udp, size_t len, unsigned csum_flags, struct frame_info *out)
+{
+	struct frame_udp_rx u;
+	enum frame_err e;
+
+	/* IPv4 allows no checksum (0). */
+	e = frame_udp_read(udp, len, csum_flags, frame_udp_pseudo_sum(out->src_ip, out->dst_ip, 0),
+			   false, &u);
+	out->src_port = u.src_port;
+	out->dst_port = u.dst_port;
+	if (e != FRAME_OK)
+		return e;
+	out->l4_csum_partial = u.csum_partial;
+	out->payload = u.payload;
+	out->payload_len = u.payload_len;
 	out->kind = FRAME_UDP;
 	return FRAME_OK;
 }
@@ -594,8 +627,8 @@ frame_build_icmp_echo_reply(uint8_t *out, size_t cap, const struct frame_local *
 size_t
 frame_udp_header_len(const struct frame_udp_tx *t)
 {
-	return FRAME_ETH_LEN + (t->vlan ? FRAME_VLAN_LEN : 0) + FRAME_IPV4_LEN +
-	       FRAME_UDP_LEN;
+	return FRAME_ETH_LEN + (t->vlan ? FRAME_VLAN_LEN : 0) +
+	       (t->ipv6 ? FRAME_IPV6_LEN : FRAME_IPV4_LEN) + FRAME_UDP_LEN;
 }
 
 size_t
@@ -604,11 +637,18 @@ frame_build_udp_header(uint8_t *out, size_t cap, const struct frame_udp_tx *t,
 {
 	struct wire w = wire_writer(out, cap);
 
-	if (payload_len > UDP_MAX_PAYLOAD || t->vlan > VLAN_VID_MASK)
+	if (payload_len > (t->ipv6 ? UDP6_MAX_PAYLOAD : UDP_MAX_PAYLOAD) ||
+	    t->vlan > VLAN_VID_MASK)
 		return 0;
-	put_eth(&w, t->dst_mac, t->src_mac, t->vlan, ETHERTYPE_IPV4);
-	put_ipv4(&w, t->src_ip, t->dst_ip, IP_PROTO_UDP, t->ttl, t->ip_id,
-		 FRAME_UDP_LEN + payload_len);
+	if (t->ipv6) {
+		put_eth(&w, t->dst_mac, t->src_mac, t->vlan, IPV6_ETHERTYPE);
+		ipv6_write_header(&w, (uint16_t)(FRAME_UDP_LEN + payload_len), IPV6_NH_UDP,
+				  t->ttl ? t->ttl : IPV6_DEFAULT_HOP_LIMIT, t->src6, t->dst6);
+	} else {
+		put_eth(&w, t->dst_mac, t->src_mac, t->vlan, ETHERTYPE_IPV4);
+		put_ipv4(&w, t->src_ip, t->dst_ip, IP_PROTO_UDP, t->ttl, t->ip_id,
+			 FRAME_UDP_LEN + payload_len);
+	}
 	wire_put_be16(&w, t->src_port);
 	wire_put_be16(&w, t->dst_port);
 	wire_put_be16(&w, (uint16_t)(FRAME_UDP_LEN + payload_len));

@@ -13,10 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dataplane/proto/ipaddr.h"
+
 #define FRAME_ETH_LEN 14
 #define FRAME_VLAN_LEN 4
 #define FRAME_IPV4_LEN 20	/* we send no IP options */
 #define FRAME_UDP_LEN 8
+#define FRAME_IPV6_LEN 40	/* we send no extension header but Fragment */
 #define FRAME_IP_BROADCAST 0xffffffffu
 
 /* What the engine is on one interface. */
@@ -25,6 +28,8 @@ struct frame_local {
 	uint32_t ip;		/* our own address, not the kernel's */
 	uint32_t netmask;
 	uint16_t vlan;		/* 802.1Q VLAN id, 0 = untagged */
+	uint8_t ip6[16];	/* interfaces[].address6, zero = none */
+	uint8_t ll6[16];	/* the link-local address (EUI-64 of mac) */
 };
 
 enum frame_kind {
@@ -97,9 +102,29 @@ struct frame_info {
 		uint32_t dst_ip;
 		uint16_t src_port;
 		uint16_t dst_port;
+		uint8_t dst6[16];	/* ipv6: the peer we sent to */
 	} quoted;
 	bool l4_csum_partial;	/* UDP accepted on its pseudo-header sum alone */
+	/* A UDP datagram or unreachable that came over IPv6 (frame6.c
+	 * frame6_to_frame_info): src6/dst6 instead of src_ip/dst_ip (0). */
+	bool ipv6;
+	uint8_t src6[16];
+	uint8_t dst6[16];
 };
+
+/* fi's source, of either family. */
+static inline struct ip_addr
+frame_info_src(const struct frame_info *fi)
+{
+	return fi->ipv6 ? ip_addr_v6(fi->src6) : ip_addr_v4(fi->src_ip);
+}
+
+/* The peer an unreachable's quoted datagram went to. */
+static inline struct ip_addr
+frame_info_quoted_dst(const struct frame_info *fi)
+{
+	return fi->ipv6 ? ip_addr_v6(fi->quoted.dst6) : ip_addr_v4(fi->quoted.dst_ip);
+}
 
 /*
  * The destination unreachable codes (RFC 792, RFC 1812) that say a peer
@@ -136,7 +161,10 @@ size_t frame_build_arp_reply(uint8_t *out, size_t cap, const struct frame_local 
 size_t frame_build_icmp_echo_reply(uint8_t *out, size_t cap, const struct frame_local *local,
 				   const struct frame_info *req);
 
-/* Where a UDP datagram goes, and from where. */
+/*
+ * Where a UDP datagram goes, and from where: IPv4 (src_ip/dst_ip) or, with
+ * ipv6 set, IPv6 (src6/dst6; src_ip/dst_ip unused). ttl is IPv6's hop limit.
+ */
 struct frame_udp_tx {
 	uint8_t src_mac[6];
 	uint8_t dst_mac[6];
@@ -146,18 +174,22 @@ struct frame_udp_tx {
 	uint16_t src_port;
 	uint16_t dst_port;
 	uint8_t ttl;
-	uint16_t ip_id;		/* the same id for every fragment of a datagram */
+	uint16_t ip_id;		/* IPv4: the same id for every fragment of a datagram */
+	bool ipv6;
+	uint8_t src6[16];
+	uint8_t dst6[16];
 };
 
-/* Length of the Ethernet(+VLAN)+IPv4+UDP headers for this destination. */
+/* Length of the Ethernet(+VLAN)+IPv4/IPv6+UDP headers for this destination. */
 size_t frame_udp_header_len(const struct frame_udp_tx *t);
 
 /*
- * Writes Ethernet(+VLAN), IPv4 (with its checksum, DF clear) and UDP
- * headers for a payload of payload_len bytes that the caller places right
- * after them. udp_csum is stored as given (network order; 0 = none, allowed
- * in IPv4). Returns the header length, or 0 if cap is too small or the
- * datagram cannot be represented (over 65507 bytes of payload).
+ * Writes Ethernet(+VLAN), IPv4 (with its checksum, DF clear) or IPv6 (no
+ * extension header) and UDP headers for a payload of payload_len bytes
+ * that the caller places right after them. udp_csum is stored as given
+ * (network order; 0 = none, allowed in IPv4 only). Returns the header
+ * length, or 0 if cap is too small or the datagram cannot be represented
+ * (over 65507 bytes of payload, 65527 over IPv6).
  */
 size_t frame_build_udp_header(uint8_t *out, size_t cap, const struct frame_udp_tx *t,
 			      size_t payload_len, uint16_t udp_csum);
@@ -174,6 +206,35 @@ uint32_t frame_csum_add(uint32_t sum, const void *buf, size_t len);
 uint16_t frame_csum_fold(uint32_t sum);
 /* Pseudo-header sum for UDP over IPv4 (addresses host order). */
 uint32_t frame_udp_pseudo_sum(uint32_t src_ip, uint32_t dst_ip, uint16_t udp_len);
+/* The pseudo-header sum of a datagram to t, of either family. */
+uint32_t frame_udp_tx_pseudo_sum(const struct frame_udp_tx *t, uint16_t udp_len);
+/*
+ * A received UDP checksum field that holds only the pseudo-header sum
+ * (folded, not complemented): what a local kernel sender leaves to an
+ * offload that never runs. True only where csum_flags allows it
+ * (FRAME_L4_CSUM_PARTIAL_OK); IPv4 and IPv6 alike.
+ */
+bool frame_udp_csum_is_partial(unsigned csum_flags, uint16_t csum, uint32_t pseudo_sum);
+
+/* A received UDP header and where its payload is. */
+struct frame_udp_rx {
+	uint16_t src_port;
+	uint16_t dst_port;
+	const uint8_t *payload;
+	size_t payload_len;
+	bool csum_partial;	/* accepted on its pseudo-header sum alone */
+};
+
+/*
+ * Reads the UDP header at udp (len bytes of IP payload) and checks its
+ * checksum against addr_sum, the pseudo-header sum without the length
+ * (frame_udp_pseudo_sum(src, dst, 0), or IPv6's with length 0), unless
+ * csum_flags says the NIC did. csum_required: a zero field (no checksum)
+ * is FRAME_ERR_UDP_CSUM (IPv6). FRAME_OK, FRAME_ERR_UDP_LEN or
+ * FRAME_ERR_UDP_CSUM; the ports are read whatever the verdict.
+ */
+enum frame_err frame_udp_read(const uint8_t *udp, size_t len, unsigned csum_flags,
+			      uint32_t addr_sum, bool csum_required, struct frame_udp_rx *out);
 /*
  * The UDP checksum (network order, never 0) of a contiguous payload sent as
  * t describes: the udp_csum argument of frame_build_udp_header.

@@ -9,12 +9,15 @@
 #include "dataplane/proto/eth.h"
 #include "dataplane/proto/frame.h"
 #include "dataplane/proto/frame6.h"
+#include "dataplane/proto/ipv6_hdr.h"
 #include "dataplane/proto/wire.h"
 
-#define ETHERTYPE_IPV6 0x86dd
-
-#define NH_HOP_BY_HOP 0
-#define NH_ICMPV6 58
+#define ETHERTYPE_IPV6 IPV6_ETHERTYPE
+#define NH_HOP_BY_HOP IPV6_NH_HOP_BY_HOP
+#define NH_ICMPV6 IPV6_NH_ICMPV6
+#define EXT_HDR_MAX 8		/* extension headers walked before giving up */
+#define FRAG_OFF_MASK 0xfff8
+#define ICMP6_DEST_UNREACH 1
 
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ECHO_REPLY 129
@@ -50,6 +53,10 @@ static const char *const frame6_errstr[] = {
 	[FRAME6_ERR_ND_OPTION] = "ND option of length 0 or past the message",
 	[FRAME6_ERR_ND_SLLA] = "source link-layer option from the unspecified address",
 	[FRAME6_ERR_ND_DST] = "ND message to a destination RFC 4861 forbids",
+	[FRAME6_ERR_FRAGMENT] = "IPv6 fragment",
+	[FRAME6_ERR_UDP_LEN] = "bad UDP length",
+	[FRAME6_ERR_UDP_CSUM] = "bad or missing UDP checksum",
+	[FRAME6_ERR_UNREACH] = "ICMPv6 unreachable not quoting a datagram of ours",
 };
 
 _Static_assert(sizeof(frame6_errstr) / sizeof(frame6_errstr[0]) == FRAME6_ERR__MAX,
@@ -128,9 +135,7 @@ frame6_icmp_csum(const uint8_t src[16], const uint8_t dst[16], const void *msg, 
 	uint32_t sum;
 
 	/* Pseudo-header: addresses, 32-bit upper-layer length, next header. */
-	sum = frame_csum_add(0, src, 16);
-	sum = frame_csum_add(sum, dst, 16);
-	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff) + NH_ICMPV6;
+	sum = ipv6_pseudo_sum(src, dst, (uint32_t)len, NH_ICMPV6);
 	return frame_csum_fold(frame_csum_add(sum, msg, len));
 }
 
@@ -218,6 +223,113 @@ classify_nd(const uint8_t *icmp, size_t len, struct frame6_info *out)
 	return FRAME6_OK;
 }
 
+/*
+ * Walks the extension headers (RFC 8200 4.1) up to the upper-layer one:
+ * hop-by-hop (only first, 4.3; MLD reports carry a router alert in one,
+ * RFC 2711), destination options and a routing header with no segments
+ * left are skipped. A Fragment header ends the walk: *frag_off gets its
+ * offset word (offset | M) and *nh what follows it; the caller decides.
+ * AH, ESP, a routing header still in use and the rest are refused:
+ * nothing we answer needs them.
+ */
+static enum frame6_err
+skip_ext_headers(struct wire *w, uint8_t *nh, int *frag_off)
+{
+	const uint8_t *hdr;
+	uint8_t next, units;
+	int i;
+
+	*frag_off = -1;
+	for (i = 0; i < EXT_HDR_MAX; i++) {
+		switch (*nh) {
+		case NH_HOP_BY_HOP:
+			if (i != 0)
+				return FRAME6_ERR_EXT_HDR;
+			/* fall through */
+		case IPV6_NH_DEST_OPTS:
+		case IPV6_NH_ROUTING:
+			next = wire_u8(w);
+			units = wire_u8(w);
+			hdr = wire_take(w, (size_t)units * 8 + 6);
+			if (hdr == NULL)
+				return FRAME6_ERR_SHORT;
+			/* Segments left (the fourth byte) not 0: a hop we are not. */
+			if (*nh == IPV6_NH_ROUTING && hdr[1] != 0)
+				return FRAME6_ERR_EXT_HDR;
+			*nh = next;
+			break;
+		case IPV6_NH_FRAGMENT:
+			next = wire_u8(w);
+			wire_u8(w);
+			*frag_off = wire_be16(w);
+			wire_be32(w);	/* identification */
+			if (!wire_ok(w))
+				return FRAME6_ERR_SHORT;
+			*nh = next;
+			return FRAME6_OK;
+		case NH_ICMPV6:
+		case IPV6_NH_UDP:
+			return FRAME6_OK;
+		case 50:		/* ESP */
+		case 51:		/* AH */
+		case 135:		/* mobility */
+		case 139:		/* HIP */
+		case 140:		/* shim6 */
+		case 253:		/* experiments (RFC 3692) */
+		case 254:
+			return FRAME6_ERR_EXT_HDR;
+		default:
+			return FRAME6_ERR_PROTO;
+		}
+	}
+	return FRAME6_ERR_EXT_HDR;
+}
+
+static bool
+unreach_code_ends(uint8_t code)
+{
+	return code == FRAME6_UNREACH_ADMIN || code == FRAME6_UNREACH_ADDR ||
+	       code == FRAME6_UNREACH_PORT;
+}
+
+/*
+ * A destination unreachable (RFC 4443 3.1) quoting a UDP datagram: the
+ * quoted IPv6 header, its extension headers (a first fragment's Fragment
+ * header too: it still carries the UDP header) and the UDP ports.
+ * Whether the quoted source is ours is the caller's.
+ */
+static enum frame6_err
+classify_unreach(const uint8_t *icmp, size_t len, struct frame6_info *out)
+{
+	struct wire w = wire_reader(icmp, len);
+	const uint8_t *src, *dst;
+	uint8_t nh;
+	int frag_off;
+
+	wire_take(&w, ICMP6_HDR_LEN);	/* type, code, checksum, unused */
+	if ((wire_be32(&w) >> 28) != 6)
+		return FRAME6_ERR_UNREACH;
+	wire_be16(&w);			/* the quoted payload length: may be cut */
+	nh = wire_u8(&w);
+	wire_u8(&w);
+	src = wire_take(&w, 16);
+	dst = wire_take(&w, 16);
+	if (!wire_ok(&w))
+		return FRAME6_ERR_UNREACH;
+	memcpy(out->quoted.src, src, 16);
+	memcpy(out->quoted.dst, dst, 16);
+	if (skip_ext_headers(&w, &nh, &frag_off) != FRAME6_OK || nh != IPV6_NH_UDP ||
+	    (frag_off >= 0 && (frag_off & FRAG_OFF_MASK) != 0))
+		return FRAME6_ERR_UNREACH;
+	out->quoted.src_port = wire_be16(&w);
+	out->quoted.dst_port = wire_be16(&w);
+	if (!wire_ok(&w) || !unreach_code_ends(icmp[1]) || frame6_is_multicast(dst))
+		return FRAME6_ERR_UNREACH;
+	out->icmp_code = icmp[1];
+	out->kind = FRAME6_UNREACH;
+	return FRAME6_OK;
+}
+
 static enum frame6_err
 classify_icmp6(const uint8_t *icmp, size_t len, struct frame6_info *out)
 {
@@ -229,6 +341,8 @@ classify_icmp6(const uint8_t *icmp, size_t len, struct frame6_info *out)
 	if (frame6_icmp_csum(out->src, out->dst, icmp, len) != 0)
 		return FRAME6_ERR_CSUM;
 	switch (icmp[0]) {
+	case ICMP6_DEST_UNREACH:
+		return classify_unreach(icmp, len, out);
 	case ICMP6_ECHO_REQUEST:
 		out->kind = FRAME6_ECHO_REQUEST;
 		break;
@@ -252,52 +366,40 @@ classify_icmp6(const uint8_t *icmp, size_t len, struct frame6_info *out)
 }
 
 /*
- * Walks the extension headers: hop-by-hop (MLD reports carry a router
- * alert in one, RFC 2711) is skipped; any other (routing, fragment,
- * destination options, AH, ESP ...) is refused: nothing we answer needs it.
+ * UDP over IPv6: the checksum is mandatory (RFC 8200 8.1) and verified
+ * unless the NIC did; a local kernel sender's partial one passes where
+ * csum_flags allows it, as over IPv4 (frame.h frame_udp_read).
  */
 static enum frame6_err
-skip_ext_headers(struct wire *w, uint8_t *nh)
+classify_udp6(const uint8_t *udp, size_t len, unsigned csum_flags, struct frame6_info *out)
 {
-	const uint8_t *hdr;
-	uint8_t next, units;
+	struct frame_udp_rx u;
+	enum frame_err e;
 
-	if (*nh == NH_HOP_BY_HOP) {
-		next = wire_u8(w);
-		units = wire_u8(w);
-		hdr = wire_take(w, (size_t)units * 8 + 6);
-		if (hdr == NULL)
-			return FRAME6_ERR_SHORT;
-		*nh = next;
-	}
-	switch (*nh) {
-	case NH_ICMPV6:
-		return FRAME6_OK;
-	case NH_HOP_BY_HOP:	/* only allowed first (RFC 8200 4.3) */
-	case 43:		/* routing */
-	case 44:		/* fragment */
-	case 50:		/* ESP */
-	case 51:		/* AH */
-	case 60:		/* destination options */
-	case 135:		/* mobility */
-	case 139:		/* HIP */
-	case 140:		/* shim6 */
-	case 253:		/* experiments (RFC 3692) */
-	case 254:
-		return FRAME6_ERR_EXT_HDR;
-	default:
-		return FRAME6_ERR_PROTO;
-	}
+	e = frame_udp_read(udp, len, csum_flags, ipv6_pseudo_sum(out->src, out->dst, 0, IPV6_NH_UDP),
+			   true, &u);
+	out->src_port = u.src_port;
+	out->dst_port = u.dst_port;
+	if (e != FRAME_OK)
+		return e == FRAME_ERR_UDP_LEN ? FRAME6_ERR_UDP_LEN : FRAME6_ERR_UDP_CSUM;
+	if (frame6_is_unspecified(out->src))
+		return FRAME6_ERR_SRC;		/* nobody to answer */
+	out->l4_csum_partial = u.csum_partial;
+	out->payload = u.payload;
+	out->payload_len = u.payload_len;
+	out->kind = FRAME6_UDP;
+	return FRAME6_OK;
 }
 
 static enum frame6_err
-classify_ipv6(const uint8_t *frame, size_t len, struct frame6_info *out)
+classify_ipv6(const uint8_t *frame, size_t len, unsigned csum_flags, struct frame6_info *out)
 {
 	struct wire w = wire_reader(frame + out->l3_off, len - out->l3_off);
 	const uint8_t *src, *dst;
 	uint32_t vtf;
 	uint16_t plen;
 	uint8_t nh;
+	int frag_off;
 	enum frame6_err e;
 
 	vtf = wire_be32(&w);
@@ -318,15 +420,58 @@ classify_ipv6(const uint8_t *frame, size_t len, struct frame6_info *out)
 	if (frame6_is_multicast(out->src))
 		return FRAME6_ERR_SRC;
 	w.len = w.pos + plen;
-	e = skip_ext_headers(&w, &nh);
+	e = skip_ext_headers(&w, &nh, &frag_off);
 	if (e != FRAME6_OK)
 		return e;
+	/* Requests are small: a fragment (even an atomic one) is not ours. */
+	if (frag_off >= 0)
+		return FRAME6_ERR_FRAGMENT;
 	out->l4_off = out->l3_off + w.pos;
+	if (nh == IPV6_NH_UDP)
+		return classify_udp6(w.buf + w.pos, wire_left(&w), csum_flags, out);
 	return classify_icmp6(w.buf + w.pos, wire_left(&w), out);
 }
 
+bool
+frame6_to_frame_info(const struct frame6_info *in, struct frame_info *out)
+{
+	if (in->kind != FRAME6_UDP && in->kind != FRAME6_UNREACH)
+		return false;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->src_mac, in->src_mac, 6);
+	memcpy(out->dst_mac, in->dst_mac, 6);
+	out->vlan = in->vlan;
+	out->ttl = in->hop_limit;
+	out->l3_off = in->l3_off;
+	out->l4_off = in->l4_off;
+	out->ipv6 = true;
+	memcpy(out->src6, in->src, 16);
+	memcpy(out->dst6, in->dst, 16);
+	out->ip_multicast = frame6_is_multicast(in->dst);
+	if (in->kind == FRAME6_UDP) {
+		out->kind = FRAME_UDP;
+		out->src_port = in->src_port;
+		out->dst_port = in->dst_port;
+		out->payload = in->payload;
+		out->payload_len = in->payload_len;
+		out->l4_csum_partial = in->l4_csum_partial;
+		return true;
+	}
+	out->kind = FRAME_ICMP_UNREACH;
+	out->icmp_code = in->icmp_code == FRAME6_UNREACH_PORT ? FRAME_UNREACH_PORT :
+			 in->icmp_code == FRAME6_UNREACH_ADDR ? FRAME_UNREACH_HOST :
+			 FRAME_UNREACH_ADMIN_PROHIBITED;
+	out->quoted.src_port = in->quoted.src_port;
+	out->quoted.dst_port = in->quoted.dst_port;
+	memcpy(out->quoted.dst6, in->quoted.dst, 16);
+	out->payload = in->icmp;
+	out->payload_len = in->icmp_len;
+	return true;
+}
+
 enum frame6_err
-frame6_classify(const uint8_t *frame, size_t len, uint16_t vlan, struct frame6_info *out)
+frame6_classify(const uint8_t *frame, size_t len, uint16_t vlan, unsigned csum_flags,
+		struct frame6_info *out)
 {
 	struct wire w = wire_reader(frame, len);
 	struct eth_hdr eth;
@@ -343,7 +488,7 @@ frame6_classify(const uint8_t *frame, size_t len, uint16_t vlan, struct frame6_i
 	if (eth.type != ETHERTYPE_IPV6)
 		return FRAME6_ERR_ETHERTYPE;
 	out->l3_off = w.pos;
-	return classify_ipv6(frame, len, out);
+	return classify_ipv6(frame, len, csum_flags, out);
 }
 
 /*
@@ -356,12 +501,7 @@ put_headers(struct wire *w, const struct frame6_tx *t, uint8_t hop_limit, size_t
 	if (t->vlan > ETH_VLAN_VID_MASK || icmp_len > UINT16_MAX)
 		return 0;
 	eth_write(w, t->dst_mac, t->src_mac, t->vlan, ETHERTYPE_IPV6);
-	wire_put_be32(w, 6u << 28);	/* traffic class and flow label 0 */
-	wire_put_be16(w, (uint16_t)icmp_len);
-	wire_put_u8(w, NH_ICMPV6);
-	wire_put_u8(w, hop_limit);
-	wire_put_bytes(w, t->src, 16);
-	wire_put_bytes(w, t->dst, 16);
+	ipv6_write_header(w, (uint16_t)icmp_len, NH_ICMPV6, hop_limit, t->src, t->dst);
 	return wire_ok(w) ? w->pos : 0;
 }
 

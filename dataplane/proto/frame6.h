@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Ethernet (+802.1Q) / IPv6 / ICMPv6: just enough for the engine to own an
- * IPv6 address on a link (RFC 4861 neighbour discovery, RFC 4862 duplicate
- * address detection, echo) and to tell a router solicitation that no router
- * is coming. Classifies a received frame and builds the few frames the
- * engine sends. No DPDK, no I/O; checksums from frame.h.
+ * Ethernet (+802.1Q) / IPv6 / ICMPv6 / UDP: just enough for the engine to
+ * own an IPv6 address on a link (RFC 4861 neighbour discovery, RFC 4862
+ * duplicate address detection, echo), to tell a router solicitation that
+ * no router is coming, and to take UDP datagrams (TFTP, DHCPv6) and the
+ * ICMPv6 unreachables that answer ours. Classifies a received frame and
+ * builds the few ICMPv6 frames the engine sends (UDP is frame.h's
+ * frame_build_udp_header). No DPDK, no I/O; checksums from frame.h.
  *
  * Addresses are 16 bytes in network order, as on the wire.
  */
@@ -14,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "dataplane/proto/frame.h"
 
 #define FRAME6_IPV6_LEN 40
 #define FRAME6_ND_HOP_LIMIT 255	/* RFC 4861: ND messages are sent with 255 and received only so */
@@ -28,6 +32,8 @@ enum frame6_kind {
 	FRAME6_NS,		/* neighbour solicitation */
 	FRAME6_NA,		/* neighbour advertisement */
 	FRAME6_RS,		/* router solicitation */
+	FRAME6_UDP,		/* a UDP datagram (checksum verified) */
+	FRAME6_UNREACH,		/* destination unreachable quoting a UDP datagram */
 };
 
 enum frame6_err {
@@ -38,7 +44,7 @@ enum frame6_err {
 	FRAME6_ERR_VERSION,	/* version field is not 6 */
 	FRAME6_ERR_PAYLOAD_LEN,	/* payload length beyond the frame (0: jumbogram) */
 	FRAME6_ERR_SRC,		/* source multicast */
-	FRAME6_ERR_EXT_HDR,	/* an extension header we do not walk (only hop-by-hop first) */
+	FRAME6_ERR_EXT_HDR,	/* an extension header we do not walk (AH, ESP, a live routing header ...) */
 	FRAME6_ERR_PROTO,	/* not ICMPv6 */
 	FRAME6_ERR_ICMP_SHORT,	/* ICMPv6 shorter than its message */
 	FRAME6_ERR_CSUM,	/* bad ICMPv6 checksum */
@@ -49,6 +55,10 @@ enum frame6_err {
 	FRAME6_ERR_ND_OPTION,	/* option of length 0 or past the message */
 	FRAME6_ERR_ND_SLLA,	/* source link-layer option from the unspecified source */
 	FRAME6_ERR_ND_DST,	/* DAD NS not to a solicited-node group; solicited NA to a group */
+	FRAME6_ERR_FRAGMENT,	/* a fragment: requests never need them, none is reassembled */
+	FRAME6_ERR_UDP_LEN,	/* UDP length below 8 or beyond the payload */
+	FRAME6_ERR_UDP_CSUM,	/* bad UDP checksum, or none (RFC 8200 8.1: zero is refused) */
+	FRAME6_ERR_UNREACH,	/* an unreachable whose code or quote we do not act on */
 	FRAME6_ERR__MAX,
 };
 
@@ -70,7 +80,27 @@ struct frame6_info {
 	uint8_t na_flags;	/* NA: FRAME6_NA_* */
 	bool has_lladdr;	/* NS/RS: source link-layer option; NA: target's */
 	uint8_t lladdr[6];
+	/* FRAME6_UDP */
+	uint16_t src_port;
+	uint16_t dst_port;
+	const uint8_t *payload;	/* the UDP payload */
+	size_t payload_len;
+	bool l4_csum_partial;	/* accepted on its pseudo-header sum alone */
+	/* FRAME6_UNREACH: its code (RFC 4443 3.1) and the datagram it quotes;
+	 * quoted.src should be ours, quoted.dst the peer we sent to. */
+	uint8_t icmp_code;
+	struct {
+		uint8_t src[16];
+		uint8_t dst[16];
+		uint16_t src_port;
+		uint16_t dst_port;
+	} quoted;
 };
+
+/* ICMPv6 destination unreachable codes that say the peer takes no more. */
+#define FRAME6_UNREACH_ADMIN 1
+#define FRAME6_UNREACH_ADDR 3
+#define FRAME6_UNREACH_PORT 4
 
 /* True when frame's ethertype (after one 802.1Q tag) is IPv6. */
 bool frame6_is_ipv6(const uint8_t *frame, size_t len);
@@ -79,11 +109,22 @@ bool frame6_is_ipv6(const uint8_t *frame, size_t len);
  * Classifies one received frame for an interface on VLAN vlan (0 =
  * untagged; a priority tag counts as 0). Checks what RFC 8200 and RFC 4861
  * 7.1 / 6.1.1 ask of the message; whether the destination is ours is the
- * caller's (it knows its addresses and their state). On an error, out keeps
- * what was parsed before it.
+ * caller's (it knows its addresses and their state). Hop-by-hop (first),
+ * destination options and a spent routing header (segments left 0) are
+ * skipped; a fragment is FRAME6_ERR_FRAGMENT. csum_flags (frame.h
+ * FRAME_L4_CSUM_*) says what the NIC verified of a UDP checksum and whether
+ * a kernel sender's partial one passes. On an error, out keeps what was
+ * parsed before it.
  */
 enum frame6_err frame6_classify(const uint8_t *frame, size_t len, uint16_t vlan,
-				struct frame6_info *out);
+				unsigned csum_flags, struct frame6_info *out);
+
+/*
+ * A FRAME6_UDP or FRAME6_UNREACH as the IPv4 path's frame_info (ipv6 set,
+ * src6/dst6, the unreachable's code as FRAME_UNREACH_*), so one UDP
+ * dispatch serves both families. False for any other kind.
+ */
+bool frame6_to_frame_info(const struct frame6_info *in, struct frame_info *out);
 
 /* Where a built frame goes, and from where. */
 struct frame6_tx {

@@ -17,25 +17,14 @@ uri_unreserved(unsigned char c)
 }
 
 size_t
-http_boot_uri(char *buf, size_t cap, uint32_t ip, uint16_t port, const char *file)
+uri_append_path(char *buf, size_t cap, size_t n, const char *file)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t n;
-	int w;
 
 	while (*file == '/' || *file == '\\')
 		file++;
-	if (!*file || cap == 0)
+	if (!*file || n >= cap)
 		return 0;
-	if (port == HTTP_DEFAULT_PORT)
-		w = snprintf(buf, cap, "http://%u.%u.%u.%u/", ip >> 24, (ip >> 16) & 0xff,
-			     (ip >> 8) & 0xff, ip & 0xff);
-	else
-		w = snprintf(buf, cap, "http://%u.%u.%u.%u:%u/", ip >> 24, (ip >> 16) & 0xff,
-			     (ip >> 8) & 0xff, ip & 0xff, port);
-	if (w < 0 || (size_t)w >= cap)
-		return 0;
-	n = (size_t)w;
 	for (; *file; file++) {
 		unsigned char c = (unsigned char)(*file == '\\' ? '/' : *file);
 
@@ -53,6 +42,24 @@ http_boot_uri(char *buf, size_t cap, uint32_t ip, uint16_t port, const char *fil
 	}
 	buf[n] = '\0';
 	return n;
+}
+
+size_t
+http_boot_uri(char *buf, size_t cap, uint32_t ip, uint16_t port, const char *file)
+{
+	int w;
+
+	if (cap == 0)
+		return 0;
+	if (port == HTTP_DEFAULT_PORT)
+		w = snprintf(buf, cap, "http://%u.%u.%u.%u/", ip >> 24, (ip >> 16) & 0xff,
+			     (ip >> 8) & 0xff, ip & 0xff);
+	else
+		w = snprintf(buf, cap, "http://%u.%u.%u.%u:%u/", ip >> 24, (ip >> 16) & 0xff,
+			     (ip >> 8) & 0xff, ip & 0xff, port);
+	if (w < 0 || (size_t)w >= cap)
+		return 0;
+	return uri_append_path(buf, cap, (size_t)w, file);
 }
 
 /* Decimal digits into *ret (no sign, no overflow); returns the end or NULL. */

@@ -21,6 +21,14 @@
  */
 size_t http_boot_uri(char *buf, size_t cap, uint32_t ip, uint16_t port, const char *file);
 
+/*
+ * FILE appended to the n bytes of URI in buf with the rules above (leading
+ * '/' dropped, '\' as '/', percent-encoding); also the path of PXEv6's
+ * tftp:// boot file URL. Returns the new length, or 0 when it does not fit
+ * or file is empty.
+ */
+size_t uri_append_path(char *buf, size_t cap, size_t n, const char *file);
+
 enum http_range {
 	HTTP_RANGE_NONE,		/* no Range, or one we ignore: 200, the whole file */
 	HTTP_RANGE_PARTIAL,		/* 206: *ret_off, *ret_len */

@@ -88,7 +88,7 @@ static void
 mc_udp_to(const struct lcore *lc, const struct mc_group *m, uint32_t ip, uint16_t port,
 	  const uint8_t mac[6], struct frame_udp_tx *t)
 {
-	tx_udp_addr(lc, m->port_idx, mac, ip, m->server_port, port, t);
+	tx_udp_addr(lc, m->port_idx, mac, ip_addr_v4(ip), m->server_port, port, t);
 }
 
 static void
@@ -265,7 +265,7 @@ mc_send_block(struct lcore *lc, struct mc_group *m, uint64_t n)
 
 		mc_udp_to(lc, m, r->ip, r->port, r->mac, &t[n_dst++]);
 	}
-	tx_udp_addr(lc, m->port_idx, m->group_mac, m->group_ip, m->server_port, m->dst_port,
+	tx_udp_addr(lc, m->port_idx, m->group_mac, ip_addr_v4(m->group_ip), m->server_port, m->dst_port,
 		    &t[n_dst]);
 	t[n_dst++].ttl = m->ttl;
 	switch (tftp_xmit_data(lc, m->port_idx, &m->src, mc_token(m), tftp_mcast_wire_block(n),

@@ -14,7 +14,8 @@ tftp_rx_wants_multicast(const struct lcore *lc, const struct frame_info *fi)
 {
 	struct tftp_packet pkt;
 
-	if (!lc->cfg->multicast.enabled)
+	/* RFC 2090 groups are IPv4's: an IPv6 client is served unicast. */
+	if (!lc->cfg->multicast.enabled || fi->ipv6)
 		return false;
 	return tftp_parse(fi->payload, fi->payload_len, &pkt) == TFTP_OK &&
 	       pkt.opcode == TFTP_OP_RRQ && (pkt.u.req.opts.present & TFTP_OPT_MULTICAST);
@@ -181,7 +182,7 @@ tftp_rx_packet(struct lcore *lc, int port_idx, const struct frame_info *fi)
 		/* RFC 1350: a packet with a wrong TID gets ERROR 5 and
 		 * disturbs no transfer. */
 		lc->stats.tftp_bad_tid++;
-		tx_udp_addr(lc, port_idx, fi->src_mac, fi->src_ip, fi->dst_port, fi->src_port, &t);
+		tx_udp_addr(lc, port_idx, fi->src_mac, frame_info_src(fi), fi->dst_port, fi->src_port, &t);
 		tftp_xmit_error(lc, port_idx, &t, TFTP_EBADID, "unknown transfer ID");
 		return;
 	}

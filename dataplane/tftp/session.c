@@ -57,7 +57,7 @@ tftp_session_first_capped(const struct tftp_session *s)
 static void
 tftp_udp_dst(const struct lcore *lc, const struct tftp_session *s, struct frame_udp_tx *t)
 {
-	tx_udp_addr(lc, s->port_idx, s->client_mac, s->client_ip, s->server_port,
+	tx_udp_addr(lc, s->port_idx, s->client_mac, ip_addr_v4(s->client_ip), s->server_port,
 		    s->client_port, t);
 }
 

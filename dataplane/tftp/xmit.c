@@ -124,7 +124,7 @@ tftp_refuse(struct lcore *lc, int port_idx, const struct frame_info *fi, uint16_
 	struct frame_udp_tx t;
 	size_t i;
 
-	tx_udp_addr(lc, port_idx, fi->src_mac, fi->src_ip, src_port, fi->src_port, &t);
+	tx_udp_addr(lc, port_idx, fi->src_mac, frame_info_src(fi), src_port, fi->src_port, &t);
 	tftp_xmit_error(lc, port_idx, &t, code, msg);
 
 	ev.kind = LOG_TFTP_REFUSED;
@@ -146,7 +146,7 @@ tftp_refuse_busy(struct lcore *lc, int port_idx, const struct frame_info *fi, co
 {
 	struct frame_udp_tx t;
 
-	tx_udp_addr(lc, port_idx, fi->src_mac, fi->src_ip, TFTP_PORT, fi->src_port, &t);
+	tx_udp_addr(lc, port_idx, fi->src_mac, frame_info_src(fi), TFTP_PORT, fi->src_port, &t);
 	tftp_xmit_error(lc, port_idx, &t, TFTP_EUNDEF, msg);
 	lcore_drop_note(lc, &lc->busy_log_ms, FRAME_ERR__MAX, fi, msg);
 }

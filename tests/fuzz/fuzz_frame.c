@@ -332,8 +332,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct frame_local locals[] = {
-		{ { 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, OUR_MASK, 0 },
-		{ { 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, OUR_MASK, 100 },
+		{ { 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, OUR_MASK, 0, { 0 }, { 0 } },
+		{ { 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, OUR_MASK, 100, { 0 }, { 0 } },
 	};
 	static const unsigned flag_sets[] = {
 		0, FRAME_IP_CSUM_GOOD | FRAME_L4_CSUM_GOOD, FRAME_L4_CSUM_PARTIAL_OK,

@@ -117,6 +117,8 @@ test_shipped_example(void)
 	CU_ASSERT_FALSE(d->http_boot.enabled);
 	CU_ASSERT_EQUAL(c->dhcp.quench_ra, d->dhcp.quench_ra);
 	CU_ASSERT_FALSE(d->dhcp.quench_ra);
+	CU_ASSERT_EQUAL(c->dhcp.v6, d->dhcp.v6);
+	CU_ASSERT_FALSE(d->dhcp.v6);
 	CU_ASSERT_FALSE(d->interfaces[0].has_address6);
 	CU_ASSERT_EQUAL(c->unknown_action, d->unknown_action);
 	CU_ASSERT_STRING_EQUAL(c->unknown_profile, d->unknown_profile);
@@ -150,7 +152,7 @@ test_shipped_example_documents_every_key(void)
 		"tftp.max_sessions", "tftp.msftwindow", "tftp.source_rate", "tftp.source_burst",
 		"cache.size_mb", "cache.chunk_kb", "cache.readahead", "cache.queue_depth",
 		"dhcp.enabled", "dhcp.port67", "dhcp.delay_ms", "dhcp.ignore",
-		"dhcp.quench_ra",
+		"dhcp.quench_ra", "dhcp.v6",
 		"profiles.[0].name", "profiles.[0].bios", "profiles.[0].efi_x64",
 		"profiles.[0].efi_ia32", "profiles.[0].arm32", "profiles.[0].arm64",
 		"profiles.[0].bios_prompt", "profiles.[0].abort", "profiles.[0].ipxe",
@@ -368,6 +370,7 @@ test_full(void)
 	CU_ASSERT_EQUAL(c->interfaces[0].prefix6_len, 64);
 	CU_ASSERT_FALSE(c->interfaces[1].has_address6);
 	CU_ASSERT_TRUE(c->dhcp.quench_ra);
+	CU_ASSERT_TRUE(c->dhcp.v6);
 	CU_ASSERT_EQUAL(c->workers, 2);
 	CU_ASSERT_FALSE(c->tftp.case_insensitive);
 	CU_ASSERT_EQUAL(c->tftp.blksize_max, 8192);
@@ -495,6 +498,7 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_address6_linklocal.cfg", 6, "address6 'fe80::2/64' is link-local"),
 	BAD1("bad_address6_mcast.cfg", 6, "address6 'ff02::1/64' is not a unicast address"),
 	BAD1("bad_quench_type.cfg", 5, "dhcp.quench_ra must be true or false"),
+	BAD1("bad_dhcp_v6_type.cfg", 5, "dhcp.v6 must be true or false"),
 	BAD1("bad_gateway_subnet.cfg", 6, "gateway '198.51.100.1' is not another host"),
 	BAD1("bad_gateway_self.cfg", 6, "gateway '192.0.2.2' is not another host"),
 	BAD1("bad_gateway_syntax.cfg", 6, "gateway '192.0.2.1/24' is not A.B.C.D"),

@@ -25,10 +25,10 @@ static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 static const struct frame_local local_plain = {
-	{ 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, IP4(255, 255, 255, 0), 0
+	{ 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, IP4(255, 255, 255, 0), 0, { 0 }, { 0 }
 };
 static const struct frame_local local_vlan = {
-	{ 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, IP4(255, 255, 255, 0), 100
+	{ 0x02, 0, 0, 0, 0, 0x01 }, OUR_IP, IP4(255, 255, 255, 0), 100, { 0 }, { 0 }
 };
 
 /* Report a failed check with the row it belongs to. */
@@ -868,9 +868,9 @@ test_udp_round_trip(void)
 	static uint8_t payload[1500];
 	struct frame_udp_tx t = {
 		{ 0x02, 0, 0, 0, 0, 0x01 }, { 0x02, 0, 0, 0, 0, 0x99 }, 0,
-		OUR_IP, PEER_IP, OUR_PORT, PEER_PORT, 0, 0xbeef
+		OUR_IP, PEER_IP, OUR_PORT, PEER_PORT, 0, 0xbeef, false, { 0 }, { 0 }
 	};
-	struct frame_local peer = { { 0x02, 0, 0, 0, 0, 0x99 }, PEER_IP, IP4(255, 255, 255, 0), 0 };
+	struct frame_local peer = { { 0x02, 0, 0, 0, 0, 0x99 }, PEER_IP, IP4(255, 255, 255, 0), 0, { 0 }, { 0 } };
 	static const size_t lens[] = { 0, 1, 13, 512, 1432, 1468 };
 	struct frame_info fi;
 	uint16_t csum;
@@ -934,9 +934,9 @@ test_udp_builder_limits(void)
 	static uint8_t frame[FRAME_ETH_LEN + FRAME_VLAN_LEN + 65535];
 	struct frame_udp_tx t = {
 		{ 0x02, 0, 0, 0, 0, 0x01 }, { 0 }, 100, OUR_IP, IP4(239, 255, 0, 7),
-		1758, 1758, 0, 1
+		1758, 1758, 0, 1, false, { 0 }, { 0 }
 	};
-	struct frame_local grp = { { 0 }, IP4(198, 51, 100, 5), IP4(255, 255, 255, 0), 100 };
+	struct frame_local grp = { { 0 }, IP4(198, 51, 100, 5), IP4(255, 255, 255, 0), 100, { 0 }, { 0 } };
 	struct frame_info fi;
 	size_t h;
 
@@ -1012,7 +1012,7 @@ static void
 test_icmp_reply(void)
 {
 	static const int sizes[] = { 0, 5, 56, 1472 };
-	struct frame_local peer = { { 0x02, 0, 0, 0, 0, 0x99 }, PEER_IP, 0xffffffff, 0 };
+	struct frame_local peer = { { 0x02, 0, 0, 0, 0, 0x99 }, PEER_IP, 0xffffffff, 0, { 0 }, { 0 } };
 	uint8_t out[2048];
 	struct frame_info req, rep;
 	struct built b;

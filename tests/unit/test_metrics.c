@@ -165,10 +165,11 @@ test_outcomes(void)
 	char *out, want[256];
 
 	metrics_reset();
-	metrics_on_decision(mac_a, "default", DHCP_ARCH_EFI_X64, "boot");
-	metrics_on_decision(mac_a, "default", DHCP_ARCH_EFI_X64, "boot");
-	metrics_on_decision(mac_b, NULL, DHCP_ARCH_BIOS, "silent");
-	metrics_on_decision(mac_b, NULL, DHCP_ARCH_BIOS, "made-up");
+	metrics_on_decision(mac_a, "default", DHCP_ARCH_EFI_X64, "boot", false);
+	metrics_on_decision(mac_a, "default", DHCP_ARCH_EFI_X64, "boot", false);
+	metrics_on_decision(mac_b, NULL, DHCP_ARCH_BIOS, "silent", false);
+	metrics_on_decision(mac_b, NULL, DHCP_ARCH_BIOS, "made-up", false);
+	metrics_on_decision(mac_a, "default", DHCP_ARCH_EFI_X64, "boot", true);
 	ev = tftp_end(mac_a, TFTP_END_DONE, 1000);
 	metrics_on_event(&ev);
 	ev = tftp_end((const uint8_t[6]){ 2, 0, 0, 0, 0, 1 }, TFTP_END_NOT_FOUND, 10);
@@ -179,6 +180,10 @@ test_outcomes(void)
 	LINE_ASSERT(out, want);
 	snprintf(want, sizeof(want), "pxeline_dhcp_decisions_total{profile=\"none\","
 		 "arch=\"%s\",answer=\"silent\"} 1", dhcp_arch_name(DHCP_ARCH_BIOS));
+	LINE_ASSERT(out, want);
+	/* DHCPv6's decisions are their own family, with the same labels. */
+	snprintf(want, sizeof(want), "pxeline_dhcp6_decisions_total{profile=\"default\","
+		 "arch=\"%s\",answer=\"boot\"} 1", dhcp_arch_name(DHCP_ARCH_EFI_X64));
 	LINE_ASSERT(out, want);
 	snprintf(want, sizeof(want), "pxeline_dhcp_decisions_total{profile=\"none\","
 		 "arch=\"%s\",answer=\"other\"} 1", dhcp_arch_name(DHCP_ARCH_BIOS));
@@ -205,14 +210,14 @@ test_label_bounds(void)
 	int i, n = 0;
 
 	metrics_reset();
-	metrics_on_decision(mac, "a\"b\\c\nd", DHCP_ARCH_BIOS, "boot");
+	metrics_on_decision(mac, "a\"b\\c\nd", DHCP_ARCH_BIOS, "boot", false);
 	for (i = 0; i < CFG_MAX_PROFILES + 10; i++) {
 		snprintf(name, sizeof(name), "p%d", i);
 		mac[5] = (uint8_t)i;
-		metrics_on_decision(mac, name, DHCP_ARCH_BIOS, "boot");
+		metrics_on_decision(mac, name, DHCP_ARCH_BIOS, "boot", false);
 	}
 	/* An arch out of range is "unknown", not a new label. */
-	metrics_on_decision(mac, "p0", (enum dhcp_arch)99, "boot");
+	metrics_on_decision(mac, "p0", (enum dhcp_arch)99, "boot", false);
 	out = render(&s);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "{profile=\"a\\\"b\\\\c\\nd\","));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "{profile=\"other\","));
@@ -259,7 +264,7 @@ test_format_shape(void)
 
 	memset(&ws, 0, sizeof(ws));
 	metrics_reset();
-	metrics_on_decision(mac_a, "default", DHCP_ARCH_BIOS, "boot");
+	metrics_on_decision(mac_a, "default", DHCP_ARCH_BIOS, "boot", false);
 	ev = tftp_end(mac_a, TFTP_END_DONE, 1000);
 	metrics_on_event(&ev);
 	out = render(&s);
