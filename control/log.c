@@ -104,10 +104,10 @@ log_mcast_stream(const char *stamp, const char *group, const struct log_event *e
 	int64_t saved = (int64_t)unicast - (int64_t)ev->bytes;
 	double secs = ev->duration_us / 1e6;
 
-	fprintf(out, "%smcast %s stream %s:%u file=\"%s\" blksize=%u receivers=%u "
+	fprintf(out, "%smcast %s stream %s file=\"%s\" blksize=%u receivers=%u "
 		"completed=%u dropped=%u handovers=%u sent=%lu copies=%.2f unicast=%lu "
 		"saved=%ld (%.0f%%) time=%.3fs rate=%.2fMiB/s%s lcore=%u\n",
-		stamp, ev->mc.mtftp ? "mtftp" : "rfc2090", group, ev->client_port, ev->file,
+		stamp, ev->mc.mtftp ? "mtftp" : "rfc2090", group, ev->file,
 		ev->blksize, ev->mc.receivers, ev->mc.completed, ev->mc.dropped,
 		ev->mc.handovers, (unsigned long)ev->bytes,
 		ev->file_size ? (double)ev->bytes / (double)ev->file_size : 0.0,
@@ -135,12 +135,12 @@ log_set_observer(log_observer_fn fn)
 static void
 log_write_event(const struct log_event *ev)
 {
-	char stamp[40], ip[INET_ADDRSTRLEN], opts[96], mac[18], timer[48] = "";
-	struct in_addr a = { .s_addr = htonl(ev->client_ip) };
+	char stamp[40], ip[IP_ADDR_PORT_STRLEN], opts[96], mac[18], timer[48] = "";
 	double secs = ev->duration_us / 1e6;
 
 	logfmt_head(stamp, sizeof(stamp), journal, CFG_LOG_INFO, ev->wall_ns);
-	inet_ntop(AF_INET, &a, ip, sizeof(ip));
+	/* "192.0.2.10:1234" or "[2001:db8::10]:1234" */
+	ip_addr_format(ip, sizeof(ip), &ev->client, ev->client_port);
 	log_mac(mac, ev->mac);
 	switch (ev->kind) {
 	case LOG_TFTP_END:
@@ -149,10 +149,10 @@ log_write_event(const struct log_event *ev)
 		if (ev->rto_ms)
 			snprintf(timer, sizeof(timer), "srtt=%.2fms rto=%ums ",
 				 ev->srtt_us / 1000.0, ev->rto_ms);
-		fprintf(out, "%stftp %s %s:%u file=\"%s\" %s "
+		fprintf(out, "%stftp %s %s file=\"%s\" %s "
 			"bytes=%lu/%lu time=%.3fs rate=%.2fMiB/s retransmits=%u timeouts=%u "
 			"%send=%s%s%s%s lcore=%u\n",
-			stamp, mac, ip, ev->client_port, ev->file, opts,
+			stamp, mac, ip, ev->file, opts,
 			(unsigned long)ev->bytes, (unsigned long)ev->file_size, secs,
 			secs > 0 ? ev->bytes / secs / 1048576.0 : 0.0,
 			ev->retransmits, ev->timeouts, timer, tftp_end_strerror(ev->reason),
@@ -160,14 +160,14 @@ log_write_event(const struct log_event *ev)
 			tftp_end_pxe_hint(ev->reason), ev->lcore);
 		break;
 	case LOG_TFTP_REFUSED:
-		fprintf(out, "%stftp %s %s:%u file=\"%s\" refused error=%u (%s) lcore=%u\n",
-			stamp, mac, ip, ev->client_port, ev->file, ev->error_code, ev->detail,
+		fprintf(out, "%stftp %s %s file=\"%s\" refused error=%u (%s) lcore=%u\n",
+			stamp, mac, ip, ev->file, ev->error_code, ev->detail,
 			ev->lcore);
 		break;
 	case LOG_DROP:
 		if (level >= CFG_LOG_INFO)
-			fprintf(out, "%sdrop from %s:%u reason=%s (rate-limited) lcore=%u\n",
-				stamp, ip, ev->client_port, ev->detail, ev->lcore);
+			fprintf(out, "%sdrop from %s reason=%s (rate-limited) lcore=%u\n",
+				stamp, ip, ev->detail, ev->lcore);
 		break;
 	case LOG_MCAST_STREAM:
 		log_mcast_stream(stamp, ip, ev);

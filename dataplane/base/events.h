@@ -14,6 +14,7 @@
 
 #include "dataplane/proto/dhcp.h"
 #include "dataplane/proto/dhcp6.h"
+#include "dataplane/proto/ipaddr.h"
 
 /* ---- ports ---- */
 
@@ -161,7 +162,7 @@ struct log_event {
 	uint16_t reason;	/* enum tftp_end_reason, or a drop reason */
 	uint16_t error_code;	/* TFTP error code sent or received */
 	uint64_t wall_ns;	/* CLOCK_REALTIME at the event */
-	uint32_t client_ip;	/* host order */
+	struct ip_addr client;	/* either family (proto/ipaddr.h) */
 	uint16_t client_port;
 	uint16_t server_port;
 	uint64_t bytes;		/* payload bytes acknowledged */
@@ -175,7 +176,7 @@ struct log_event {
 	uint32_t rto_ms;	/* retransmission timer at the end */
 	uint32_t options;	/* TFTP_OPT_* granted */
 	uint8_t mac[6];
-	/* LOG_MCAST_STREAM: client_ip:client_port is the group, bytes what
+	/* LOG_MCAST_STREAM: client:client_port is the group, bytes what
 	 * the group was sent, file_size one copy. */
 	union {
 		struct {

@@ -104,7 +104,7 @@ lcore_drop_note(struct lcore *lc, uint64_t *last_ms, uint16_t reason,
 	*last_ms = lc->now_ms;
 	ev.kind = LOG_DROP;
 	ev.reason = reason;
-	ev.client_ip = fi->src_ip;
+	ev.client = frame_info_src(fi);
 	ev.client_port = fi->src_port;
 	snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
 	lcore_log(lc, &ev);

@@ -117,7 +117,7 @@ log_answer(struct lcore *lc, struct dhcp_rx_state *st, const struct dhcp_ring_re
 
 	memset(ev, 0, offsetof(struct log_event, dhcp));
 	ev->kind = LOG_DHCP;
-	ev->client_ip = r->src_ip;
+	ev->client = ip_addr_v4(r->src_ip);
 	ev->client_port = r->src_port;
 	ev->server_port = r->dst_port;
 	memcpy(ev->mac, r->msg.chaddr, 6);

@@ -146,7 +146,7 @@ mc_log_end(struct lcore *lc, const struct mc_group *m, const struct tftp_mcast_r
 	ev.kind = LOG_TFTP_END;
 	/* Its unicast transfer writes the line that says how it ended. */
 	ev.reason = to_unicast ? TFTP_END_TO_UNICAST : reason[why];
-	ev.client_ip = r->ip;
+	ev.client = ip_addr_v4(r->ip);
 	ev.client_port = r->port;
 	ev.server_port = m->server_port;
 	ev.file_size = m->g.size;
@@ -326,7 +326,7 @@ mc_log_stream(struct lcore *lc, const struct mc_group *m)
 	struct log_event ev = { 0 };
 
 	ev.kind = LOG_MCAST_STREAM;
-	ev.client_ip = m->group_ip;
+	ev.client = ip_addr_v4(m->group_ip);
 	ev.client_port = m->dst_port;
 	ev.server_port = m->server_port;
 	ev.file_size = m->g.size;
@@ -495,6 +495,10 @@ tftp_group_on_request(struct lcore *lc, int port_idx, const struct frame_info *f
 	if (!mc->enabled || !(req.present & TFTP_OPT_MULTICAST))
 		return false;
 	lc->stats.mcast_requests++;
+	/* RFC 2090 groups are IPv4 addresses: over IPv6, served unicast
+	 * (the OACK does not grant "multicast"). */
+	if (fi->ipv6)
+		goto unicast;
 	t = mc_table(lc);
 	if (!t)
 		goto unicast;
@@ -542,8 +546,8 @@ tftp_group_on_request(struct lcore *lc, int port_idx, const struct frame_info *f
 	frame_multicast_mac(m->group_ip, m->group_mac);
 	m->blksize = TFTP_BLKSIZE_DEFAULT;
 	if (req.present & TFTP_OPT_BLKSIZE) {
-		m->blksize = req.blksize < tftp_blksize_limit(lc, port_idx) ?
-			     req.blksize : tftp_blksize_limit(lc, port_idx);
+		m->blksize = req.blksize < tftp_blksize_limit(lc, port_idx, false) ?
+			     req.blksize : tftp_blksize_limit(lc, port_idx, false);
 		if (m->blksize < TFTP_BLKSIZE_MIN)
 			goto unicast;	/* let the unicast path refuse it */
 	}

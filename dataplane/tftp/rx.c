@@ -59,7 +59,9 @@ tftp_request_error_code(enum tftp_err e)
 static bool
 tftp_rx_admit(struct lcore *lc, const struct frame_info *fi)
 {
-	switch (ratelimit_take(lc->new_sessions, fi->src_ip, lc->now_ms)) {
+	struct ip_addr src = frame_info_src(fi);
+
+	switch (ratelimit_take(lc->new_sessions, ip_addr_source_key(&src), lc->now_ms)) {
 	case RATELIMIT_LIMITED:
 		lc->stats.tftp_rate_limited++;
 		lcore_drop_note(lc, &lc->rate_log_ms, FRAME_ERR__MAX, fi,

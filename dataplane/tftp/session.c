@@ -57,7 +57,7 @@ tftp_session_first_capped(const struct tftp_session *s)
 static void
 tftp_udp_dst(const struct lcore *lc, const struct tftp_session *s, struct frame_udp_tx *t)
 {
-	tx_udp_addr(lc, s->port_idx, s->client_mac, ip_addr_v4(s->client_ip), s->server_port,
+	tx_udp_addr(lc, s->port_idx, s->client_mac, s->client, s->server_port,
 		    s->client_port, t);
 }
 
@@ -132,9 +132,10 @@ void
 tftp_session_open(struct lcore *lc, int port_idx, const struct frame_info *fi,
 		  const struct tftp_packet *pkt, const char *path)
 {
+	struct ip_addr src = frame_info_src(fi);
 	struct tftp_session *s;
 
-	s = tftp_session_alloc(lc, port_idx, fi->src_ip, fi->src_port, fi->src_mac);
+	s = tftp_session_alloc(lc, port_idx, &src, fi->src_port, fi->src_mac);
 	if (!s) {
 		lc->stats.tftp_busy++;
 		tftp_refuse_busy(lc, port_idx, fi, "server busy: too many transfers, retry later");
@@ -160,7 +161,8 @@ tftp_session_open(struct lcore *lc, int port_idx, const struct frame_info *fi,
 bool
 tftp_session_on_dup_rrq(struct lcore *lc, const struct frame_info *fi)
 {
-	struct tftp_session *s = tftp_lookup(lc, fi->src_ip, fi->src_port);
+	struct ip_addr src = frame_info_src(fi);
+	struct tftp_session *s = tftp_lookup(lc, &src, fi->src_port);
 	struct tftp_win_plan plan;
 
 	if (!s)
@@ -191,7 +193,7 @@ tftp_on_opened(struct lcore *lc, struct tftp_session *s, struct cache_file *f)
 	uint8_t rollover;
 
 	s->src.file = f;
-	lim.blksize_max = tftp_blksize_limit(lc, s->port_idx);
+	lim.blksize_max = tftp_blksize_limit(lc, s->port_idx, !ip_addr_is_v4(&s->client));
 	lim.windowsize_max = lc->cfg->tftp.windowsize_max;
 	lim.timeout_min = 1;
 	lim.timeout_max = 255;
@@ -225,12 +227,13 @@ tftp_on_opened(struct lcore *lc, struct tftp_session *s, struct cache_file *f)
 bool
 tftp_session_adopt(struct lcore *lc, const struct tftp_adopt *a)
 {
+	struct ip_addr ip = ip_addr_v4(a->ip);	/* groups are IPv4's */
 	struct tftp_win_plan plan;
 	struct tftp_session *s;
 
-	if (tftp_lookup(lc, a->ip, a->port))
+	if (tftp_lookup(lc, &ip, a->port))
 		return false;	/* already has a unicast transfer from that port */
-	s = tftp_session_alloc(lc, a->port_idx, a->ip, a->port, a->mac);
+	s = tftp_session_alloc(lc, a->port_idx, &ip, a->port, a->mac);
 	if (!s)
 		return false;
 	/* The client knows the group's port as its server: keep it. */
@@ -319,6 +322,8 @@ tftp_send_block(struct lcore *lc, struct tftp_session *s, uint64_t n)
 	case TFTP_XMIT_SENT:
 		lc->stats.tftp_data_packets++;
 		lc->stats.tftp_bytes_sent += len;
+		if (t.ipv6)
+			lc->stats.tftp_bytes_sent6 += len;
 		return 1;
 	case TFTP_XMIT_WAIT:
 		lc->stats.tftp_chunk_waits++;
@@ -435,11 +440,12 @@ tftp_on_client_error(struct lcore *lc, struct tftp_session *s, const struct tftp
 bool
 tftp_session_on_packet(struct lcore *lc, const struct frame_info *fi)
 {
+	struct ip_addr src = frame_info_src(fi);
 	struct tftp_session *s;
 	struct tftp_packet pkt;
 	enum tftp_err e;
 
-	s = tftp_lookup(lc, fi->src_ip, fi->src_port);
+	s = tftp_lookup(lc, &src, fi->src_port);
 	if (!s || s->server_port != fi->dst_port)
 		return false;
 	e = tftp_parse(fi->payload, fi->payload_len, &pkt);
@@ -543,7 +549,7 @@ tftp_log_end(struct lcore *lc, const struct tftp_session *s, enum tftp_end_reaso
 	ev.kind = LOG_TFTP_END;
 	ev.reason = why;
 	ev.error_code = s->last_error;
-	ev.client_ip = s->client_ip;
+	ev.client = s->client;
 	ev.client_port = s->client_port;
 	ev.server_port = s->server_port;
 	ev.file_size = s->src.file ? s->src.file->size : 0;
@@ -592,7 +598,8 @@ tftp_session_end(struct lcore *lc, struct tftp_session *s, enum tftp_end_reason 
 bool
 tftp_session_on_unreachable(struct lcore *lc, const struct frame_info *fi)
 {
-	struct tftp_session *s = tftp_lookup(lc, fi->quoted.dst_ip, fi->quoted.dst_port);
+	struct ip_addr peer = frame_info_quoted_dst(fi);
+	struct tftp_session *s = tftp_lookup(lc, &peer, fi->quoted.dst_port);
 
 	if (!s || s->server_port != fi->quoted.src_port)
 		return false;

@@ -39,10 +39,10 @@ struct tftp_session {
 	uint8_t capped;			/* first packet sent twice, unanswered: silent now */
 	uint8_t client_mac[6];		/* replies go back to this L2 address */
 	uint16_t client_port;
-	uint32_t client_ip;
 	uint16_t server_port;		/* our TID */
 	uint16_t last_error;		/* wire code sent or received at the end */
 	uint32_t rto_ms;		/* a negotiated (fixed) retransmission timeout */
+	struct ip_addr client;		/* IPv4 (mapped) or IPv6 */
 	struct tftp_source src;		/* the file version and chunk under send_cur, held */
 	struct tftp_window win;		/* proto/tftp_window.h */
 	struct tftp_options req;	/* options as the client asked */
@@ -61,13 +61,13 @@ struct tftp_session {
 _Static_assert(sizeof(struct tftp_session) <= 512, "tftp_session grew past 512 bytes");
 
 struct tftp_key {
-	uint32_t ip;
+	struct ip_addr ip;		/* either family: IPv4 mapped */
 	uint16_t port;
 	uint16_t pad;
 };
 
 struct tftp_table {
-	struct rte_hash *by_client;	/* (client ip, port) -> slot */
+	struct rte_hash *by_client;	/* (client address, port) -> slot */
 	struct tftp_session *s;		/* max sessions */
 	uint32_t *free;			/* stack of free slots */
 	uint32_t n_free;
@@ -90,7 +90,7 @@ tftp_session_token(const struct tftp_session *s)
 }
 
 /* The session of client ip:port, or NULL. */
-struct tftp_session *tftp_lookup(struct lcore *lc, uint32_t ip, uint16_t port);
+struct tftp_session *tftp_lookup(struct lcore *lc, const struct ip_addr *ip, uint16_t port);
 
 /* The session a feeder answer's token names, NULL if it ended meanwhile. */
 struct tftp_session *tftp_from_token(struct lcore *lc, uint64_t token);
@@ -99,8 +99,9 @@ struct tftp_session *tftp_from_token(struct lcore *lc, uint64_t token);
  * A free slot for client ip:port, its transfer fields reset and a server
  * port chosen; NULL when the table is full.
  */
-struct tftp_session *tftp_session_alloc(struct lcore *lc, int port_idx, uint32_t client_ip,
-					uint16_t client_port, const uint8_t client_mac[6]);
+struct tftp_session *tftp_session_alloc(struct lcore *lc, int port_idx,
+					const struct ip_addr *client, uint16_t client_port,
+					const uint8_t client_mac[6]);
 
 /* Gives the slot back (tftp_session_end's last step). */
 void tftp_session_free(struct lcore *lc, struct tftp_session *s);

@@ -90,6 +90,7 @@ tftp_sessions_dump(const struct lcore *lc, FILE *out)
 	_Static_assert(sizeof(state_names) / sizeof(state_names[0]) == TS__MAX,
 		       "one name per state");
 	const struct tftp_table *t = lc->tftp;
+	char client[IP_ADDR_PORT_STRLEN];
 	uint32_t i;
 
 	for (i = 0; t && i < t->max; i++) {
@@ -98,10 +99,9 @@ tftp_sessions_dump(const struct lcore *lc, FILE *out)
 
 		if (st == TS_FREE || st >= RTE_DIM(state_names))
 			continue;
-		fprintf(out, "lcore=%u client=%u.%u.%u.%u:%u file=\"%.*s\" state=%s "
+		fprintf(out, "lcore=%u client=%s file=\"%.*s\" state=%s "
 			"blksize=%u windowsize=%u acked=%lu/%lu retransmits=%u\n",
-			lc->lcore, s->client_ip >> 24, (s->client_ip >> 16) & 0xff,
-			(s->client_ip >> 8) & 0xff, s->client_ip & 0xff, s->client_port,
+			lc->lcore, ip_addr_format(client, sizeof(client), &s->client, s->client_port),
 			(int)sizeof(s->name), s->name, state_names[st], s->win.blksize,
 			s->win.windowsize, (unsigned long)s->win.acked,
 			(unsigned long)s->win.last, s->retransmits);
@@ -109,14 +109,14 @@ tftp_sessions_dump(const struct lcore *lc, FILE *out)
 }
 
 static struct tftp_key
-tftp_key_of(uint32_t ip, uint16_t port)
+tftp_key_of(const struct ip_addr *ip, uint16_t port)
 {
-	struct tftp_key k = { ip, port, 0 };
+	struct tftp_key k = { *ip, port, 0 };
 	return k;
 }
 
 struct tftp_session *
-tftp_lookup(struct lcore *lc, uint32_t ip, uint16_t port)
+tftp_lookup(struct lcore *lc, const struct ip_addr *ip, uint16_t port)
 {
 	struct tftp_key k = tftp_key_of(ip, port);
 	void *data;
@@ -143,20 +143,21 @@ tftp_from_token(struct lcore *lc, uint64_t token)
 /*
  * The server port (TID) of a new session: from this worker's slice, and
  * where the port hashes with RSS, one whose ACKs the NIC steers to this
- * worker's own queue. Others land elsewhere and are handed over.
+ * worker's own queue. Others land elsewhere and are handed over (IPv6
+ * always: its hash is not computed here).
  */
 static uint16_t
-tftp_pick_tid(const struct lcore *lc, const struct port *p, uint32_t slot, uint32_t client_ip,
-	      uint16_t client_port)
+tftp_pick_tid(const struct lcore *lc, const struct port *p, uint32_t slot,
+	      const struct ip_addr *client, uint16_t client_port)
 {
 	const struct tftp_table *t = lc->tftp;
 	uint32_t i, cand, h;
 
-	if (!p->rss_steer)
+	if (!p->rss_steer || !ip_addr_is_v4(client))
 		return t->tid_base + slot % t->tid_count;
 	for (i = 0; i < 64; i++) {
 		cand = t->tid_base + (slot + i * 7919) % t->tid_count;
-		h = rss_ipv4_udp(p->rss_key, p->rss_key_len, client_ip, p->local.ip,
+		h = rss_ipv4_udp(p->rss_key, p->rss_key_len, ip_addr_to_v4(client), p->local.ip,
 				 client_port, cand);
 		if (p->reta[h % p->reta_size] == lc->queue)
 			return cand;
@@ -165,11 +166,11 @@ tftp_pick_tid(const struct lcore *lc, const struct port *p, uint32_t slot, uint3
 }
 
 struct tftp_session *
-tftp_session_alloc(struct lcore *lc, int port_idx, uint32_t client_ip, uint16_t client_port,
-		   const uint8_t client_mac[6])
+tftp_session_alloc(struct lcore *lc, int port_idx, const struct ip_addr *client,
+		   uint16_t client_port, const uint8_t client_mac[6])
 {
 	struct tftp_table *t = lc->tftp;
-	struct tftp_key k = tftp_key_of(client_ip, client_port);
+	struct tftp_key k = tftp_key_of(client, client_port);
 	struct tftp_session *s;
 	uint32_t slot;
 
@@ -183,10 +184,10 @@ tftp_session_alloc(struct lcore *lc, int port_idx, uint32_t client_ip, uint16_t 
 	s = &t->s[slot];
 	s->gen++;
 	s->port_idx = port_idx;
-	s->client_ip = client_ip;
+	s->client = *client;
 	s->client_port = client_port;
 	memcpy(s->client_mac, client_mac, 6);
-	s->server_port = tftp_pick_tid(lc, &lc->ports[port_idx], slot, client_ip, client_port);
+	s->server_port = tftp_pick_tid(lc, &lc->ports[port_idx], slot, client, client_port);
 	s->retries = 0;
 	s->max_retries = (uint8_t)lc->cfg->tftp.retries;	/* 0..100 (config.c) */
 	s->send_oack = 0;
@@ -203,6 +204,8 @@ tftp_session_alloc(struct lcore *lc, int port_idx, uint32_t client_ip, uint16_t 
 	memset(&s->win, 0, sizeof(s->win));
 	memset(&s->granted, 0, sizeof(s->granted));
 	lc->stats.tftp_sessions_total++;
+	if (!ip_addr_is_v4(client))
+		lc->stats.tftp_sessions6++;
 	return s;
 }
 
@@ -210,7 +213,7 @@ void
 tftp_session_free(struct lcore *lc, struct tftp_session *s)
 {
 	struct tftp_table *t = lc->tftp;
-	struct tftp_key k = tftp_key_of(s->client_ip, s->client_port);
+	struct tftp_key k = tftp_key_of(&s->client, s->client_port);
 
 	rte_hash_del_key(t->by_client, &k);
 	tftp_set_state(s, TS_FREE);

@@ -128,7 +128,7 @@ tftp_refuse(struct lcore *lc, int port_idx, const struct frame_info *fi, uint16_
 	tftp_xmit_error(lc, port_idx, &t, code, msg);
 
 	ev.kind = LOG_TFTP_REFUSED;
-	ev.client_ip = fi->src_ip;
+	ev.client = frame_info_src(fi);
 	ev.client_port = fi->src_port;
 	ev.error_code = code;
 	memcpy(ev.mac, fi->src_mac, 6);
@@ -152,10 +152,11 @@ tftp_refuse_busy(struct lcore *lc, int port_idx, const struct frame_info *fi, co
 }
 
 uint32_t
-tftp_blksize_limit(const struct lcore *lc, int port_idx)
+tftp_blksize_limit(const struct lcore *lc, int port_idx, bool ipv6)
 {
 	uint32_t max = lc->cfg->tftp.blksize_max;
-	uint32_t unfragmented = lc->ports[port_idx].mtu - FRAME_IPV4_LEN - FRAME_UDP_LEN - 4;
+	uint32_t unfragmented = lc->ports[port_idx].mtu - (ipv6 ? FRAME_IPV6_LEN : FRAME_IPV4_LEN) -
+				FRAME_UDP_LEN - 4;
 
 	if (!lc->cfg->tftp.allow_fragments && max > unfragmented)
 		max = unfragmented;

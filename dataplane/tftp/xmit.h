@@ -68,8 +68,8 @@ void tftp_refuse_busy(struct lcore *lc, int port_idx, const struct frame_info *f
 		      const char *msg);
 
 /* The largest block port_idx can carry: tftp.blksize_max, and the MTU
- * unless tftp.allow_fragments. */
-uint32_t tftp_blksize_limit(const struct lcore *lc, int port_idx);
+ * (less IPv6's longer header when ipv6) unless tftp.allow_fragments. */
+uint32_t tftp_blksize_limit(const struct lcore *lc, int port_idx, bool ipv6);
 
 /*
  * How a feeder error ends a transfer (counted: not found, refused path,

@@ -221,6 +221,11 @@ pxl_t_engine_cfg()
 	if [ -n "${PXL_T_PREFIX:-}" ]; then
 		sed -Ei "s|\"--in-memory\"|\"--in-memory\", \"--file-prefix=$PXL_T_PREFIX\"|" "$cfg"
 	fi
+	# PXL_T_ADDRESS6=ADDR/LEN: interfaces[].address6 beside the IPv4 address.
+	if [ -n "${PXL_T_ADDRESS6:-}" ]; then
+		sed -Ei "s|^([[:space:]]*)(address[[:space:]]*=[[:space:]]*\"[^\"]*\";)|\1\2\n\1address6 = \"$PXL_T_ADDRESS6\";|" \
+			"$cfg"
+	fi
 	if [ -n "${PXL_T_MTU:-}" ]; then
 		sed -Ei "s|^([[:space:]]*mtu[[:space:]]*[=:][[:space:]]*)[0-9]+|\1$PXL_T_MTU|" "$cfg"
 	fi
@@ -328,6 +333,19 @@ pxl_t_server_stop()
 	fi
 }
 
+# pxl_t_client_ipv6 ADDR/LEN: the client namespace speaks IPv6 with ADDR
+# (no DAD, no RA acted on); the engine's namespace keeps it off: the engine
+# is no kernel address there.
+pxl_t_client_ipv6()
+{
+	local k
+	for k in all default "$PXL_CLI_IF"; do
+		ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.disable_ipv6=0"
+		ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.accept_ra=0"
+	done
+	ip -n "$PXL_T_CLI" addr add "$1" dev "$PXL_CLI_IF" nodad
+}
+
 # Runs a command in the client namespace, bounded in time: pxl_t_in SECS CMD...
 pxl_t_in()
 {
@@ -338,26 +356,37 @@ pxl_t_in()
 
 # Client wrappers: pxl_t_<client> NAME OUT [args]; they return the client's
 # exit status and leave what arrived in OUT. PXL_T_CLIENT_TIMEOUT bounds each.
+# PXL_T_HOST is the server they ask (default the engine's IPv4 address; an
+# IPv6 one for the IPv6 lab: curl gets it in brackets, tftp-hpa -6).
+pxl_t_host()
+{
+	printf '%s' "${PXL_T_HOST:-$PXL_SRV_ADDR}"
+}
+
 pxl_t_curl()
 {
-	local name=$1 out=$2 blk=${3:-}
+	local name=$1 out=$2 blk=${3:-} host
+	host=$(pxl_t_host)
+	case $host in *:*) host="[$host]" ;; esac
 	rm -f "$out"
 	pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" curl -s -S ${blk:+--tftp-blksize "$blk"} \
-		${PXL_T_CURL_OPTS:-} -o "$out" "tftp://$PXL_SRV_ADDR/$name"
+		${PXL_T_CURL_OPTS:-} -o "$out" "tftp://$host/$name"
 }
 
 # tftp-hpa's client negotiates no options: 512-byte blocks, lock-step.
 pxl_t_tftphpa()
 {
-	local name=$1 out=$2
+	local name=$1 out=$2 host family=
+	host=$(pxl_t_host)
+	case $host in *:*) family=-6 ;; esac
 	rm -f "$out"
 	if [ -n "${PXL_T_TFTPHPA_REXMT:-}" ]; then
 		# Interactive commands are the only way to set its timers.
 		printf 'mode binary\nrexmt %s\ntimeout %s\nget %s %s\nquit\n' \
 			"$PXL_T_TFTPHPA_REXMT" "${PXL_T_TFTPHPA_TIMEOUT:-60}" "$name" "$out" |
-			pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" tftp "$PXL_SRV_ADDR"
+			pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" tftp $family "$host"
 	else
-		pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" tftp -m binary "$PXL_SRV_ADDR" -c get "$name" "$out"
+		pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" tftp $family -m binary "$host" -c get "$name" "$out"
 	fi
 }
 
@@ -369,14 +398,14 @@ pxl_t_atftp()
 	rm -f "$out"
 	pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" atftp --option "blksize $blk" \
 		--option "windowsize $win" --option "tsize 0" "$@" \
-		-g -r "$name" -l "$out" "$PXL_SRV_ADDR" >/dev/null
+		-g -r "$name" -l "$out" "$(pxl_t_host)" >/dev/null
 }
 
 pxl_t_busybox()
 {
 	local name=$1 out=$2 blk=${3:-512}
 	rm -f "$out"
-	pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" busybox tftp -g -b "$blk" -r "$name" -l "$out" "$PXL_SRV_ADDR"
+	pxl_t_in "${PXL_T_CLIENT_TIMEOUT:-120}" busybox tftp -g -b "$blk" -r "$name" -l "$out" "$(pxl_t_host)"
 }
 
 # pxl_t_get LABEL NAME CLIENT ARGS...: fetch with one client wrapper and

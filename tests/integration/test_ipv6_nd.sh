@@ -22,6 +22,7 @@ PROBE="$PXL_T_DIR/nd_probe.py"
 ADDR6=2001:db8::2
 CLI6=2001:db8::1
 PXL_T_PREFIX="pxl-t-ipv6nd-$PXL_T_ID"
+PXL_T_ADDRESS6="$ADDR6/64"
 QUENCH=false
 
 eval "$(declare -f pxl_t_engine_cfg | sed '1s/pxl_t_engine_cfg/pxl_t_engine_cfg_base/')"
@@ -29,20 +30,11 @@ pxl_t_engine_cfg()
 {
 	local cfg
 	cfg=$(pxl_t_engine_cfg_base)
-	sed -Ei -e "s|\"--in-memory\"|\"--in-memory\", \"--file-prefix=$PXL_T_PREFIX\"|" \
-		-e "s|^([[:space:]]*)(address[[:space:]]*=[[:space:]]*\"[^\"]*\";)|\1\2\n\1address6 = \"$ADDR6/64\";|" \
-		"$cfg"
 	printf '\ndhcp = { quench_ra = %s; };\n' "$QUENCH" >>"$cfg"
 	printf '%s\n' "$cfg"
 }
 
-# The client side speaks IPv6; the engine's namespace keeps it off (the
-# engine is no kernel address there). No RA is acted on: accept_ra 0.
-for k in all default "$PXL_CLI_IF"; do
-	ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.disable_ipv6=0"
-	ip netns exec "$PXL_T_CLI" sysctl -qw "net.ipv6.conf.$k.accept_ra=0"
-done
-ip -n "$PXL_T_CLI" addr add "$CLI6/64" dev "$PXL_CLI_IF" nodad
+pxl_t_client_ipv6 "$CLI6/64"
 
 ENGINE_MAC=$(ip -n "$PXL_T_SRV" -br link show "$PXL_SRV_IF" | awk '{print $3}')
 LL6=$("$PY" -c 'import sys
