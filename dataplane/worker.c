@@ -7,6 +7,7 @@
 
 #include "dataplane/cache/cache.h"
 #include "dataplane/core/tx.h"
+#include "dataplane/dhcp/dhcp6_rx.h"
 #include "dataplane/dhcp/dhcp_rx.h"
 #include "dataplane/ipv6/nd.h"
 #include "dataplane/proto/frame6.h"
@@ -53,8 +54,13 @@ static bool
 worker_handle_udp(struct lcore *lc, int port_idx, struct rte_mbuf *m, const struct frame_info *fi,
 		  bool from_handoff)
 {
-	/* Over IPv6: TFTP's unicast only (no proxyDHCPv4, no multicast TFTP). */
-	if (fi->ipv6 && (fi->dst_port == DHCP_PORT_SERVER || fi->dst_port == DHCP_PORT_PXE ||
+	/* Over IPv6: the DHCPv6 proxy (547, and 4011 where UEFI asks the boot
+	 * file's server), TFTP's unicast (no proxyDHCPv4, no multicast TFTP). */
+	if (fi->ipv6 && (fi->dst_port == DHCP6_PORT_SERVER || fi->dst_port == DHCP_PORT_PXE)) {
+		dhcp6_rx_request(lc, port_idx, fi);
+		return false;
+	}
+	if (fi->ipv6 && (fi->dst_port == DHCP_PORT_SERVER ||
 			 tftp_rx_is_mtftp_port(lc, fi->dst_port))) {
 		lc->stats.udp_no_service++;
 		return false;

@@ -26,6 +26,7 @@
 #include "dataplane/base/events.h"
 #include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/proto/dhcp.h"
+#include "dataplane/proto/dhcp6.h"
 #include "dataplane/proto/frame.h"
 #include "dataplane/proto/frame6.h"
 #include "dataplane/proto/tftp_packet.h"
@@ -68,12 +69,15 @@ inject(const uint8_t *frame, size_t len)
  */
 static uint16_t oldest_port = 40000;
 
-/* True for a datagram to an earlier test's client port. */
+/* True for a datagram to an earlier test's client port, and for the
+ * engine's neighbour discovery (its DAD probes at start). */
 static bool
 stale(const uint8_t *buf, size_t len)
 {
 	struct frame_info fi;
 
+	if (len >= 14 + 40 && buf[12] == 0x86 && buf[13] == 0xdd && buf[14 + 6] == 58)
+		return true;
 	return frame_classify(buf, len, &client, 0, &fi) == FRAME_OK && fi.kind == FRAME_UDP &&
 	       fi.dst_port >= 40000 && fi.dst_port < oldest_port;
 }
@@ -255,7 +259,7 @@ write_config(char *path, size_t cap)
 		   "tftp = { root = \"%s\"; timeout_ms = 1000; retries = 2;\n"
 		   "	source_rate = 1; source_burst = 30; };\n"
 		   "cache = { size_mb = 16; chunk_kb = 64; };\n"
-		   "dhcp = { enabled = true; };\n"
+		   "dhcp = { enabled = true; v6 = true; };\n"
 		   "profiles = ( { name = \"default\"; bios = \"undionly.kpxe\"; } );\n"
 		   "control = { socket = \"%s/ctl.sock\"; };\n"
 		   "state = { db = \"%s/state.db\"; };\n", root, root, root);
@@ -794,6 +798,105 @@ next_dhcp_event(struct log_event *ev)
 	return false;
 }
 
+/* The UDP/IPv6 checksum, naively (RFC 8200 8.1), over len bytes at udp. */
+static uint16_t
+udp6_csum(const uint8_t src[16], const uint8_t dst[16], const uint8_t *udp, size_t len)
+{
+	uint32_t s = 17 + (uint32_t)len;
+	size_t i;
+
+	for (i = 0; i < 16; i += 2)
+		s += (uint32_t)(src[i] << 8 | src[i + 1]) + (uint32_t)(dst[i] << 8 | dst[i + 1]);
+	for (i = 0; i < len; i += 2)
+		s += (uint32_t)udp[i] << 8 | (i + 1 < len ? udp[i + 1] : 0);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/*
+ * dhcp.v6: OVMF's Solicit (DUID-UUID, 61 = 7, 16 = 343 PXEClient) to
+ * ff02::1:2 gets an Advertise from the worker, from the snapshot: to the
+ * client's link-local address on 546, option 59 naming the profile's
+ * efi_x64 file on the engine's address6, the trace a v6 LOG_DHCP event.
+ */
+static void
+test_dhcp6_solicit(void)
+{
+	static const uint8_t client_ll[16] = { 0xfe, 0x80, [8] = 0x50, 0x54, 0x00, 0xff, 0xfe,
+					       0x00, 0x00, 0x0a };
+	static const uint8_t group[16] = { 0xff, 0x02, [13] = 1, [15] = 2 };
+	static const char url[] = "tftp://[2001:db8::2]/efi/bootx64.efi";
+	static const uint8_t solicit[] = {
+		0x01, 0x7e, 0xab, 0x49,
+		0x00, 0x01, 0x00, 0x12, 0x00, 0x04, 0x4e, 0x4b, 0x4e, 0x6a, 0x2d, 0x1c, 0x5f, 0x4e,
+		0x8a, 0x9b, 0x0c, 0x1d, 0x2e, 0x3f, 0x4a, 0x5b,
+		0x00, 0x03, 0x00, 0x0c, 0xf3, 0xd6, 0x5e, 0x5a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff,
+		0x00, 0x06, 0x00, 0x04, 0x00, 0x3b, 0x00, 0x3c,
+		0x00, 0x3d, 0x00, 0x02, 0x00, 0x07,
+		0x00, 0x10, 0x00, 0x0f, 0x00, 0x00, 0x01, 0x57, 0x00, 0x09,
+		'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't',
+	};
+	uint8_t f[256], buf[2048];
+	struct dhcp_snapshot *s;
+	struct log_event ev;
+	uint64_t answered = STAT(dhcp6_answered);
+	uint16_t c;
+	size_t n, i, ulen = 8 + sizeof(solicit);
+	bool found = false;
+
+	oldest_port = next_client_port;
+	while (rte_ring_dequeue_elem(dp.log_rings[0], &ev, sizeof(ev)) == 0)
+		;
+	s = test_snapshot("undionly.kpxe");
+	snprintf(s->profiles[0].efi_x64, sizeof(s->profiles[0].efi_x64), "efi/bootx64.efi");
+	dhcp_snap_rcu_publish(dp.dhcp_snap, s);
+	/* address6 is used only once DAD passed (ND_DAD_MS). */
+	usleep(1500 * 1000);
+	memset(f, 0, sizeof(f));
+	f[0] = 0x33, f[1] = 0x33, f[4] = 0x00, f[5] = 0x02, f[3] = 0x01;
+	memcpy(f + 6, client_mac, 6);
+	f[12] = 0x86, f[13] = 0xdd;
+	f[14] = 0x60;
+	f[18] = (uint8_t)(ulen >> 8), f[19] = (uint8_t)ulen, f[20] = 17, f[21] = 1;
+	memcpy(f + 22, client_ll, 16);
+	memcpy(f + 38, group, 16);
+	f[54] = 546 >> 8, f[55] = 546 & 0xff, f[56] = 547 >> 8, f[57] = 547 & 0xff;
+	f[58] = (uint8_t)(ulen >> 8), f[59] = (uint8_t)ulen;
+	memcpy(f + 62, solicit, sizeof(solicit));
+	c = udp6_csum(client_ll, group, f + 54, ulen);
+	f[60] = (uint8_t)(c >> 8), f[61] = (uint8_t)c;
+	inject(f, 14 + 40 + ulen);
+
+	n = next_frame(buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 14 + 40 + 8 + 4);
+	CU_ASSERT_EQUAL(buf[12] << 8 | buf[13], 0x86dd);
+	CU_ASSERT_EQUAL(memcmp(buf, client_mac, 6), 0);
+	CU_ASSERT_EQUAL(buf[20], 17);
+	CU_ASSERT_EQUAL(memcmp(buf + 38, client_ll, 16), 0);
+	CU_ASSERT_EQUAL(buf[54] << 8 | buf[55], 547);
+	CU_ASSERT_EQUAL(buf[56] << 8 | buf[57], 546);
+	CU_ASSERT_EQUAL(udp6_csum(buf + 22, buf + 38, buf + 54, n - 54), 0);
+	CU_ASSERT_EQUAL(buf[62], DHCP6_ADVERTISE);
+	CU_ASSERT_EQUAL(buf[63] << 16 | buf[64] << 8 | buf[65], 0x7eab49);
+	for (i = 66; i + 4 <= n; i += 4 + (size_t)(buf[i + 2] << 8 | buf[i + 3])) {
+		if ((buf[i] << 8 | buf[i + 1]) != DHCP6_OPT_BOOTFILE_URL)
+			continue;
+		found = (size_t)(buf[i + 2] << 8 | buf[i + 3]) == strlen(url) &&
+			memcmp(buf + i + 4, url, strlen(url)) == 0;
+	}
+	CU_ASSERT(found);
+	WAIT_STAT(dhcp6_answered, answered + 1);
+	CU_ASSERT_TRUE_FATAL(next_dhcp_event(&ev));
+	CU_ASSERT_EQUAL(ev.dhcp.v6, 1);
+	CU_ASSERT_EQUAL(ev.dhcp.outcome, DHCP_OUT_REPLY);
+	CU_ASSERT_EQUAL(ev.dhcp.msg_type, DHCP6_SOLICIT);
+	CU_ASSERT_EQUAL(ev.dhcp.mac_from, DHCP6_MAC_ETHERNET);
+	CU_ASSERT_EQUAL(memcmp(ev.dhcp.mac, client_mac, 6), 0);
+	CU_ASSERT_STRING_EQUAL(ev.dhcp.file, url);
+}
+
 /*
  * With a snapshot published, the worker answers a DISCOVER itself: the
  * OFFER comes with nothing on the control ring and nobody polling it, the
@@ -1251,6 +1354,8 @@ main(void)
 		{ "IPv6: not found and traversal refused", test_ipv6_refusals },
 		{ "IPv6: ICMPv6 port unreachable ends the session", test_ipv6_unreachable },
 		{ "IPv6: a fragment to us dropped and counted", test_ipv6_fragment_dropped },
+		{ "DHCPv6: Solicit answered with an Advertise carrying option 59",
+		  test_dhcp6_solicit },
 		{ NULL, NULL },
 	};
 

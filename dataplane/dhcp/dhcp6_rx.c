@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stddef.h>
+#include <string.h>
+
+#include "dataplane/core/tx.h"
+#include "dataplane/dhcp/answer6.h"
+#include "dataplane/dhcp/dhcp_rx.h"
+#include "dataplane/dhcp/dhcp6_rx.h"
+#include "dataplane/dhcp/snap_rcu.h"
+#include "dataplane/ipv6/nd.h"
+
+static void
+send_reply(struct lcore *lc, const struct dhcp6_tx *r)
+{
+	struct frame_udp_tx t;
+	struct tx_piece pc = { 0 };
+
+	tx_udp_addr(lc, r->port_idx, r->dst_mac, ip_addr_v6(r->dst), r->src_port, r->dst_port,
+		    &t);
+	pc.p = r->payload;
+	pc.len = r->len;
+	if (tx_udp(lc, r->port_idx, &t, &pc, 1) > 0)
+		lc->stats.dhcp6_replies_sent++;
+}
+
+/* The datagram's addressing, and our addresses on its port. */
+static void
+rx_ctx(const struct lcore *lc, int port_idx, const struct frame_info *fi,
+       struct dhcp6_rx_ctx *ctx)
+{
+	const struct nd_addr *a = &lc->nd->port[port_idx].addr[ND_ADDR_CONFIGURED];
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->port_idx = (uint8_t)port_idx;
+	memcpy(ctx->src_mac, fi->src_mac, 6);
+	memcpy(ctx->src, fi->src6, 16);
+	memcpy(ctx->dst, fi->dst6, 16);
+	ctx->src_port = fi->src_port;
+	ctx->dst_port = fi->dst_port;
+	memcpy(ctx->our_mac, lc->ports[port_idx].local.mac, 6);
+	/* The URL may only name an address that passed DAD. */
+	ctx->has_addr6 = __atomic_load_n(&a->state, __ATOMIC_ACQUIRE) == ND_VALID;
+	memcpy(ctx->addr6, a->ip, 16);
+}
+
+static void
+log_answer(struct lcore *lc, struct log_event *ev, const struct frame_info *fi)
+{
+	memset(ev, 0, offsetof(struct log_event, dhcp));
+	ev->kind = LOG_DHCP;
+	ev->client_port = fi->src_port;
+	ev->server_port = fi->dst_port;
+	memcpy(ev->mac, ev->dhcp.mac, 6);
+	ev->file[0] = '\0';
+	ev->detail[0] = '\0';
+	lcore_log(lc, ev);
+}
+
+void
+dhcp6_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
+{
+	struct dhcp6_scratch *st = dhcp_rx_v6_scratch(lc->dhcp);
+	const struct dhcp_snapshot *s;
+	struct dhcp6_rx_ctx ctx;
+	enum dhcp_outcome o;
+	uint64_t rx_ns;
+
+	if (!lc->cfg->dhcp.v6 || !st || !lc->nd || !lc->dhcp_snap) {
+		lc->stats.udp_no_service++;	/* the DHCPv6 proxy is off */
+		return;
+	}
+	lc->stats.dhcp6_rx++;
+	rx_ns = lcore_wall_ns(lc);
+	if (dhcp6_parse(fi->payload, fi->payload_len, &st->msg) != DHCP6_OK) {
+		lc->stats.dhcp6_bad++;
+		return;
+	}
+	/* Only PXE clients; the site's DHCPv6 server does the rest. */
+	if (!dhcp6_is_pxe_request(&st->msg) || !dhcp6_reply_type(&st->msg)) {
+		lc->stats.dhcp6_not_pxe++;
+		return;
+	}
+	if (st->msg.n_relays)
+		lc->stats.dhcp6_relayed++;
+	/* Valid until this worker's next quiescent report (end of the pass). */
+	s = dhcp_snap_rcu_get(lc->dhcp_snap);
+	if (!s)
+		return;
+	rx_ctx(lc, port_idx, fi, &ctx);
+	o = dhcp6_answer(s, &st->msg, &ctx, lcore_mono_ns(lc), &st->ans, &st->ev.dhcp);
+	if (o == DHCP_OUT_REPLY) {
+		lc->stats.dhcp6_answered++;
+		st->ev.dhcp.answer_ns = lcore_wall_ns(lc) - rx_ns;
+		send_reply(lc, &st->ans.tx);
+	} else if (o == DHCP_OUT_ONCE_V4_ONLY) {
+		lc->stats.dhcp6_once_v4_only++;
+	} else {
+		lc->stats.dhcp6_silent++;
+	}
+	log_answer(lc, &st->ev, fi);
+}

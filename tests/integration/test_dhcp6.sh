@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The DHCPv6 proxy (dhcp.v6 = true) against scapy in the client namespace:
+#   1. an OVMF-like Solicit (DUID-LLT, IA_NA, ORO, 61 = 7, 16 = 343
+#      "PXEClient:Arch:00007...") to ff02::1:2 gets an Advertise from the
+#      engine's link-local address to 546: our DUID-LL, the client ID
+#      echoed, option 16 = 343 "PXEClient", option 59 =
+#      tftp://[2001:db8::2]/ipxe.efi (lab profile's efi_x64), no IA, no
+#      status; the trace says "dhcp6 MAC SOLICIT ... mac-from=ethernet".
+#   2. the same Solicit in a Relay-Forw (option 79, interface-id "port7")
+#      unicast to 2001:db8::2:547 gets a Relay-Repl to the relay on 547 with
+#      the same link/peer/interface-id and the Advertise inside; the MAC
+#      came from option 79 (the inner DUID names another MAC).
+#   3. iPXE's Information-request (user class "iPXE") gets a Reply with the
+#      profile's iPXE script as the URL.
+#   4. a Solicit without a PXE vendor class gets nothing: dhcp6_not_pxe.
+#   5. dnsmasq as the site's DHCPv6 server on the same link: a Solicit gets
+#      both Advertises, dnsmasq's with the address, ours with the URL.
+PXL_T_NAME=dhcp6
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+pxl_t_init dpdk-telemetry.py
+pxl_t_strict || pxl_t_skip "the DHCPv6 proxy is pxeline's own"
+PY=/usr/bin/python3
+"$PY" -c 'import scapy.layers.dhcp6' 2>/dev/null || pxl_t_skip "python3-scapy not installed"
+PROBE="$PXL_T_DIR/dhcp6_probe.py"
+
+ADDR6=2001:db8::2
+RELAY6=2001:db8::1
+CLIENT_MAC=52:54:00:f1:00:02
+PXL_T_PREFIX="pxl-t-dhcp6-$PXL_T_ID"
+PXL_T_ADDRESS6="$ADDR6/64"
+
+eval "$(declare -f pxl_t_engine_cfg | sed '1s/pxl_t_engine_cfg/pxl_t_engine_cfg_base/')"
+pxl_t_engine_cfg()
+{
+	local cfg
+	cfg=$(pxl_t_engine_cfg_base)
+	printf '\ndhcp = { v6 = true; };\n' >>"$cfg"
+	printf '%s\n' "$cfg"
+}
+
+pxl_t_client_ipv6 "$RELAY6/64"
+
+ENGINE_MAC=$(ip -n "$PXL_T_SRV" -br link show "$PXL_SRV_IF" | awk '{print $3}')
+ENGINE_DUID="00030001${ENGINE_MAC//:/}"
+# Sent directly, the MAC the inventory sees is the frame's: the client
+# namespace's veth, not the DUID's.
+FRAME_MAC=$(ip -n "$PXL_T_CLI" -br link show "$PXL_CLI_IF" | awk '{print $3}')
+LL6=$("$PY" -c 'import ipaddress, sys
+from scapy.all import in6_mactoifaceid
+print(ipaddress.ip_address("fe80::" + in6_mactoifaceid(sys.argv[1])))' "$ENGINE_MAC")
+pxl_t_log "engine MAC $ENGINE_MAC, link-local $LL6, DUID $ENGINE_DUID"
+
+probe()
+{
+	pxl_t_in 20 "$PY" "$PROBE" "$PXL_CLI_IF" "$@" || true
+}
+
+# field JSON KEY: one key of a JSON line (a.b for nested).
+field()
+{
+	"$PY" -c 'import json, sys
+v = json.loads(sys.argv[1])
+for k in sys.argv[2].split("."):
+    v = v.get(k) if isinstance(v, dict) else None
+print(v)' "$1" "$2"
+}
+
+pxl_t_server_start
+pxl_t_expect "DAD passed for $ADDR6" pxl_t_wait_log "ipv6 $ADDR6 port=0 ready" 10
+
+# ---- 1. direct Solicit ----
+adv=$(probe solicit "$CLIENT_MAC" | head -n 1)
+pxl_t_log "Advertise: $adv"
+pxl_t_expect "an Advertise came (type 2)" [ "$(field "$adv" type)" = 2 ]
+pxl_t_expect "xid echoed" [ "$(field "$adv" xid)" = $((0x7eab49)) ]
+pxl_t_expect "from the engine's link-local $LL6:547" \
+	[ "$(field "$adv" src):$(field "$adv" sport)" = "$LL6:547" ]
+pxl_t_expect "to the client on 546" [ "$(field "$adv" dport)" = 546 ]
+pxl_t_expect "server ID: DUID-LL of the engine's MAC" \
+	[ "$(field "$adv" server_duid)" = "$ENGINE_DUID" ]
+pxl_t_expect "client ID echoed (DUID-LLT of $CLIENT_MAC)" \
+	[ "$(field "$adv" client_duid)" = "000100012c3d4e5f${CLIENT_MAC//:/}" ]
+pxl_t_expect "option 16: enterprise 343 \"PXEClient\"" \
+	[ "$(field "$adv" vendor_enterprise)/$(field "$adv" vendor_class)" = "343/PXEClient" ]
+pxl_t_expect "option 59: tftp://[$ADDR6]/ipxe.efi" \
+	[ "$(field "$adv" url)" = "tftp://[$ADDR6]/ipxe.efi" ]
+pxl_t_expect "no IA_NA, no status code" \
+	[ "$(field "$adv" ia_na)/$(field "$adv" status)" = "False/False" ]
+pxl_t_expect "trace: dhcp6 SOLICIT, MAC from the frame" \
+	pxl_t_wait_log "dhcp6 $FRAME_MAC SOLICIT via 547 from \[fe80::[0-9a-f:]+\]:546 xid=0x7eab49 duid=llt mac-from=ethernet"
+pxl_t_expect "trace: ADVERTISE with the URL" \
+	pxl_t_wait_log "dhcp6 $FRAME_MAC .* -> ADVERTISE url=tftp://\[$ADDR6\]/ipxe.efi to \[fe80::"
+
+# ---- 2. relayed ----
+repl=$(probe relay "$CLIENT_MAC" "$ADDR6" "$RELAY6" "$ENGINE_MAC" | head -n 1)
+pxl_t_log "Relay-Repl: $repl"
+pxl_t_expect "a Relay-Repl came to the relay $RELAY6:547" \
+	[ "$(field "$repl" relay_repl)/$(field "$repl" dst)/$(field "$repl" dport)" = "True/$RELAY6/547" ]
+pxl_t_expect "from $ADDR6:547" [ "$(field "$repl" src):$(field "$repl" sport)" = "$ADDR6:547" ]
+pxl_t_expect "hop count, link address and interface-id echoed" \
+	[ "$(field "$repl" hopcount)/$(field "$repl" link)/$(field "$repl" ifid)" = "0/$RELAY6/port7" ]
+pxl_t_expect "inside: an Advertise with option 59" \
+	[ "$(field "$repl" inner.type)/$(field "$repl" inner.url)" = "2/tftp://[$ADDR6]/ipxe.efi" ]
+pxl_t_expect "inside: the client's DUID (of another MAC) echoed" \
+	[ "$(field "$repl" inner.client_duid)" = "000100012c3d4e5f020000000099" ]
+pxl_t_expect "trace: relayed, MAC from option 79" \
+	pxl_t_wait_log "dhcp6 $CLIENT_MAC SOLICIT via 547 from \[$RELAY6\]:547 .*mac-from=option79 .*relays=1"
+pxl_t_expect "trace: the Advertise went as a Relay-Repl" \
+	pxl_t_wait_log "dhcp6 $CLIENT_MAC .* -> ADVERTISE url=.* to \[$RELAY6\]:547 from port 547 \(Relay-Repl\)"
+
+# ---- 3. iPXE's Information-request ----
+rep=$(probe inforeq 52:54:00:f1:00:03 | head -n 1)
+pxl_t_log "Reply: $rep"
+pxl_t_expect "iPXE: a Reply (type 7) with the profile's script" \
+	[ "$(field "$rep" type)/$(field "$rep" url)" = "7/tftp://[$ADDR6]/boot.ipxe" ]
+
+# ---- 4. not a PXE client ----
+none=$(probe plain 52:54:00:f1:00:04)
+pxl_t_expect "a Solicit without PXEClient gets nothing" [ -z "$none" ]
+
+read -r rx relayed answered sent notpxe <<<"$(pxl_t_stat dhcp6_rx dhcp6_relayed \
+	dhcp6_answered dhcp6_replies_sent dhcp6_not_pxe)"
+pxl_t_log "counters: dhcp6_rx=$rx relayed=$relayed answered=$answered sent=$sent not_pxe=$notpxe"
+pxl_t_expect "4 DHCPv6 requests, 1 relayed" [ "$rx/$relayed" = 4/1 ]
+pxl_t_expect "3 answered and sent" [ "$answered/$sent" = 3/3 ]
+pxl_t_expect "1 not a PXE client" [ "$notpxe" = 1 ]
+
+# ---- 5. beside the site's DHCPv6 server (dnsmasq) ----
+if command -v dnsmasq >/dev/null; then
+	pxl_t_bridge_clients d6 1
+	SITE=$(pxl_t_client_ns d6 1)
+	ip netns exec "$SITE" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
+	ip netns exec "$SITE" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
+	ip netns exec "$SITE" sysctl -qw net.ipv6.conf.eth0.accept_dad=0
+	ip -n "$SITE" addr add 2001:db8::53/64 dev eth0 nodad
+	ip netns exec "$SITE" dnsmasq --keep-in-foreground --port=0 --interface=eth0 \
+		--bind-interfaces --dhcp-range=2001:db8::100,2001:db8::1ff,64,1h \
+		--dhcp-leasefile="$PXL_T_WORK/dnsmasq.leases" --pid-file="$PXL_T_WORK/dnsmasq.pid" \
+		--log-dhcp --log-facility="$PXL_T_WORK/dnsmasq.log" &
+	DNSMASQ=$!
+	sleep 2
+	# dnsmasq looks for the client in its neighbour table first: a longer window.
+	both=$(PXL_DHCP6_WAIT=8 pxl_t_in 20 "$PY" "$PROBE" br0 solicit 52:54:00:f1:00:05 || true)
+	pxl_t_log "two servers: $both"
+	pxl_t_expect "dnsmasq's Advertise carries the address (IA_NA)" \
+		grep -q '"ia_na": true' <<<"$both"
+	pxl_t_expect "ours carries the boot file URL and no IA" \
+		grep -q '"url": "tftp://\[2001:db8::2\]/ipxe.efi", "ia_na": false' <<<"$both"
+	kill "$DNSMASQ" 2>/dev/null
+	wait "$DNSMASQ" 2>/dev/null
+	pxl_t_destroy_clients d6 1
+else
+	pxl_t_log "dnsmasq not installed: coexistence not shown"
+fi
+
+pxl_t_finish
