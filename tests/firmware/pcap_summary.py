@@ -248,7 +248,8 @@ def ipv6_line(ip, counts):
         return None
     sport, dport = struct.unpack("!HH", rest[:4])
     s, d = "[%s]:%d" % (src, sport), "[%s]:%d" % (dst, dport)
-    if sport in DHCP6_PORTS or dport in DHCP6_PORTS:
+    # 4011: EDK2's boot-service Request to the boot file's server, and its Reply.
+    if sport in DHCP6_PORTS or dport in DHCP6_PORTS or 4011 in (sport, dport):
         return dhcp6_line(s, d, rest[8:])
     return tftp_line(s, d, rest[8:], counts)
 
