@@ -522,10 +522,24 @@ pxl_f_site_dhcp_start()
 # stateful range), addresses from 2001:db8::100-1ff, no boot options; the
 # stand-in adds option 59 as the profile would have it (the ipxe script to
 # user class iPXE, else efi_x64).
+#
+# PXL_F_SITE6=stateless: the RA says O=1 and no M (SLAAC addresses, other
+# configuration by DHCPv6) and, with pxeline, the site answers no DHCPv6
+# at all (its replies to 546 are dropped): iPXE then asks by
+# Information-request and takes the first Reply, which must be the proxy's.
 pxl_f_site_dhcp6_args()
 {
 	local p=$PXL_F_UNKNOWN_PROFILE efi ipx url=tftp://[$PXL_F_ADDR6]
-	printf '%s\n' --enable-ra "--dhcp-range=set:lan6,2001:db8::100,2001:db8::1ff,64,1h"
+	if [ "${PXL_F_SITE6:-stateful}" = stateless ]; then
+		printf '%s\n' --enable-ra "--dhcp-range=set:lan6,2001:db8::,ra-stateless,64"
+		pxl_f_strict && ip netns exec "$PXL_F_DHCP" nft -f - <<-EOF
+		table inet pxl_f_site6 {
+			chain out { type filter hook output priority 0; udp sport 547 drop; }
+		}
+		EOF
+	else
+		printf '%s\n' --enable-ra "--dhcp-range=set:lan6,2001:db8::100,2001:db8::1ff,64,1h"
+	fi
 	pxl_f_strict && return 0
 	efi=$(pxl_f_profile_get "$p" efi_x64)
 	ipx=$(pxl_f_profile_get "$p" ipxe)
