@@ -163,7 +163,7 @@ worker_handle_frame(struct lcore *lc, int port_idx, struct rte_mbuf *m, bool fro
 	if (frame6_is_ipv6(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len)) {
 		/* UDP and unreachables over IPv6 join IPv4's dispatch below. */
 		if (!nd_rx(lc, port_idx, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
-			   worker_csum_flags(&lc->ports[port_idx], m), &fi))
+			   worker_csum_flags(&lc->ports[port_idx], m), from_handoff, &fi))
 			return false;
 	} else {
 		e = frame_classify(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, local,

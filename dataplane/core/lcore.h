@@ -55,7 +55,7 @@ struct lcore_tx_hdr {
 	size_t hlen;
 	uint32_t udp_sum;		/* pseudo-header + UDP header, unfolded */
 	uint32_t ip_sum;		/* IPv4 header less id, length, offset, checksum; 0 for IPv6 */
-	uint8_t hdr[64];
+	uint8_t hdr[FRAME_ETH_LEN + FRAME_VLAN_LEN + FRAME_IPV6_LEN + FRAME_UDP_LEN];	/* the longest: tagged IPv6 */
 };
 
 struct lcore {

@@ -189,22 +189,23 @@ nd_is_ours(struct lcore *lc, int port_idx, const uint8_t ip[16])
 
 /* A UDP datagram or an unreachable for the worker's dispatch; false to drop. */
 static bool
-nd_udp(struct lcore *lc, int port_idx, const struct frame6_info *fi, struct frame_info *ret)
+nd_udp(struct lcore *lc, int port_idx, const struct frame6_info *fi, bool from_handoff,
+       struct frame_info *ret)
 {
-	if (fi->kind == FRAME6_UNREACH) {
-		/* It must be about a datagram we sent, to us. */
-		if (!nd_is_ours(lc, port_idx, fi->dst) ||
-		    !nd_is_ours(lc, port_idx, fi->quoted.src)) {
-			lc->stats.ipv6_dropped++;
-			return false;
-		}
-		lc->stats.icmp6_unreachable++;
-	} else {
-		if (!frame6_is_multicast(fi->dst) && !nd_is_ours(lc, port_idx, fi->dst)) {
-			lc->stats.ipv6_dropped++;
-			return false;
-		}
-		lc->stats.udp6_rx++;
+	bool unreach = fi->kind == FRAME6_UNREACH;
+
+	/* An unreachable must be about a datagram we sent, to us; a datagram
+	 * to a valid address of ours or to a group (the service decides). */
+	if (unreach ? !nd_is_ours(lc, port_idx, fi->dst) || !nd_is_ours(lc, port_idx, fi->quoted.src)
+		    : !frame6_is_multicast(fi->dst) && !nd_is_ours(lc, port_idx, fi->dst)) {
+		lc->stats.ipv6_dropped++;
+		return false;
+	}
+	if (!from_handoff) {
+		if (unreach)
+			lc->stats.icmp6_unreachable++;
+		else
+			lc->stats.udp6_rx++;
 		if (fi->l4_csum_partial)
 			lc->stats.rx_csum_partial++;
 	}
@@ -213,14 +214,15 @@ nd_udp(struct lcore *lc, int port_idx, const struct frame6_info *fi, struct fram
 
 bool
 nd_rx(struct lcore *lc, int port_idx, const uint8_t *frame, size_t len, unsigned csum_flags,
-      struct frame_info *ret)
+      bool from_handoff, struct frame_info *ret)
 {
 	const struct frame_local *local = &lc->ports[port_idx].local;
 	struct frame6_info fi;
 	struct nd_addr *a;
 	enum frame6_err e;
 
-	lc->stats.ipv6_rx++;
+	if (!from_handoff)
+		lc->stats.ipv6_rx++;
 	if (lc->nd == NULL) {	/* a harness without the shared table */
 		lc->stats.ipv6_dropped++;
 		return false;
@@ -258,7 +260,7 @@ nd_rx(struct lcore *lc, int port_idx, const uint8_t *frame, size_t len, unsigned
 		break;
 	case FRAME6_UDP:
 	case FRAME6_UNREACH:
-		return nd_udp(lc, port_idx, &fi, ret);
+		return nd_udp(lc, port_idx, &fi, from_handoff, ret);
 	}
 	return false;
 }

@@ -56,10 +56,11 @@ struct nd_table {
  * valid address of ours (or to a group: the service decides) and an
  * ICMPv6 unreachable quoting one of ours return true with *ret filled
  * (frame6_to_frame_info) for the worker's UDP dispatch, as IPv4's are.
- * csum_flags as frame_classify's.
+ * csum_flags as frame_classify's; from_handoff: another worker received
+ * (and counted) it.
  */
 bool nd_rx(struct lcore *lc, int port_idx, const uint8_t *frame, size_t len,
-	   unsigned csum_flags, struct frame_info *ret);
+	   unsigned csum_flags, bool from_handoff, struct frame_info *ret);
 
 /*
  * Worker 0, once a pass: starts DAD for addresses the configuration wants
