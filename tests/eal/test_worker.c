@@ -260,6 +260,7 @@ write_config(char *path, size_t cap)
 		   "	source_rate = 1; source_burst = 30; };\n"
 		   "cache = { size_mb = 16; chunk_kb = 64; };\n"
 		   "dhcp = { enabled = true; v6 = true; };\n"
+		   "multicast = { enabled = true; };\n"
 		   "profiles = ( { name = \"default\"; bios = \"undionly.kpxe\"; } );\n"
 		   "control = { socket = \"%s/ctl.sock\"; };\n"
 		   "state = { db = \"%s/state.db\"; };\n", root, root, root);
@@ -1255,6 +1256,33 @@ test_ipv6_refusals(void)
 	}
 }
 
+/*
+ * RFC 2090 groups are IPv4 addresses: an IPv6 RRQ asking "multicast" is
+ * served unicast, its OACK grants tsize but not multicast (an IPv4 one on
+ * the same engine would be given a group).
+ */
+static void
+test_ipv6_multicast_declined(void)
+{
+	oldest_port = next_client_port;
+	static const char *const opts[] = { "multicast", "", "tsize", "0", NULL };
+	uint8_t rrq[128];
+	uint16_t cport = next_client_port++;
+	uint64_t asked = STAT(mcast_requests), declined = STAT(mcast_declined);
+	uint64_t joined = STAT(mcast_joined);
+	static struct dgram6 d;
+
+	send_udp6(cport, TFTP_PORT, rrq, build_rrq(rrq, TFTP_OP_RRQ, "hello.bin", "octet", opts));
+	CU_ASSERT_FATAL(next_tftp6(cport, 0, &d));
+	CU_ASSERT_EQUAL_FATAL(rd16(d.fi.payload), TFTP_OP_OACK);
+	CU_ASSERT_PTR_NOT_NULL(memmem(d.fi.payload, d.fi.payload_len, "tsize\0" "1000", 11));
+	CU_ASSERT_PTR_NULL(memmem(d.fi.payload, d.fi.payload_len, "multicast", 9));
+	CU_ASSERT_EQUAL(STAT(mcast_requests), asked + 1);
+	CU_ASSERT_EQUAL(STAT(mcast_declined), declined + 1);
+	CU_ASSERT_EQUAL(STAT(mcast_joined), joined);
+	send_udp6(cport, d.fi.src_port, "\0\5\0\0bye", 8);
+}
+
 /* An ICMPv6 port unreachable quoting our DATA ends the session. */
 static void
 test_ipv6_unreachable(void)
@@ -1342,6 +1370,7 @@ main(void)
 		{ "IPv6: blksize 9000 in Fragment headers, window of 8", test_ipv6_fragments },
 		{ "IPv6: not found and traversal refused", test_ipv6_refusals },
 		{ "IPv6: ICMPv6 port unreachable ends the session", test_ipv6_unreachable },
+		{ "IPv6: multicast option served unicast, not granted", test_ipv6_multicast_declined },
 		{ "IPv6: a fragment to us dropped and counted", test_ipv6_fragment_dropped },
 		{ NULL, NULL },
 	};

@@ -12,7 +12,9 @@
 #      logged side by side (the same engine serves both families).
 #   2. a missing file gets ERROR 1 and a traversal ERROR 2 (curl's exit
 #      code and the engine's log line with the [address]:port).
-#   3. counters: IPv6 sessions, fragments sent, partial checksums taken.
+#   3. a client killed mid-transfer: its kernel's ICMPv6 port unreachable
+#      ends the session at once (end=unreachable), as ICMP does over IPv4.
+#   4. counters: IPv6 sessions, fragments sent, partial checksums taken.
 PXL_T_NAME=tftp6
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -85,7 +87,24 @@ pxl_t_expect "traversal refused with ERROR 2 in the log" \
 pxl_t_expect "a completed transfer's line names [$CLI6]:port" \
 	pxl_t_wait_log "tftp [0-9a-f:]+ \\[$CLI6\\]:[0-9]+ file=\"f1m.bin\".* end=done" 5
 
-# ---- 3. counters ----
+# ---- 3. the client's kernel says port unreachable ----
+read -r un0 <<<"$(pxl_t_stat tftp_unreachable)"
+pxl_t_in 30 curl -s --tftp-blksize 512 -o /dev/null "tftp://[$ADDR6]/f40m.bin" &
+curl_pid=$!
+sleep 0.5
+# curl itself (the background shell's timeout's child), by its process id.
+for t in $(pgrep -P "$curl_pid" || true); do
+	for c in $(pgrep -P "$t" || true); do
+		kill -KILL "$c" 2>/dev/null || true
+	done
+done
+wait "$curl_pid" 2>/dev/null || true
+pxl_t_expect "killed client: ICMPv6 port unreachable ends its session (log)" \
+	pxl_t_wait_log "\\[$CLI6\\]:[0-9]+ file=\"f40m.bin\" blksize=512 .*detail=ICMP port unreachable" 10
+read -r un1 <<<"$(pxl_t_stat tftp_unreachable)"
+pxl_t_expect "tftp_unreachable counted ($un0 -> $un1)" [ "$((un1 - un0))" -ge 1 ]
+
+# ---- 4. counters ----
 read -r s6 f6 d6 partial frx <<<"$(pxl_t_stat tftp_sessions6 tx_fragments6 tx_datagrams6 \
 	rx_csum_partial ipv6_rx_fragments)"
 pxl_t_log "counters: tftp_sessions6=$s6 tx_fragments6=$f6 tx_datagrams6=$d6 rx_csum_partial=$partial ipv6_rx_fragments=$frx"
