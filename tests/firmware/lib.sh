@@ -24,6 +24,13 @@
 #   RTR ns   r-lan 192.0.2.254 on br0, r-sub 198.51.100.1, ISC dhcrelay
 #   SUB ns   br1 joining r-sub's peer and tap0; QEMU runs here
 #
+# With PXL_F_V6=1 (pxl_f_init ... v6) the LAN also speaks IPv6: the site
+# dnsmasq (d0 2001:db8::1) is the router (RA with the managed flag) and the
+# stateful DHCPv6 server (2001:db8::100-1ff, no boot options), the engine
+# owns 2001:db8::2 (address6) and answers PXEv6 with its DHCPv6 proxy
+# (dhcp.v6). The stand-in puts option 59 in the site server's replies
+# (option6:bootfile-url) and serves TFTP on a kernel 2001:db8::2.
+#
 # PXL_SERVER picks what answers PXE: pxeline (default; exits 77 while the
 # engine or its proxyDHCP is missing) or dnsmasq-proxy, a stand-in: dnsmasq
 # in proxy mode with its TFTP server, on a kernel address 192.0.2.2, used to
@@ -54,6 +61,9 @@ PXL_F_ROOT="$PXL_F_WORK/root"
 PXL_F_RESULTS="$PXL_F_WORK/results"
 PXL_F_START=$(date +%s)
 PXL_F_RELAY=0
+PXL_F_V6=0
+PXL_F_SITE6=2001:db8::1
+PXL_F_ADDR6=2001:db8::2
 # Where QEMU runs (the namespace holding tap0).
 PXL_F_CLI_NS=$PXL_F_LAN
 PXL_F_SRV_PID=
@@ -120,14 +130,20 @@ pxl_f_result()
 	fi
 }
 
-# True when the engine binary has the control thread's half of proxyDHCP.
-pxl_f_engine_has_dhcp()
+# pxl_f_engine_has ENGINE SYMBOL: true when the engine binary has it.
+pxl_f_engine_has()
 {
 	local e=$1 syms
 	# Read it whole first: grep -q closing the pipe early would fail it
 	# under pipefail.
 	syms=$(nm "$e" 2>/dev/null || strings "$e" 2>/dev/null || true)
-	grep -q 'dhcp_control_poll' <<<"$syms"
+	grep -q -- "$2" <<<"$syms"
+}
+
+# True when the engine binary has the control thread's half of proxyDHCP.
+pxl_f_engine_has_dhcp()
+{
+	pxl_f_engine_has "$1" dhcp_control_poll
 }
 
 pxl_f_pxectl_path()
@@ -165,6 +181,11 @@ pxl_f_init()
 			PXL_F_CLI_NS=$PXL_F_SUB
 			command -v dhcrelay >/dev/null 2>&1 || pxl_f_skip "dhcrelay not installed (isc-dhcp-relay)"
 			;;
+		v6)
+			PXL_F_V6=1
+			# The IPv6 tests' checks read the capture.
+			command -v tcpdump >/dev/null 2>&1 || pxl_f_skip "tcpdump not installed"
+			;;
 		pxectl) pxl_f_strict && { pxl_f_pxectl_path >/dev/null || pxl_f_skip "pxectl not built"; } ;;
 		*) pxl_die "pxl_f_init: unknown need '$a'" ;;
 		esac
@@ -173,6 +194,8 @@ pxl_f_init()
 	pxeline)
 		PXL_F_ENGINE=$(pxl_engine_path) || pxl_f_skip "engine not built (no pxeline in $PXL_BUILD)"
 		pxl_f_engine_has_dhcp "$PXL_F_ENGINE" || pxl_f_skip "engine has no proxyDHCP yet ($PXL_F_ENGINE)"
+		[ "$PXL_F_V6" = 0 ] || pxl_f_engine_has "$PXL_F_ENGINE" dhcp6_rx_request ||
+			pxl_f_skip "engine has no DHCPv6 proxy yet ($PXL_F_ENGINE)"
 		[ "$(pxl_hugepages)" -gt 0 ] || pxl_f_skip "no hugepages reserved (run scripts/setup.sh)"
 		pxl_hugetlbfs_mounted || pxl_f_skip "hugetlbfs not mounted (run scripts/setup.sh)"
 		;;
@@ -199,6 +222,17 @@ pxl_f_ns_new()
 	# No router solicitations, MLD or DAD on the wire, no IPv6 at all.
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+}
+
+# pxl_f_ns_v6 NS: IPv6 back on in NS (a kernel address of the lab's),
+# acting on no RA.
+pxl_f_ns_v6()
+{
+	local k
+	for k in all default; do
+		ip netns exec "$1" sysctl -qw "net.ipv6.conf.$k.disable_ipv6=0"
+		ip netns exec "$1" sysctl -qw "net.ipv6.conf.$k.accept_ra=0"
+	done
 }
 
 # pxl_f_veth NS1 IF1 NS2 IF2: a veth pair, both ends up, the kernel's
@@ -238,6 +272,12 @@ pxl_f_lab_create()
 	pxl_f_veth "$PXL_F_SRV" "$PXL_SRV_IF" "$PXL_F_LAN" l-srv
 	pxl_f_veth "$PXL_F_DHCP" d0 "$PXL_F_LAN" l-dhcp
 	ip -n "$PXL_F_DHCP" addr add 192.0.2.1/24 dev d0
+	if [ "$PXL_F_V6" = 1 ]; then
+		# The veth was made with IPv6 off: the sysctl applies to it too.
+		pxl_f_ns_v6 "$PXL_F_DHCP"
+		ip netns exec "$PXL_F_DHCP" sysctl -qw net.ipv6.conf.d0.disable_ipv6=0
+		ip -n "$PXL_F_DHCP" addr add "$PXL_F_SITE6/64" dev d0 nodad
+	fi
 	pxl_f_bridge "$PXL_F_LAN" br0 l-srv l-dhcp
 	if [ "$PXL_F_RELAY" = 1 ]; then
 		pxl_f_ns_new "$PXL_F_RTR"
@@ -296,8 +336,9 @@ pxl_f_script()
 
 pxl_f_write_engine_cfg()
 {
-	local cfg=$PXL_F_WORK/pxeline.cfg name kv first gw=""
+	local cfg=$PXL_F_WORK/pxeline.cfg name kv first gw="" v6=""
 	[ "$PXL_F_RELAY" = 1 ] && gw='gateway = "192.0.2.254";'
+	[ "$PXL_F_V6" = 1 ] && { gw="$gw address6 = \"$PXL_F_ADDR6/64\";"; v6="v6 = true; "; }
 	{
 		printf 'interfaces = ( { device = "net_af_packet0,iface=%s"; address = "192.0.2.2/24"; %s } );\n' \
 			"$PXL_SRV_IF" "$gw"
@@ -305,7 +346,7 @@ pxl_f_write_engine_cfg()
 		printf 'tftp = { root = "%s"; };\n' "$PXL_F_ROOT"
 		printf 'cache = { size_mb = 64; };\n'
 		# PXL_F_DHCP_EXTRA: more dhcp keys ("quench_ra = true;").
-		printf 'dhcp = { enabled = true; port67 = %s; %s};\n' "$PXL_F_PORT67" "${PXL_F_DHCP_EXTRA:-}"
+		printf 'dhcp = { enabled = true; port67 = %s; %s%s};\n' "$PXL_F_PORT67" "$v6" "${PXL_F_DHCP_EXTRA:-}"
 		printf 'profiles = (\n'
 		first=1
 		for name in "${PXL_F_PROFILES[@]}"; do
@@ -385,7 +426,16 @@ pxl_f_server_start()
 			}
 			EOF
 		fi
-		mapfile -t args < <(pxl_f_dnsmasq_proxy_args)
+		if [ "$PXL_F_V6" = 1 ]; then
+			# TFTP only, on a kernel 2001:db8::2 (and 192.0.2.2 for
+			# the start-up probe): the boot URL is the site's.
+			pxl_f_ns_v6 "$PXL_F_SRV"
+			ip netns exec "$PXL_F_SRV" sysctl -qw "net.ipv6.conf.$PXL_SRV_IF.disable_ipv6=0"
+			ip -n "$PXL_F_SRV" addr replace "$PXL_F_ADDR6/64" dev "$PXL_SRV_IF" nodad
+			args=()
+		else
+			mapfile -t args < <(pxl_f_dnsmasq_proxy_args)
+		fi
 		ip netns exec "$PXL_F_SRV" dnsmasq --keep-in-foreground --no-daemon --conf-file=/dev/null \
 			--port=0 --interface="$PXL_SRV_IF" --bind-interfaces --log-dhcp --log-facility=- \
 			--pid-file="$PXL_F_WORK/proxy.pid" --dhcp-leasefile="$PXL_F_WORK/proxy.leases" \
@@ -395,6 +445,20 @@ pxl_f_server_start()
 	esac
 	PXL_F_SRV_PID=$!
 	pxl_f_wait_tftp
+	[ "$PXL_F_V6" = 1 ] && [ "$PXL_SERVER" = pxeline ] && pxl_f_wait_dad
+	return 0
+}
+
+# The engine uses 2001:db8::2 only once duplicate address detection passed
+# (its log says so); 10 s at most.
+pxl_f_wait_dad()
+{
+	local k
+	for k in $(seq 1 50); do
+		grep -aqiE "$PXL_F_ADDR6.*(valid|ready|dad (ok|passed))" "$PXL_F_WORK/server.log" && return 0
+		sleep 0.2
+	done
+	pxl_f_log "no DAD line for $PXL_F_ADDR6 in the engine's log after 10 s; going on"
 }
 
 pxl_f_wait_tftp()
@@ -438,7 +502,8 @@ pxl_f_server_stop()
 # only (no option 60 unless the args add it).
 pxl_f_site_dhcp_start()
 {
-	local log=$PXL_F_WORK/site-dhcp.log
+	local log=$PXL_F_WORK/site-dhcp.log v6=()
+	[ "$PXL_F_V6" = 1 ] && mapfile -t v6 < <(pxl_f_site_dhcp6_args)
 	ip netns exec "$PXL_F_DHCP" dnsmasq --keep-in-foreground --no-daemon --conf-file=/dev/null \
 		--port=0 --interface=d0 --bind-interfaces --log-dhcp --log-facility=- \
 		--pid-file="$PXL_F_WORK/site.pid" --dhcp-leasefile="$PXL_F_WORK/site.leases" \
@@ -447,10 +512,44 @@ pxl_f_site_dhcp_start()
 		--dhcp-option=tag:lan,option:router \
 		--dhcp-option=tag:sub,option:router,198.51.100.1 \
 		--no-ping --user=root --group=root \
-		"$@" >>"$log" 2>&1 &
+		"${v6[@]}" "$@" >>"$log" 2>&1 &
 	PXL_F_SITE_PID=$!
 	sleep 0.3
 	kill -0 "$PXL_F_SITE_PID" 2>/dev/null || { cat "$log"; pxl_f_fatal "site dnsmasq did not start"; }
+}
+
+# The site's IPv6 half: RA with the managed flag (dnsmasq sets M for a
+# stateful range), addresses from 2001:db8::100-1ff, no boot options; the
+# stand-in adds option 59 as the profile would have it (the ipxe script to
+# user class iPXE, else efi_x64).
+#
+# PXL_F_SITE6=stateless: the RA says O=1 and no M (SLAAC addresses, other
+# configuration by DHCPv6) and, with pxeline, the site answers no DHCPv6
+# at all (its replies to 546 are dropped): iPXE then asks by
+# Information-request and takes the first Reply, which must be the proxy's.
+pxl_f_site_dhcp6_args()
+{
+	local p=$PXL_F_UNKNOWN_PROFILE efi ipx url=tftp://[$PXL_F_ADDR6]
+	if [ "${PXL_F_SITE6:-stateful}" = stateless ]; then
+		printf '%s\n' --enable-ra "--dhcp-range=set:lan6,2001:db8::,ra-stateless,64"
+		pxl_f_strict && ip netns exec "$PXL_F_DHCP" nft -f - <<-EOF
+		table inet pxl_f_site6 {
+			chain out { type filter hook output priority 0; udp sport 547 drop; }
+		}
+		EOF
+	else
+		printf '%s\n' --enable-ra "--dhcp-range=set:lan6,2001:db8::100,2001:db8::1ff,64,1h"
+	fi
+	pxl_f_strict && return 0
+	efi=$(pxl_f_profile_get "$p" efi_x64)
+	ipx=$(pxl_f_profile_get "$p" ipxe)
+	if [ -n "$ipx" ]; then
+		printf '%s\n' --dhcp-userclass=set:ipxe,iPXE \
+			"--dhcp-option=tag:ipxe,option6:bootfile-url,$url/$ipx" \
+			"--dhcp-option=tag:!ipxe,option6:bootfile-url,$url/$efi"
+	else
+		printf '%s\n' "--dhcp-option=option6:bootfile-url,$url/$efi"
+	fi
 }
 
 # ISC dhcrelay in the router: client requests from r-sub go to the site
@@ -471,8 +570,11 @@ pxl_f_capture_start()
 	command -v tcpdump >/dev/null 2>&1 || { pxl_f_log "no tcpdump: no capture"; return 0; }
 	# On the VM's own port (a bridge device sees only what is flooded or
 	# addressed to it), and on the server's port behind a relay.
+	local filter=udp
+	# IPv6: DHCPv6 and TFTP, ND (RS/RA/NS/NA), fragments.
+	[ "$PXL_F_V6" = 1 ] && filter='udp or icmp6 or (ip6 and ip6[6] == 44)'
 	ip netns exec "$PXL_F_CLI_NS" tcpdump -i tap0 --immediate-mode -s 0 -U \
-		-w "$PXL_F_WORK/boot.pcap" udp >/dev/null 2>"$PXL_F_WORK/tcpdump.log" &
+		-w "$PXL_F_WORK/boot.pcap" "$filter" >/dev/null 2>"$PXL_F_WORK/tcpdump.log" &
 	PXL_F_CAP_PID=$!
 	if [ "$PXL_F_RELAY" = 1 ]; then
 		ip netns exec "$PXL_F_LAN" tcpdump -i l-srv --immediate-mode -s 0 -U \
@@ -505,6 +607,36 @@ pxl_f_capture_summary()
 		printf '  %s.pcap:\n' "$f"
 		python3 "$PXL_F_DIR/pcap_summary.py" "$PXL_F_WORK/$f.pcap" | sed 's/^/    /'
 	done
+}
+
+# pxl_f_capture_expect LABEL REGEX [none]: a result from the boot capture's
+# summary (boot.summary, written at the first call once the capture is
+# stopped): a line must match REGEX (with "none": no line may).
+pxl_f_capture_expect()
+{
+	local label=$1 re=$2 sum=$PXL_F_WORK/boot.summary hit
+	if [ ! -f "$sum" ]; then
+		pxl_f_capture_stop
+		python3 "$PXL_F_DIR/pcap_summary.py" "$PXL_F_WORK/boot.pcap" >"$sum"
+	fi
+	hit=$(grep -E -m 1 -- "$re" "$sum" || true)
+	if [ "${3:-}" = none ]; then
+		pxl_f_result "$([ -z "$hit" ] && echo 1 || echo 0)" "$label" "$hit"
+	else
+		pxl_f_result "$([ -n "$hit" ] && echo 1 || echo 0)" "$label" "$(sed 's/^ *[0-9.]* //' <<<"$hit")"
+	fi
+}
+
+# pxl_f_engine_expect LABEL REGEX: with pxeline, a result from the engine's
+# log (a line must match); the stand-in has no such log.
+pxl_f_engine_expect()
+{
+	pxl_f_strict || return 0
+	if grep -aqE -- "$2" "$PXL_F_WORK/server.log"; then
+		pxl_f_result 1 "$1"
+	else
+		pxl_f_result 0 "$1" "no line matching '$2' in the engine's log"
+	fi
 }
 
 # pxl_f_qemu_cmd FIRMWARE MAC SERIAL: the QEMU command line.

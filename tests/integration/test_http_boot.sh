@@ -6,7 +6,9 @@
 # traversal in every spelling (400/404, never a byte from outside the
 # root), case-insensitive names, one log line per transfer, and
 # PXL_T_HTTP_CLIENTS (100) concurrent downloads of a PXL_T_HTTP_BIG_MB
-# (30) MiB file, each checked by sha256.
+# (30) MiB file, each streamed into sha256sum and checked, each bounded by
+# PXL_T_HTTP_MAX_S seconds. integration-http_boot_100 is this test with
+# 100 x 300 MiB (the issue's size).
 PXL_T_NAME=http-boot
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -15,6 +17,8 @@ HTTP_CLIENTS=${PXL_T_HTTP_CLIENTS:-100}
 # most of it sha256 and curl): 30 MiB by default, PXL_T_HTTP_BIG_MB=300 for
 # the full size.
 BIG_MB=${PXL_T_HTTP_BIG_MB:-30}
+# One download's bound: the whole run at 20 MiB/s in all, at least 590 s.
+MAX_S=${PXL_T_HTTP_MAX_S:-$((HTTP_CLIENTS * BIG_MB / 20 > 590 ? HTTP_CLIENTS * BIG_MB / 20 : 590))}
 URL=http://$PXL_SRV_ADDR
 
 pxl_t_init curl python3 xargs
@@ -126,8 +130,8 @@ pxl_t_check "GET /sub/dir/image.img finds Sub/Dir/Image.IMG" Sub/Dir/Image.IMG "
 want=$(pxl_t_sha "$PXL_T_ROOT/big.bin")
 : >"$PXL_T_OUT/sums"
 t0=$(date +%s%N)
-seq 1 "$HTTP_CLIENTS" | xargs -P "$HTTP_CLIENTS" -I{} timeout -k 5 600 ip netns exec "$PXL_T_CLI" \
-	sh -c "curl -s -S --max-time 590 '$URL/big.bin' | sha256sum | cut -d' ' -f1 >>'$PXL_T_OUT/sums'" || true
+seq 1 "$HTTP_CLIENTS" | xargs -P "$HTTP_CLIENTS" -I{} timeout -k 5 $((MAX_S + 10)) ip netns exec "$PXL_T_CLI" \
+	sh -c "curl -s -S --max-time $MAX_S '$URL/big.bin' | sha256sum | cut -d' ' -f1 >>'$PXL_T_OUT/sums'" || true
 t1=$(date +%s%N)
 ms=$(((t1 - t0) / 1000000))
 ok=$(grep -cx "$want" "$PXL_T_OUT/sums" || true)
