@@ -331,6 +331,42 @@ pxl_fl_live_engines()
 	pxl_pg_psql -At -c "SELECT count(*) FROM engines" 2>/dev/null || echo 0
 }
 
+# pxl_fl_db_armed MAC: the store's once_armed of MAC's row, "t" or "f"
+# ("-" when there is no such row).
+pxl_fl_db_armed()
+{
+	local v
+	v=$(pxl_pg_psql -At -c "SELECT CASE WHEN once_armed::text IN ('1', 't', 'true') THEN 't' ELSE 'f' END
+		FROM hosts WHERE lower(mac) = lower('$1')" 2>/dev/null) || v=
+	printf '%s\n' "${v:--}"
+}
+
+# pxl_fl_db_hosts: rows in the store's hosts table.
+pxl_fl_db_hosts()
+{
+	pxl_pg_psql -At -c "SELECT count(*) FROM hosts" 2>/dev/null || echo -1
+}
+
+# pxl_fl_wait_host_everywhere MAC REGEX [SECS]: waits (10 s) until every
+# running engine's `pxectl host show` of MAC matches REGEX.
+pxl_fl_wait_host_everywhere()
+{
+	local mac=$1 re=$2 deadline=$(($(date +%s) + ${3:-10})) i ok
+	while :; do
+		ok=1
+		for i in $(seq 1 "$PXL_FL_N"); do
+			pxl_fl_engine_alive "$i" || continue
+			pxl_fl_pxectl "$i" host show --mac "$mac" 2>&1 | grep -qE -- "$re" || { ok=0; break; }
+		done
+		[ $ok = 1 ] && return 0
+		[ "$(date +%s)" -lt "$deadline" ] || {
+			pxl_f_log "e$i's pxectl host show --mac $mac: $(pxl_fl_pxectl "$i" host show --mac "$mac" 2>&1 | tr '\n' ' ')"
+			return 1
+		}
+		sleep 0.3
+	done
+}
+
 # pxl_fl_wait_count REGEX N [SECS]: waits (10 s) until the logs hold N
 # lines matching REGEX in all; true when they do.
 pxl_fl_wait_count()
