@@ -80,6 +80,7 @@ struct cfg_dhcp {
 	bool enabled;		/* proxyDHCP at all; default true; false when no profiles */
 	bool port67;		/* answer on 67 too; default true */
 	uint32_t delay_ms;	/* response delay; default 0 */
+	uint32_t standby_delay_ms; /* a fleet: a non-owner answers after the owner's silence; default 1500 */
 	bool quench_ra;		/* answer a router solicitation with an RA that configures nothing; default false */
 	uint32_t n_ignore;
 	uint8_t ignore_macs[CFG_MAX_IGNORE_MACS][6];

@@ -81,6 +81,8 @@ static const struct cfg_field cfg_dhcp_fields[] = {
 	F_BOOL(cfg_dhcp, port67),
 	/* PXE ROMs give up on the first DISCOVER round after 4 s. */
 	F_U32(cfg_dhcp, delay_ms, 0, 30000),
+	/* Past 30 s a PXE ROM has given up its last retry round. */
+	F_U32(cfg_dhcp, standby_delay_ms, 0, 30000),
 	F_BOOL(cfg_dhcp, quench_ra),
 	F_CUSTOM("ignore", 0),
 };

@@ -37,6 +37,7 @@ cfg_defaults(struct pxeline_config *cfg)
 	cfg->cache.queue_depth = 64;
 	cfg->dhcp.enabled = true;
 	cfg->dhcp.port67 = true;
+	cfg->dhcp.standby_delay_ms = 1500;
 	cfg->dhcp.quench_ra = false;
 	cfg->multicast.enabled = false;
 	cfg->http_boot.enabled = false;

@@ -367,6 +367,23 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 static uint64_t start_ns;	/* when ctl_init ran, for the uptime */
 
 
+/* Who answers with us: the live engines, which one we are, the delay.
+ * The workers' held/standby counts follow among the counters. */
+static void
+print_fleet(FILE *out)
+{
+	struct dhcp_fleet f;
+	uint32_t i;
+
+	dhcp_control_get_fleet(&f);
+	fprintf(out, "fleet: members=");
+	for (i = 0; i < f.n; i++)
+		fprintf(out, "%s%s", i ? "," : "", f.names[i]);
+	fprintf(out, "%s self=%s standby_delay_ms=%" PRIu32 "\n", f.n ? "" : "(none)",
+		f.self >= 0 && (uint32_t)f.self < f.n ? f.names[f.self] : "(not a member)",
+		f.standby_delay_ms);
+}
+
 static void
 print_status(const struct ctl_callbacks *cb, FILE *out)
 {
@@ -384,6 +401,7 @@ print_status(const struct ctl_callbacks *cb, FILE *out)
 		s.requests, s.replies, s.silent, s.once_consumed, s.once_grace, s.ignored_mac,
 		s.ignored_port67, s.ignored_other_server, s.not_pxe, s.bad, s.db_errors,
 		s.build_errors, s.ring_full, s.delay_full, s.snapshots, s.snapshot_errors);
+	print_fleet(out);
 	if (cb && cb->status)
 		cb->status(cb->arg, out);
 }

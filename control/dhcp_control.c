@@ -81,8 +81,10 @@ dhcp_handler_rebuild(struct dhcp_handler *hd, uint64_t now_ns)
 	enum hostdb_err e = HOSTDB_OK;
 
 	b.err = dhcp_snap_create(hd->cfg, hd->server_ip, hd->n_ports, &b.s);
-	if (b.err == DHCP_SNAP_OK)
+	if (b.err == DHCP_SNAP_OK) {
+		dhcp_snap_set_fleet(b.s, &hd->fleet);
 		e = hostdb_list(hd->db, add_record, &b);
+	}
 	if (b.err == DHCP_SNAP_OK && e == HOSTDB_OK)
 		b.err = dhcp_snap_seal(b.s);
 	if (b.err != DHCP_SNAP_OK || e != HOSTDB_OK) {
@@ -101,6 +103,31 @@ dhcp_handler_rebuild(struct dhcp_handler *hd, uint64_t now_ns)
 	else
 		dhcp_snap_free(old);
 	return 0;
+}
+
+int
+dhcp_handler_set_fleet(struct dhcp_handler *hd, const char *const *names, unsigned n,
+		       const char *self, uint64_t now_ns)
+{
+	struct dhcp_fleet old = hd->fleet, f = hd->fleet;
+
+	if (dhcp_fleet_set(&f, names, n, self) != 0) {
+		log_msg(CFG_LOG_WARN, "dhcp: fleet of %u engine(s) refused (at most %d, names "
+			"1..%d characters): keeping the previous one", n, DHCP_FLEET_MAX,
+			DHCP_FLEET_NAME_MAX - 1);
+		return -1;
+	}
+	if (dhcp_fleet_same(&f, &old))
+		return 0;
+	hd->fleet = f;
+	if (dhcp_handler_rebuild(hd, now_ns) != 0) {
+		hd->fleet = old;
+		return -1;
+	}
+	log_msg(CFG_LOG_INFO, "dhcp: fleet of %u engine(s)%s%s, standby after %u ms", f.n,
+		f.self < 0 && f.n ? ", this engine not among them: standing by for every client" : "",
+		f.n ? "" : " (none known: answering every client)", hd->cfg->dhcp.standby_delay_ms);
+	return 1;
 }
 
 void
@@ -243,7 +270,7 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 		hd->stats.db_errors++;
 		return false;
 	}
-	o = dhcp_answer(hd->snap, req, now_ns, &a, &t);
+	o = dhcp_answer(hd->snap, req, now_ns, NULL, &a, &t);
 	changed = o == DHCP_OUT_CONSUME;
 	if (changed)
 		o = take_once(hd, req, now_ns, &a);
@@ -518,6 +545,21 @@ void
 dhcp_control_get_stats(struct dhcp_control_stats *ret_stats)
 {
 	*ret_stats = dc.hd.stats;
+}
+
+int
+dhcp_control_set_fleet(const char *const *names, unsigned n, const char *self)
+{
+	if (!dc.hd.db)
+		return -1;
+	return dhcp_handler_set_fleet(&dc.hd, names, n, self, clock_mono_ns());
+}
+
+void
+dhcp_control_get_fleet(struct dhcp_fleet *ret_fleet)
+{
+	*ret_fleet = dc.hd.fleet;
+	ret_fleet->standby_delay_ms = dc.hd.cfg ? dc.hd.cfg->dhcp.standby_delay_ms : 0;
 }
 
 void

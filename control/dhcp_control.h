@@ -8,7 +8,10 @@
  * comes here on the request ring; the compare-and-set is committed to
  * SQLite BEFORE the reply exists, then the reply goes back to the worker.
  * A once_until = "file:NAME" one-shot is taken when the log drain reports
- * NAME served completely to that MAC (dhcp_control_observe).
+ * NAME served completely to that MAC (dhcp_control_observe). In a fleet
+ * the snapshot also carries the live engines (dhcp_control_set_fleet,
+ * after each heartbeat): the workers answer only the MACs this engine
+ * owns, and others' when their owner is silent (dataplane/dhcp/standby.h).
  *
  * dhcp_control_handle() is the testable core: request in, reply + trace
  * lines out, touching only the host database and the handler's snapshot.
@@ -78,6 +81,17 @@ void dhcp_control_fini(void);
 /* A snapshot of the counters (for `pxectl status`). */
 void dhcp_control_get_stats(struct dhcp_control_stats *ret_stats);
 
+/*
+ * The live engines (names[0..n-1], e.g. hostdb_live_engines' answer) and
+ * this engine's name: republishes the snapshot only when the membership
+ * changed. 1 changed, 0 unchanged, -1 refused (a bad name, too many, or
+ * the rebuild failed; logged) with the old fleet still in use.
+ */
+int dhcp_control_set_fleet(const char *const *names, unsigned n, const char *self);
+
+/* The fleet as published, with the standby delay in use (`pxectl status`). */
+void dhcp_control_get_fleet(struct dhcp_fleet *ret_fleet);
+
 /* One taken one-shot still within its grace time. */
 struct dhcp_once_grace {
 	int64_t host_id;	/* 0 = free slot */
@@ -104,6 +118,7 @@ struct dhcp_handler {
 	void *trace_arg;
 	dhcp_publish_fn publish;
 	void *publish_arg;
+	struct dhcp_fleet fleet;	/* members and self; zero = no fleet */
 	struct dhcp_snapshot *snap;	/* the policy as last built */
 	uint64_t generation;
 	struct dhcp_control_stats stats;
@@ -117,6 +132,10 @@ struct dhcp_handler {
  * now_ns (the grace table goes into it). 0, or -1 with the old one kept.
  */
 int dhcp_handler_rebuild(struct dhcp_handler *hd, uint64_t now_ns);
+
+/* dhcp_control_set_fleet on hd, at monotonic time now_ns. */
+int dhcp_handler_set_fleet(struct dhcp_handler *hd, const char *const *names, unsigned n,
+	const char *self, uint64_t now_ns);
 
 /* Frees hd's snapshot when hd owns it (no publish function). */
 void dhcp_handler_fini(struct dhcp_handler *hd);

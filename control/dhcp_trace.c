@@ -88,6 +88,20 @@ once_lines(const struct trace_out *o)
 		     "deciding again as consumed");
 }
 
+/* Why an engine that does not own the client answered it. */
+static void
+fleet_lines(const struct trace_out *o)
+{
+	const struct log_dhcp *t = o->t;
+
+	if (t->notes & DHCP_NOTE_STANDBY)
+		line(o, "standby answer: owner %s silent %u.%u s", t->owner, t->silent_ms / 1000,
+		     t->silent_ms % 1000 / 100);
+	if (t->notes & DHCP_NOTE_CHOSEN)
+		line(o, "not our client (owner %s), but it asked us by address: answering",
+		     t->owner);
+}
+
 /* The last line: the decision and what was sent, or why nothing was. */
 static void
 outcome_line(const struct trace_out *o)
@@ -131,6 +145,10 @@ outcome_line(const struct trace_out *o)
 		line(o, "one-shot could not be committed: %s: staying silent so it is "
 		     "never served twice", t->detail);
 		break;
+	case DHCP_OUT_HELD:
+		line(o, "%s -> held: owner %s (silent %u.%u s, dhcp.standby_delay_ms not reached)",
+		     t->reason, t->owner, t->silent_ms / 1000, t->silent_ms % 1000 / 100);
+		break;
 	case DHCP_OUT_REPLY:
 		line(o, "%s -> %s file=%s next-server=%s to %s:%u from port %u%s", t->reason,
 		     msg_type_name(t->reply_type), t->file, ip_str(t->server_ip, ip),
@@ -150,5 +168,6 @@ dhcp_trace_lines(const struct log_dhcp *t, dhcp_trace_fn emit, void *arg)
 
 	request_line(&o);
 	once_lines(&o);
+	fleet_lines(&o);
 	outcome_line(&o);
 }

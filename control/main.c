@@ -319,6 +319,23 @@ start_eal(const struct pxeline_config *cfg, int eal_argc, char **argv)
 }
 
 /*
+ * The fleet this engine answers in. The SQLite inventory is one engine's:
+ * a fleet of one, named after the host, that owns every MAC (a shared
+ * store's heartbeat replaces it with the live engines).
+ */
+static void
+fleet_alone(void)
+{
+	char name[DHCP_FLEET_NAME_MAX] = "";
+	const char *names[1] = { name };
+
+	if (gethostname(name, sizeof(name)) != 0 || !name[0])
+		snprintf(name, sizeof(name), "pxeline");
+	name[sizeof(name) - 1] = '\0';
+	dhcp_control_set_fleet(names, 1, name);
+}
+
+/*
  * The control side around a running data plane: inventory, proxyDHCP,
  * the control socket, the HTTP endpoint. 0, or -1 (said in the log).
  */
@@ -340,8 +357,10 @@ start_control(struct reload_target *rt, struct dataplane *dp, struct ctl_callbac
 		return -1;
 	}
 	/* One-shots consumed on a file served and last-seen come from events. */
-	if (cfg->dhcp.enabled)
+	if (cfg->dhcp.enabled) {
 		log_set_observer(dhcp_control_observe);
+		fleet_alone();
+	}
 	if (ctl_init(cfg, *ret_db, ctl_cb) != 0) {
 		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", cfg->control_socket);
 		return -1;

@@ -137,6 +137,7 @@ static const struct reload_key reload_keys[] = {
 		 cmp_dhcp_on),
 	K("dhcp.port67", true, RK_BOOL, dhcp.port67),
 	K("dhcp.delay_ms", true, RK_U32, dhcp.delay_ms),
+	K("dhcp.standby_delay_ms", true, RK_U32, dhcp.standby_delay_ms),
 	K("dhcp.quench_ra", true, RK_BOOL, dhcp.quench_ra),
 	K_CUSTOM("dhcp.ignore", true, cmp_ignore),
 	K("multicast.enabled", true, RK_BOOL, multicast.enabled),

@@ -94,6 +94,7 @@ enum dhcp_outcome {
 	DHCP_OUT_BUILD_FAILED,	/* the reply did not fit */
 	DHCP_OUT_CONSUME,	/* a one-shot to take: the control thread's job */
 	DHCP_OUT_COMMIT_FAILED,	/* the one-shot could not be committed: silent */
+	DHCP_OUT_HELD,		/* a fleet: another engine owns the MAC and is not silent */
 	DHCP_OUT__MAX,
 };
 
@@ -102,9 +103,12 @@ enum dhcp_outcome {
 #define DHCP_NOTE_CONSUMED	0x02	/* one-shot taken and committed now */
 #define DHCP_NOTE_WAS_TAKEN	0x04	/* one-shot already taken: decided again as consumed */
 #define DHCP_NOTE_UNTIL_FILE	0x08	/* one-shot kept armed until its file is served */
+#define DHCP_NOTE_STANDBY	0x10	/* answered for a silent owner (log_dhcp.owner) */
+#define DHCP_NOTE_CHOSEN	0x20	/* not our MAC, but the client asked us by address */
 
 #define LOG_DHCP_CLASS_MAX 80
 #define LOG_DHCP_TEXT_MAX 256	/* >= BOOT_REASON_MAX (dhcp/answer.c checks) */
+#define LOG_DHCP_OWNER_MAX 32	/* >= DHCP_FLEET_NAME_MAX (dhcp/answer.c checks) */
 
 /* A LOG_DHCP event's own fields: everything its trace lines print. */
 struct log_dhcp {
@@ -133,6 +137,8 @@ struct log_dhcp {
 	uint8_t mtftp;		/* the reply carries MTFTP options */
 	uint8_t build_err;	/* enum dhcp_err when the reply did not fit */
 	uint8_t seen;		/* enum dhcp_seen: what the host record remembers */
+	uint32_t silent_ms;	/* a fleet's held or standby answer: the owner's silence */
+	char owner[LOG_DHCP_OWNER_MAX];	/* ...and the owner's name ("" = ours or no fleet) */
 	uint8_t uuid[16];
 	int64_t host_id;	/* record used, 0 = unknown computer */
 	uint64_t answer_ns;	/* reception to the reply handed to TX (or queued for its delay) */

@@ -79,6 +79,10 @@
 	X(dhcp_silent)		/* snapshot said: nothing to send */	\
 	X(dhcp_once_grace)	/* answered within a taken one-shot's grace */ \
 	X(dhcp_delay_full)	/* delay queue full: sent without the delay */ \
+	X(dhcp_held)		/* a fleet: another engine's client, left to it */ \
+	X(dhcp_standby_answers)	/* ...answered because its owner was silent */ \
+	X(dhcp_chosen_answers)	/* ...answered because it asked us by address */ \
+	X(dhcp_standby_evicted)	/* standby table: live entries overwritten */ \
 	X(mcast_requests)	/* RRQs asking "multicast" (RFC 2090) */ \
 	X(mcast_declined)	/* served unicast: blksize, full, off */ \
 	X(mcast_groups_opened)						\

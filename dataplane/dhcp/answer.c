@@ -11,6 +11,7 @@
 #include "dataplane/proto/path.h"
 
 _Static_assert(BOOT_REASON_MAX <= LOG_DHCP_TEXT_MAX, "a reason fits the trace record");
+_Static_assert(DHCP_FLEET_NAME_MAX <= LOG_DHCP_OWNER_MAX, "a fleet name fits the trace record");
 
 static const char *const dhcp_seen_str[] = {
 	[DHCP_SEEN_SILENT] = "silent",
@@ -180,6 +181,41 @@ dhcp_answer_decide(struct dhcp_answer *a, const struct dhcp_snapshot *s, uint64_
 	note_decision(a);
 }
 
+/* The client picked us: a unicast to our address, or a REQUEST naming us. */
+static bool
+chose_us(const struct dhcp_answer *a, const struct dhcp_ring_req *req)
+{
+	const struct dhcp_msg *m = &req->msg;
+
+	if (req->dst_port == DHCP_PORT_PXE && !req->broadcast && req->dst_ip == a->our_ip)
+		return true;
+	return m->msg_type == DHCP_REQUEST && dhcp_has(m, DHCP_OPT_SERVER_ID) &&
+	       m->server_id == a->our_ip;
+}
+
+enum dhcp_outcome
+dhcp_answer_fleet(struct dhcp_answer *a, const struct dhcp_snapshot *s,
+		  const struct dhcp_ring_req *req, struct dhcp_standby *sb, uint64_t now_ns)
+{
+	struct dhcp_standby_req r;
+	enum dhcp_fleet_role role;
+
+	memcpy(r.mac, req->msg.chaddr, 6);
+	r.xid = req->msg.xid;
+	r.msg_type = req->msg.msg_type;
+	r.secs = req->msg.secs;
+	r.chosen = chose_us(a, req);
+	role = dhcp_standby_decide(sb, &s->fleet, &r, now_ns / 1000000u, &a->fleet);
+	if (role == DHCP_ROLE_ALONE || role == DHCP_ROLE_OWNER)
+		return out(a, DHCP_OUT_REPLY);
+	copy_str(a->t->owner, sizeof(a->t->owner), s->fleet.names[a->fleet.owner]);
+	a->t->silent_ms = a->fleet.silent_ms;
+	if (role == DHCP_ROLE_HELD)
+		return out(a, DHCP_OUT_HELD);
+	a->t->notes |= role == DHCP_ROLE_CHOSEN ? DHCP_NOTE_CHOSEN : DHCP_NOTE_STANDBY;
+	return out(a, DHCP_OUT_REPLY);
+}
+
 void
 dhcp_answer_grace(struct dhcp_answer *a)
 {
@@ -313,15 +349,22 @@ dhcp_answer_finish(struct dhcp_answer *a, const struct dhcp_snapshot *s,
 
 enum dhcp_outcome
 dhcp_answer(const struct dhcp_snapshot *s, const struct dhcp_ring_req *req, uint64_t now_ns,
-	    struct dhcp_answer *a, struct log_dhcp *t)
+	    struct dhcp_standby *sb, struct dhcp_answer *a, struct log_dhcp *t)
 {
 	enum dhcp_outcome o;
 
 	dhcp_answer_begin(a, req, t);
+	a->fleet.role = DHCP_ROLE_ALONE;
 	o = dhcp_answer_wanted(a, s, req);
 	if (o != DHCP_OUT_REPLY)
 		return o;
 	dhcp_answer_decide(a, s, now_ns);
+	/* Before a one-shot is taken: a held client takes nothing. */
+	if (sb && a->d.verdict == BOOT_REPLY) {
+		o = dhcp_answer_fleet(a, s, req, sb, now_ns);
+		if (o != DHCP_OUT_REPLY)
+			return o;
+	}
 	if (a->d.consume_once)
 		return out(a, DHCP_OUT_CONSUME);
 	return dhcp_answer_finish(a, s, req);

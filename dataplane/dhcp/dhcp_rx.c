@@ -23,6 +23,7 @@ struct dhcp_delayed {
 struct dhcp_rx_state {
 	struct dhcp_answer a;		/* the answer being made */
 	struct log_event ev;		/* its trace event */
+	struct dhcp_standby sb;		/* a fleet: other engines' clients heard */
 	/* FIFO: one delay for all, so due times come in order. */
 	unsigned head, count;
 	struct dhcp_delayed q[DHCP_DELAY_SLOTS];
@@ -125,12 +126,19 @@ answer_here(struct lcore *lc, const struct dhcp_snapshot *s, struct dhcp_ring_re
 	struct dhcp_rx_state *st = lc->dhcp;
 	enum dhcp_outcome o;
 
-	o = dhcp_answer(s, r, lcore_mono_ns(lc), &st->a, &st->ev.dhcp);
+	o = dhcp_answer(s, r, lcore_mono_ns(lc), &st->sb, &st->a, &st->ev.dhcp);
+	lc->stats.dhcp_standby_evicted = st->sb.evicted;
+	if (st->ev.dhcp.notes & DHCP_NOTE_STANDBY)
+		lc->stats.dhcp_standby_answers++;
+	if (st->ev.dhcp.notes & DHCP_NOTE_CHOSEN)
+		lc->stats.dhcp_chosen_answers++;
 	if (o == DHCP_OUT_CONSUME)
 		return false;
 	if (st->ev.dhcp.notes & DHCP_NOTE_GRACE)
 		lc->stats.dhcp_once_grace++;
-	if (o == DHCP_OUT_REPLY) {
+	if (o == DHCP_OUT_HELD) {
+		lc->stats.dhcp_held++;
+	} else if (o == DHCP_OUT_REPLY) {
 		lc->stats.dhcp_answered++;
 		st->ev.dhcp.answer_ns = lcore_wall_ns(lc) - r->rx_ns;
 		send_or_delay(lc, st, s->delay_ms, &st->a.reply);

@@ -5,7 +5,10 @@
  * ring round trip, database call or syscall. Only a request whose answer
  * changes state (a one-shot to take) goes to the control thread, which
  * commits it and hands the reply back; so does every request while no
- * snapshot is published. The trace goes out as a LOG_DHCP event.
+ * snapshot is published. In a fleet, a client whose MAC another engine
+ * owns is held (dhcp/standby.h, a per-worker table) until its owner has
+ * been silent for dhcp.standby_delay_ms. The trace goes out as a LOG_DHCP
+ * event.
  */
 #ifndef PXELINE_DATAPLANE_DHCP_DHCP_RX_H
 #define PXELINE_DATAPLANE_DHCP_DHCP_RX_H

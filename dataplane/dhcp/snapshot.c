@@ -55,8 +55,19 @@ dhcp_snap_create(const struct pxeline_config *cfg, const uint32_t *server_ip, in
 	s->n_ports = n_ports < 0 ? 0 : n_ports > CFG_MAX_INTERFACES ? CFG_MAX_INTERFACES : n_ports;
 	for (i = 0; i < s->n_ports; i++)
 		s->server_ip[i] = server_ip[i];
+	s->fleet.self = -1;
+	s->fleet.standby_delay_ms = cfg->dhcp.standby_delay_ms;
 	*ret_snap = s;
 	return DHCP_SNAP_OK;
+}
+
+void
+dhcp_snap_set_fleet(struct dhcp_snapshot *s, const struct dhcp_fleet *f)
+{
+	uint32_t delay = s->fleet.standby_delay_ms;
+
+	s->fleet = *f;
+	s->fleet.standby_delay_ms = delay;
 }
 
 enum dhcp_snap_err

@@ -2,7 +2,8 @@
 /*
  * The boot policy as the workers read it: a read-only snapshot of the
  * profiles, the unknown-computer policy, the ignore list, the port 67 and
- * delay settings, our address per interface, and the host inventory
+ * delay settings, our address per interface, the fleet (who owns which
+ * MAC, dhcp/owner.h; the standby delay), and the host inventory
  * indexed by MAC and by UUID (flat arrays sorted once, searched by
  * bisection). The data plane owns the type; the control thread builds one
  * whenever something it holds changes and publishes it (dhcp/snap_rcu.h).
@@ -18,6 +19,7 @@
 
 #include "config/config.h"
 #include "dataplane/dhcp/bootaction.h"
+#include "dataplane/dhcp/owner.h"
 
 /*
  * A taken one-shot keeps its answer for this long, for the rest of the same
@@ -66,6 +68,8 @@ struct dhcp_snapshot {
 	uint16_t http_port;		/* its TCP port, in HTTP Boot URIs */
 	uint32_t server_ip[CFG_MAX_INTERFACES];	/* our IPv4 per port_idx, host order */
 	int n_ports;
+	/* the engines answering together: none known = we answer everyone */
+	struct dhcp_fleet fleet;
 	/* inventory */
 	struct dhcp_snap_host *hosts;	/* sorted by MAC; records without one last */
 	uint32_t n_hosts, cap_hosts;
@@ -75,9 +79,14 @@ struct dhcp_snapshot {
 	bool sealed;
 };
 
-/* A new, empty snapshot of cfg's policy (server_ip: n_ports addresses). */
+/* A new, empty snapshot of cfg's policy (server_ip: n_ports addresses),
+ * with no fleet (dhcp_snap_set_fleet) and no hosts. */
 enum dhcp_snap_err dhcp_snap_create(const struct pxeline_config *cfg,
 	const uint32_t *server_ip, int n_ports, struct dhcp_snapshot **ret_snap);
+
+/* The fleet's members and self (before dhcp_snap_seal); the standby delay
+ * stays cfg's. */
+void dhcp_snap_set_fleet(struct dhcp_snapshot *s, const struct dhcp_fleet *f);
 
 /* Adds one record (before dhcp_snap_seal). */
 enum dhcp_snap_err dhcp_snap_add_host(struct dhcp_snapshot *s, const struct dhcp_snap_host *h);

@@ -557,6 +557,42 @@ test_once_copies(void)
 	n_kept = 0;
 }
 
+/* The fleet after each heartbeat: a new snapshot only when the live
+ * engines (or which one we are) changed; the snapshot carries them and the
+ * configured standby delay; a bad list changes nothing. */
+static void
+test_set_fleet(void)
+{
+	static const char *const two[] = { "eng-b", "eng-a" };
+	static const char *const same[] = { "eng-a", "eng-b" };
+	static const char *const three[] = { "eng-a", "eng-b", "eng-c" };
+	static const char *const bad[] = { "" };
+	uint64_t built;
+
+	handler_reset();
+	cfg.dhcp.standby_delay_ms = 2500;
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 1), 0);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 0);
+	built = hd.stats.snapshots;
+	CU_ASSERT_EQUAL(dhcp_handler_set_fleet(&hd, two, 2, "eng-a", 2), 1);
+	CU_ASSERT_EQUAL(hd.stats.snapshots, built + 1);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 2);
+	CU_ASSERT_STRING_EQUAL(hd.snap->fleet.names[hd.snap->fleet.self], "eng-a");
+	CU_ASSERT_EQUAL(hd.snap->fleet.standby_delay_ms, 2500);
+	CU_ASSERT_EQUAL(dhcp_handler_set_fleet(&hd, same, 2, "eng-a", 3), 0);
+	CU_ASSERT_EQUAL(hd.stats.snapshots, built + 1);
+	CU_ASSERT_EQUAL(dhcp_handler_set_fleet(&hd, three, 3, "eng-a", 4), 1);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 3);
+	CU_ASSERT_EQUAL(dhcp_handler_set_fleet(&hd, bad, 1, "eng-a", 5), -1);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 3);
+	CU_ASSERT_EQUAL(hd.stats.snapshots, built + 2);
+	/* A rebuild for another reason (a host added) keeps the fleet. */
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 6), 0);
+	CU_ASSERT_EQUAL(hd.snap->fleet.n, 3);
+	cfg.dhcp.standby_delay_ms = 1500;
+	handler_reset();
+}
+
 /* The compare-and-set itself: two connections race, exactly one wins. */
 static void
 test_cas_two_consumers(void)
@@ -821,6 +857,7 @@ main(void)
 		{ "all-zero UUID is no UUID", test_zero_uuid_is_absent },
 		{ "hostile requests", test_hostile },
 		{ "missing profile", test_missing_profile },
+		{ "fleet: republished only when it changed", test_set_fleet },
 		{ NULL, NULL },
 	};
 

@@ -121,7 +121,7 @@ answer(const struct dhcp_snapshot *s, const uint8_t mac[6], const uint8_t *uuid,
        uint64_t now_ns)
 {
 	request(&req, DHCP_DISCOVER, mac, uuid, DHCP_PORT_SERVER);
-	return dhcp_answer(s, &req, now_ns, &ans, &tr);
+	return dhcp_answer(s, &req, now_ns, NULL, &ans, &tr);
 }
 
 static const char *
@@ -235,13 +235,13 @@ test_answers(void)
 	s = snap_of(hosts, 2);
 	CU_ASSERT_EQUAL(answer(s, mac_a, NULL, 1), DHCP_OUT_PORT67_OFF);
 	request(&req, DHCP_REQUEST, mac_a, NULL, DHCP_PORT_PXE);
-	CU_ASSERT_EQUAL(dhcp_answer(s, &req, 1, &ans, &tr), DHCP_OUT_REPLY);
+	CU_ASSERT_EQUAL(dhcp_answer(s, &req, 1, NULL, &ans, &tr), DHCP_OUT_REPLY);
 	CU_ASSERT_EQUAL(ans.reply.dst_ip, 0xc0000232u);
 	CU_ASSERT_EQUAL(ans.reply.src_port, DHCP_PORT_PXE);
 	CU_ASSERT_EQUAL(tr.reply_type, DHCP_ACK);
 	/* Unknown interface. */
 	req.port_idx = 1;
-	CU_ASSERT_EQUAL(dhcp_answer(s, &req, 1, &ans, &tr), DHCP_OUT_BAD_PORT);
+	CU_ASSERT_EQUAL(dhcp_answer(s, &req, 1, NULL, &ans, &tr), DHCP_OUT_BAD_PORT);
 	cfg.dhcp.port67 = true;
 	dhcp_snap_free(s);
 }
@@ -283,6 +283,58 @@ test_once_and_grace(void)
 	dhcp_snap_free(s);
 }
 
+/* A fleet of two where another engine owns mac_a: its armed one-shot is
+ * held (never handed to the control thread to take) until the client is
+ * still asking after dhcp.standby_delay_ms; a request to our address is
+ * ours at once. */
+static void
+test_fleet_holds_once(void)
+{
+	static const char *const names[] = { "eng-a", "eng-b" };
+	struct dhcp_snap_host hosts[] = {
+		host(7, mac_a, NULL, BOOT_ACTION_ONCE, "reimage"),
+	};
+	static struct dhcp_standby sb;
+	struct dhcp_snapshot *s = snap_of(hosts, 1);
+	struct dhcp_fleet f;
+	const char *self;
+
+	CU_ASSERT_EQUAL(s->fleet.n, 0);
+	CU_ASSERT_EQUAL(s->fleet.standby_delay_ms, 1500);	/* cfg's default */
+	memset(&f, 0, sizeof(f));
+	CU_ASSERT_EQUAL_FATAL(dhcp_fleet_set(&f, names, 2, NULL), 0);
+	self = names[dhcp_fleet_owner(&f, mac_a) == 0 ? 1 : 0];	/* not the owner */
+	CU_ASSERT_EQUAL_FATAL(dhcp_fleet_set(&f, names, 2, self), 0);
+	dhcp_snap_set_fleet(s, &f);
+	CU_ASSERT_EQUAL(s->fleet.standby_delay_ms, 1500);
+	memset(&sb, 0, sizeof(sb));
+
+	request(&req, DHCP_DISCOVER, mac_a, NULL, DHCP_PORT_SERVER);
+	CU_ASSERT_EQUAL(dhcp_answer(s, &req, 0, &sb, &ans, &tr), DHCP_OUT_HELD);
+	CU_ASSERT_EQUAL(tr.outcome, DHCP_OUT_HELD);
+	CU_ASSERT_STRING_NOT_EQUAL(tr.owner, self);
+	CU_ASSERT_STRING_EQUAL(tr.owner, f.names[dhcp_fleet_owner(&f, mac_a)]);
+	/* The control thread (no table) is never asked to hold. */
+	CU_ASSERT_EQUAL(dhcp_answer(s, &req, 0, NULL, &ans, &tr), DHCP_OUT_CONSUME);
+	/* The retransmission 4 s on: now ours to take. */
+	req.msg.secs = 4;
+	CU_ASSERT_EQUAL(dhcp_answer(s, &req, 4000000000ull, &sb, &ans, &tr), DHCP_OUT_CONSUME);
+	CU_ASSERT(tr.notes & DHCP_NOTE_STANDBY);
+	CU_ASSERT_EQUAL(tr.silent_ms, 4000);
+	/* Unicast to our address on 4011: the client chose us. */
+	request(&req, DHCP_REQUEST, mac_a, NULL, DHCP_PORT_PXE);
+	req.msg.xid = 99;
+	req.dst_ip = OUR_IP;
+	CU_ASSERT_EQUAL(dhcp_answer(s, &req, 0, &sb, &ans, &tr), DHCP_OUT_CONSUME);
+	CU_ASSERT(tr.notes & DHCP_NOTE_CHOSEN);
+	/* Broadcast to 4011: not a choice. */
+	req.msg.xid = 100;
+	req.broadcast = 1;
+	req.dst_ip = 0xffffffffu;
+	CU_ASSERT_EQUAL(dhcp_answer(s, &req, 0, &sb, &ans, &tr), DHCP_OUT_HELD);
+	dhcp_snap_free(s);
+}
+
 /* once_until = "file:NAME": answered from the snapshot, kept armed; the
  * rule says which served file ends it. */
 static void
@@ -320,6 +372,7 @@ main(void)
 		{ "answers: MAC, UUID wins, ignore, port67", test_answers },
 		{ "one-shot to control, grace", test_once_and_grace },
 		{ "once_until = file", test_until_file },
+		{ "a fleet holds another engine's one-shot", test_fleet_holds_once },
 		{ NULL, NULL },
 	};
 
