@@ -205,7 +205,7 @@ pxl_fl_engine_alive()
 
 pxl_fl_engine_wait()
 {
-	local i=$1 deadline=$(($(date +%s) + ${PXL_FL_START_SECS:-60})) probe=$PXL_F_WORK/.probe$1
+	local i=$1 deadline=$(($(date +%s) + ${PXL_FL_START_SECS:-90})) probe=$PXL_F_WORK/.probe$1
 	while [ "$(date +%s)" -lt "$deadline" ]; do
 		if ! pxl_fl_engine_alive "$i"; then
 			tail -n 30 "$(pxl_fl_log_of "$i")" | sed 's/^/    /'
@@ -213,7 +213,7 @@ pxl_fl_engine_wait()
 			pxl_f_fatal "engine e$i exited during start-up"
 		fi
 		rm -f "$probe"
-		if ip netns exec "$PXL_FL_CLI" timeout 3 curl -s -m 2 -o "$probe" \
+		if ip netns exec "$PXL_FL_CLI" timeout 8 curl -s -m 6 -o "$probe" \
 			"tftp://$(pxl_fl_addr "$i")/ready.txt" 2>/dev/null && cmp -s "$probe" "$PXL_F_ROOT/ready.txt"; then
 			pxl_f_log "engine e$i answers at $(pxl_fl_addr "$i") (pid ${PXL_FL_PID[$i]})"
 			return 0
@@ -221,7 +221,7 @@ pxl_fl_engine_wait()
 		sleep 0.3
 	done
 	tail -n 30 "$(pxl_fl_log_of "$i")" | sed 's/^/    /'
-	pxl_f_fatal "engine e$i did not answer TFTP within ${PXL_FL_START_SECS:-60} s"
+	pxl_f_fatal "engine e$i did not answer TFTP within ${PXL_FL_START_SECS:-90} s"
 }
 
 # pxl_fl_engine_stop I [KILL]: TERM (or KILL: a crash) and reap.
@@ -234,19 +234,35 @@ pxl_fl_engine_stop()
 	wait "$pid" 2>/dev/null || true
 }
 
-# pxl_fl_wait_fleet N [SECS]: waits (20 s) until every running engine's
-# heartbeat row is in the store, N of them fresh.
+# pxl_fl_members I: engine I's fleet as its pxectl status says
+# ("e1,e2,e3"; empty when it is in none).
+pxl_fl_members()
+{
+	pxl_fl_pxectl "$1" status 2>/dev/null | sed -nE 's/^fleet: members=([^ ]*) .*/\1/p' |
+		tr ',' '\n' | sort | paste -sd, -
+}
+
+# pxl_fl_wait_fleet MEMBERS [SECS]: waits (30 s) until every running
+# engine's pxectl status shows the fleet MEMBERS ("e1,e2,e3"): each has
+# seen the others' heartbeats in the store.
 pxl_fl_wait_fleet()
 {
-	local want=$1 deadline=$(($(date +%s) + ${2:-20})) got=0
+	local want=$1 deadline=$(($(date +%s) + ${2:-30})) i ok got
 	[ "$PXL_FL_BACKEND" = postgresql ] || return 0
-	while [ "$(date +%s)" -lt "$deadline" ]; do
-		got=$(pxl_fl_live_engines)
-		[ "$got" = "$want" ] && { pxl_f_log "fleet: $got engines heartbeat in the store"; return 0; }
+	while :; do
+		ok=1
+		for i in $(seq 1 "$PXL_FL_N"); do
+			pxl_fl_engine_alive "$i" || continue
+			got=$(pxl_fl_members "$i")
+			[ "$got" = "$want" ] || { ok=0; break; }
+		done
+		[ $ok = 1 ] && { pxl_f_log "fleet: every engine sees members $want"; return 0; }
+		[ "$(date +%s)" -lt "$deadline" ] || {
+			pxl_f_log "fleet: e$i sees members '${got}', not $want"
+			return 1
+		}
 		sleep 0.3
 	done
-	pxl_f_log "fleet: $got engines heartbeat, not $want"
-	return 1
 }
 
 # pxl_fl_start: PostgreSQL, the site DHCP server (the firmware MACs only:
@@ -262,7 +278,7 @@ pxl_fl_start()
 	for i in $(seq 1 "$PXL_FL_N"); do
 		pxl_fl_engine_start "$i"
 	done
-	pxl_fl_wait_fleet "$PXL_FL_N" || pxl_f_fatal "the engines did not all join the fleet"
+	pxl_fl_wait_fleet e1,e2,e3 || pxl_f_fatal "the engines did not all join the fleet"
 }
 
 # pxl_fl_pxectl I ARGS...: the control CLI on engine I's own socket.
@@ -324,13 +340,6 @@ pxl_fl_scapy()
 		"$PXL_FL_PY" "$PXL_FL_DHCP_PY" "$@"
 }
 
-# pxl_fl_live_engines: engines whose heartbeat the store holds (fresh or
-# not, as the store's own view: the engines table).
-pxl_fl_live_engines()
-{
-	pxl_pg_psql -At -c "SELECT count(*) FROM engines" 2>/dev/null || echo 0
-}
-
 # pxl_fl_db_armed MAC: the store's once_armed of MAC's row, "t" or "f"
 # ("-" when there is no such row).
 pxl_fl_db_armed()
@@ -377,6 +386,28 @@ pxl_fl_wait_count()
 		[ "$(date +%s)" -lt "$deadline" ] || return 1
 		sleep 0.2
 	done
+}
+
+# pxl_fl_perfdhcp OUT ARGS...: ISC perfdhcp in the client namespace as PXE
+# clients (options 60/93/97 as bench/dhcp.sh sends them), DISCOVER->OFFER
+# only (-i), bounded in time (PXL_FL_PERFDHCP_SECS, 60); its report in
+# OUT. Prints "SENT RECEIVED".
+pxl_fl_perfdhcp()
+{
+	local out=$1
+	shift
+	ip netns exec "$PXL_FL_CLI" timeout -k 2 "${PXL_FL_PERFDHCP_SECS:-60}" perfdhcp -4 \
+		-l "$PXL_FL_CLI_IF" -i \
+		-o 60,505845436c69656e743a417263683a30303030303a554e44493a303032303031 \
+		-o 93,0000 -o "97,00$(printf '4c4c4544%024x' 42)" "$@" >"$out" 2>&1 || true
+	awk '/^sent packets:/ && !s { s = $3 } /^received packets:/ && !r { r = $3 }
+	     END { printf "%d %d\n", s, r }' "$out"
+}
+
+# pxl_fl_macs_offered I: the MACs engine I's log shows it offered to.
+pxl_fl_macs_offered()
+{
+	sed -nE 's/.* dhcp ([0-9a-f:]{17}) .*-> OFFER.*/\1/p' "$(pxl_fl_log_of "$1")" | sort -u
 }
 
 pxl_fl_cleanup()

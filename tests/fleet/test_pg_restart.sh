@@ -58,7 +58,7 @@ pxl_fl_expect_eq "PostgreSQL down: the one-shot's reimage file is not offered" \
 	"$(grep -c ' reimage.ipxe$' "$PXL_F_WORK/held.txt" || true)" 0
 sleep 1
 pxl_fl_expect_eq "PostgreSQL down: nothing consumed" "$(pxl_fl_count_all "$consumed_re")" 0
-held=$(pxl_fl_count_all "dhcp $once .*(held|refus|unreachable|not committed)")
+held=$(pxl_fl_count_all "dhcp $once .*one-shot (could not|not committed|held|refused)")
 pxl_f_log "log lines on the held one-shot: $held"
 grep -h -E "dhcp $once " "$(pxl_fl_log_of 1)" "$(pxl_fl_log_of 2)" "$(pxl_fl_log_of 3)" |
 	grep -v DISCOVER | head -n 6 | sed 's/^/    log: /'
@@ -70,7 +70,7 @@ fi
 
 pxl_f_log "PostgreSQL starts again"
 pxl_pg_start_again || pxl_f_fatal "PostgreSQL did not start again"
-pxl_fl_wait_fleet "$PXL_FL_N" 30 || pxl_f_result 0 "the engines heartbeat again after the restart"
+pxl_fl_wait_fleet e1,e2,e3 30 || pxl_f_result 0 "the engines heartbeat again after the restart"
 res=$(pxl_fl_scapy until "$PXL_FL_CLI_IF" "$once" reimage.ipxe 30)
 printf '%s\n' "$res" | tail -n 3 | sed 's/^/    scapy: /'
 pxl_fl_expect_eq "after the restart: the one-shot's reimage file is offered (bounded wait 30 s)" \
