@@ -72,6 +72,15 @@ struct cfg_profile {
 	char once_until_file[256];	/* NAME of "file:NAME"; "" = at the answer */
 };
 
+/* Where the host inventory lives: one engine's file or a fleet's server. */
+enum cfg_state_backend {
+	CFG_STATE_SQLITE,
+	CFG_STATE_POSTGRESQL,
+	CFG_STATE__MAX
+};
+
+#define CFG_ENGINE_NAME_MAX 64
+
 enum cfg_unknown_action {
 	CFG_UNKNOWN_BOOT, CFG_UNKNOWN_ABORT, CFG_UNKNOWN_IGNORE, CFG_UNKNOWN__MAX
 };
@@ -141,7 +150,10 @@ struct pxeline_config {
 	enum cfg_unknown_action unknown_action;
 	char unknown_profile[64];
 	char control_socket[CFG_PATH_MAX];	/* default /run/pxeline.sock */
-	char state_db[CFG_PATH_MAX];		/* default /var/lib/pxeline/state.db */
+	enum cfg_state_backend state_backend;	/* default sqlite */
+	char state_db[CFG_PATH_MAX];		/* sqlite: default /var/lib/pxeline/state.db */
+	char state_url[CFG_PATH_MAX];		/* postgresql: "postgresql://USER@HOST:PORT/DB" */
+	char state_engine[CFG_ENGINE_NAME_MAX];	/* this engine in the fleet; default host/IPv4 */
 	enum cfg_log_level log_level;		/* default info */
 	char log_file[CFG_PATH_MAX];		/* "" = stderr */
 	struct cfg_http http;

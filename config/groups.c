@@ -135,7 +135,10 @@ static const struct cfg_field cfg_control_fields[] = {
 };
 
 static const struct cfg_field cfg_state_fields[] = {
+	F_CUSTOM("backend", 0),
 	F_STR_AS("db", pxeline_config, state_db, CFG_FF_NONEMPTY),
+	F_STR_AS("url", pxeline_config, state_url, CFG_FF_NONEMPTY),
+	F_STR_AS("engine", pxeline_config, state_engine, CFG_FF_NONEMPTY),
 };
 
 static const struct cfg_field cfg_log_fields[] = {
@@ -538,6 +541,66 @@ cfg_log(struct cfg_ctx *c, const config_setting_t *grp)
 		c->cfg->log_level = (enum cfg_log_level)i;
 }
 
+/* state = { backend = "sqlite"; db = ...; } or { backend = "postgresql"; url = ...; } */
+static void
+cfg_state(struct cfg_ctx *c, const config_setting_t *grp)
+{
+	static const char *const names[] = {
+		[CFG_STATE_SQLITE] = "sqlite",
+		[CFG_STATE_POSTGRESQL] = "postgresql",
+	};
+	_Static_assert(N(names) == CFG_STATE__MAX, "one name per state backend");
+	struct pxeline_config *cfg = c->cfg;
+	const config_setting_t *url = config_setting_get_member(grp, "url");
+	const config_setting_t *db = config_setting_get_member(grp, "db");
+	const config_setting_t *eng = config_setting_get_member(grp, "engine");
+	size_t i;
+
+	if (!cfg_group(c, grp, "state", cfg_state_fields, N(cfg_state_fields), cfg))
+		return;
+	if (cfg_get_enum(c, grp, "backend", "state.backend", names, N(names), &i))
+		cfg->state_backend = (enum cfg_state_backend)i;
+	if (cfg->state_backend == CFG_STATE_POSTGRESQL) {
+		if (!url)
+			cfg_err(c, grp, "state.backend \"postgresql\" needs state.url = "
+				"\"postgresql://USER@HOST:PORT/DB\"");
+		else if (strncmp(cfg->state_url, "postgresql://", 13) != 0 &&
+			 strncmp(cfg->state_url, "postgres://", 11) != 0)
+			cfg_err(c, url, "state.url '%s' is not a postgresql:// URL", cfg->state_url);
+		if (db)
+			cfg_err(c, db, "state.db is the sqlite backend's file: with backend "
+				"\"postgresql\" the inventory is at state.url");
+	} else if (url) {
+		cfg_err(c, url, "state.url needs state.backend = \"postgresql\"");
+	}
+	for (i = 0; eng && cfg->state_engine[i]; i++) {
+		unsigned char ch = (unsigned char)cfg->state_engine[i];
+
+		if (ch <= ' ' || ch >= 0x7f || ch == '\'' || ch == '"' || ch == '\\') {
+			cfg_err(c, eng, "state.engine '%s': printable ASCII without spaces or "
+				"quotes only", cfg->state_engine);
+			break;
+		}
+	}
+}
+
+/* The engine's default name in the fleet: <hostname>/<first interface IPv4>. */
+static void
+cfg_state_engine_default(struct pxeline_config *cfg)
+{
+	char host[256] = "pxeline";
+	uint32_t a = cfg->n_interfaces ? cfg->interfaces[0].address : 0;
+
+	if (cfg->state_engine[0])
+		return;
+	if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+		snprintf(host, sizeof(host), "pxeline");
+	host[sizeof(host) - 1] = '\0';
+	/* The address is the unique part: a long host name gives way. */
+	snprintf(cfg->state_engine, sizeof(cfg->state_engine), "%.47s/%u.%u.%u.%u", host,
+		 a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+}
+
 static void
 cfg_dpdk(struct cfg_ctx *c, const config_setting_t *grp)
 {
@@ -705,6 +768,7 @@ cfg_validate(struct cfg_ctx *c, const config_setting_t *root)
 		cfg_group(c, s, "control", cfg_control_fields, N(cfg_control_fields), cfg);
 	s = config_setting_get_member(root, "state");
 	if (s != NULL)
-		cfg_group(c, s, "state", cfg_state_fields, N(cfg_state_fields), cfg);
+		cfg_state(c, s);
+	cfg_state_engine_default(cfg);
 	cfg_check(c, root);
 }

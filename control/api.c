@@ -73,7 +73,7 @@ reply_db_err(struct api_reply *ret, struct hostdb *db, enum hostdb_err e)
 		api_error(ret, 400, "%s", hostdb_strerror(e));
 		break;
 	case HOSTDB_ERR_SQL:
-		api_error(ret, 500, "%s: %s", hostdb_strerror(e), hostdb_sqlite_msg(db));
+		api_error(ret, 500, "%s: %s", hostdb_strerror(e), hostdb_msg(db));
 		break;
 	default:
 		api_error(ret, 500, "%s", hostdb_strerror(e));

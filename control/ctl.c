@@ -105,7 +105,7 @@ static int
 db_err(struct hostdb *db, enum hostdb_err e, FILE *out)
 {
 	if (e == HOSTDB_ERR_SQL)
-		fprintf(out, "ERR %s: %s\n", hostdb_strerror(e), hostdb_sqlite_msg(db));
+		fprintf(out, "ERR %s: %s\n", hostdb_strerror(e), hostdb_msg(db));
 	else
 		fprintf(out, "ERR %s\n", hostdb_strerror(e));
 	return -1;
@@ -222,7 +222,7 @@ host_done(struct hostdb *db, const struct hostdb_host *h, FILE *out)
 			"one-shot to end\n", h->h.id, boot_action_name(h->h.action));
 		return -1;
 	}
-	e = hostdb_consume_once(db, h->h.id, &consumed);
+	e = hostdb_consume_once(db, h->h.id, false, &consumed, NULL);
 	if (e)
 		return db_err(db, e, out);
 	if (!consumed) {

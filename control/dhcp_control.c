@@ -11,6 +11,7 @@
 #include <rte_ring_elem.h>
 
 #include "control/dhcp_control.h"
+#include "control/history.h"
 #include "control/hostdb.h"
 #include "control/log.h"
 #include "control/metrics.h"
@@ -32,8 +33,9 @@ grace_find(struct dhcp_handler *hd, int64_t id, uint64_t now_ns)
 	return NULL;
 }
 
+/* The grace of a one-shot taken age_ms ago (by any engine) ends at until_ns. */
 static void
-grace_add(struct dhcp_handler *hd, int64_t id, uint64_t now_ns)
+grace_add_until(struct dhcp_handler *hd, int64_t id, uint64_t now_ns, uint64_t until_ns)
 {
 	struct dhcp_once_grace *g = &hd->grace[0];
 	int i;
@@ -48,7 +50,30 @@ grace_add(struct dhcp_handler *hd, int64_t id, uint64_t now_ns)
 			g = &hd->grace[i];
 	}
 	g->host_id = id;
-	g->until_ns = now_ns + DHCP_ONCE_GRACE_NS;
+	g->until_ns = until_ns;
+}
+
+static void
+grace_add(struct dhcp_handler *hd, int64_t id, uint64_t now_ns)
+{
+	grace_add_until(hd, id, now_ns, now_ns + DHCP_ONCE_GRACE_NS);
+}
+
+/*
+ * A boot took it age_ms ago, maybe on another engine (the shared
+ * consumed_at): the same boot's copies here are in grace until it ends.
+ * True when that grace still runs.
+ */
+static bool
+grace_from_store(struct dhcp_handler *hd, int64_t id, int64_t age_ms, uint64_t now_ns)
+{
+	uint64_t age_ns = (uint64_t)age_ms * 1000000ull;
+
+	if (age_ms < 0 || age_ns >= DHCP_ONCE_GRACE_NS)
+		return false;
+	if (!grace_find(hd, id, now_ns))
+		grace_add_until(hd, id, now_ns, now_ns + DHCP_ONCE_GRACE_NS - age_ns);
+	return true;
 }
 
 /* The snapshot ---------------------------------------------------------- */
@@ -67,6 +92,10 @@ add_record(void *arg, const struct hostdb_host *h)
 	struct dhcp_once_grace *g;
 	struct dhcp_snap_host sh;
 
+	/* Taken by another engine: its grace from the shared consumed_at. */
+	if (h->h.action == BOOT_ACTION_ONCE && !h->h.once_armed &&
+	    strcmp(h->consumed_by, hostdb_engine(b->hd->db)) != 0)
+		grace_from_store(b->hd, h->h.id, h->consumed_age_ms, b->now_ns);
 	g = h->h.action == BOOT_ACTION_ONCE ? grace_find(b->hd, h->h.id, b->now_ns) : NULL;
 	sh = hostdb_snap_host(h, g ? g->until_ns : 0);
 	b->err = dhcp_snap_add_host(b->s, &sh);
@@ -91,7 +120,7 @@ dhcp_handler_rebuild(struct dhcp_handler *hd, uint64_t now_ns)
 		hd->stats.snapshot_errors++;
 		log_msg(CFG_LOG_WARN, "dhcp: policy snapshot not rebuilt (%s%s%s): answering "
 			"from the previous one", e ? hostdb_strerror(e) : dhcp_snap_strerror(b.err),
-			e ? ": " : "", e ? hostdb_sqlite_msg(hd->db) : "");
+			e ? ": " : "", e ? hostdb_msg(hd->db) : "");
 		dhcp_snap_free(b.s);
 		return -1;
 	}
@@ -141,24 +170,35 @@ dhcp_handler_fini(struct dhcp_handler *hd)
 /* One request ------------------------------------------------------------ */
 
 /*
- * Takes the one shot before the reply leaves: the compare-and-set in
- * SQLite, consumed exactly once however many copies of the request come.
- * A copy that loses the race to this very boot is in the grace; one that
- * loses to an earlier boot (or a restart) is decided again as consumed.
+ * Takes the one shot before the reply leaves: the compare-and-set in the
+ * store, consumed exactly once however many copies of the request come and
+ * whatever engine they reach. A copy that loses the race to this very boot
+ * (here or on another engine: the shared consumed_at) is in the grace; one
+ * that loses to an earlier boot (or a restart) is decided again as consumed.
+ * An unreachable store holds the answer: no reply rather than a second one.
  */
 static enum dhcp_outcome
 take_once(struct dhcp_handler *hd, const struct dhcp_ring_req *req, uint64_t now_ns,
 	  struct dhcp_answer *a)
 {
 	int64_t id = a->d.host->id;
+	int64_t age_ms = -1;
 	bool consumed;
 	enum hostdb_err e;
+	char mac[HOSTDB_MAC_STRLEN];
 
-	e = hostdb_consume_once(hd->db, id, &consumed);
+	e = hostdb_consume_once(hd->db, id, true, &consumed, &age_ms);
+	if (e == HOSTDB_ERR_UNREACHABLE) {
+		hd->stats.once_held++;
+		hostdb_mac_str(a->t->mac, mac);
+		log_msg(CFG_LOG_WARN, "dhcp %s state store unreachable: one-shot for %s held "
+			"(host id %lld, no answer until the store is back): %s", mac, mac,
+			(long long)id, hostdb_msg(hd->db));
+	}
 	if (e) {
 		hd->stats.db_errors++;
 		snprintf(a->t->detail, sizeof(a->t->detail), "%s (%s)", hostdb_strerror(e),
-			 hostdb_sqlite_msg(hd->db));
+			 hostdb_msg(hd->db));
 		a->t->outcome = DHCP_OUT_COMMIT_FAILED;
 		return DHCP_OUT_COMMIT_FAILED;
 	}
@@ -166,7 +206,7 @@ take_once(struct dhcp_handler *hd, const struct dhcp_ring_req *req, uint64_t now
 		hd->stats.once_consumed++;
 		grace_add(hd, id, now_ns);
 		a->t->notes |= DHCP_NOTE_CONSUMED;
-	} else if (grace_find(hd, id, now_ns)) {
+	} else if (grace_find(hd, id, now_ns) || grace_from_store(hd, id, age_ms, now_ns)) {
 		dhcp_answer_grace(a);
 	} else {
 		dhcp_answer_redecide_taken(a, hd->snap);
@@ -237,6 +277,8 @@ until_file_add(struct dhcp_handler *hd, const uint8_t mac[6], int64_t id)
 void
 dhcp_handler_seen(struct dhcp_handler *hd, const struct log_dhcp *t)
 {
+	struct hostdb_event ev;
+
 	/* Every answer, made here or by a worker, is counted once here. */
 	if (decided((enum dhcp_outcome)t->outcome))
 		metrics_on_decision(t->mac, t->profile[0] ? t->profile : NULL,
@@ -244,7 +286,11 @@ dhcp_handler_seen(struct dhcp_handler *hd, const struct log_dhcp *t)
 				    dhcp_seen_name((enum dhcp_seen)t->seen));
 	if (t->outcome == DHCP_OUT_REPLY)
 		metrics_on_dhcp_answer(t->answer_ns);
-	if (!t->host_id || !decided((enum dhcp_outcome)t->outcome))
+	if (!t->host_id)
+		return;
+	history_from_dhcp(t, &ev);
+	hostdb_history_add(hd->db, &ev);
+	if (!decided((enum dhcp_outcome)t->outcome))
 		return;
 	hostdb_record_seen(hd->db, t->host_id, dhcp_arch_name((enum dhcp_arch)t->arch),
 			   dhcp_seen_name((enum dhcp_seen)t->seen), t->file[0] ? t->file : NULL);
@@ -342,11 +388,11 @@ dhcp_handler_file_done(struct dhcp_handler *hd, const uint8_t mac[6], const char
 	if (!p || !boot_once_file_done(p, file, hd->cfg->tftp.case_insensitive))
 		return false;
 	id = h->h.id;
-	e = hostdb_consume_once(hd->db, id, &consumed);
+	e = hostdb_consume_once(hd->db, id, true, &consumed, NULL);
 	if (e) {
 		hd->stats.db_errors++;
 		log_msg(CFG_LOG_WARN, "dhcp: one-shot of host %lld not committed after %s: %s (%s)",
-			(long long)id, file, hostdb_strerror(e), hostdb_sqlite_msg(hd->db));
+			(long long)id, file, hostdb_strerror(e), hostdb_msg(hd->db));
 		return false;
 	}
 	if (!consumed)
@@ -379,6 +425,8 @@ static struct {
 	unsigned n_workers;
 	uint64_t delay_ns;
 	bool in_batch;		/* last-seen notes waiting for one commit */
+	uint64_t heartbeat_ns;	/* the last heartbeat sent */
+	bool store_down;	/* said in the log: the store is unreachable */
 	/* FIFO: one delay for all, so due times come in order. */
 	struct pending_reply pending[DHCP_DELAY_SLOTS];
 	unsigned head, count;
@@ -455,7 +503,20 @@ batch_end(void)
 	dc.in_batch = false;
 	if (hostdb_batch_end(dc.hd.db) != HOSTDB_OK)
 		log_msg(CFG_LOG_WARN, "dhcp: last-seen update not committed: %s",
-			hostdb_sqlite_msg(dc.hd.db));
+			hostdb_msg(dc.hd.db));
+}
+
+/* A transfer's end in the history of the host whose MAC fetched it. */
+static void
+history_file(const struct log_event *ev)
+{
+	const struct dhcp_snap_host *h = dc.hd.snap ? dhcp_snap_by_mac(dc.hd.snap, ev->mac) : NULL;
+	struct hostdb_event hev;
+
+	if (!h)
+		return;
+	history_from_tftp(ev, h->h.id, &hev);
+	hostdb_history_add(dc.hd.db, &hev);
 }
 
 void
@@ -466,9 +527,46 @@ dhcp_control_observe(const struct log_event *ev)
 	if (ev->kind == LOG_DHCP) {
 		batch_begin();
 		dhcp_handler_seen(&dc.hd, &ev->dhcp);
-	} else if (ev->kind == LOG_TFTP_END && ev->reason == TFTP_END_DONE) {
-		dhcp_handler_file_done(&dc.hd, ev->mac, ev->file, clock_mono_ns());
+	} else if (ev->kind == LOG_TFTP_END) {
+		history_file(ev);
+		if (ev->reason == TFTP_END_DONE)
+			dhcp_handler_file_done(&dc.hd, ev->mac, ev->file, clock_mono_ns());
 	}
+}
+
+/*
+ * The store's side of the loop: changes others made (LISTEN/NOTIFY) or a
+ * reconnect (notifications missed) rebuild the snapshot; the heartbeat
+ * every HOSTDB_HEARTBEAT_MS. Never blocks (hostdb_poll). Returns work done.
+ */
+static unsigned
+follow_store(uint64_t now)
+{
+	bool changed = false, up;
+	unsigned work = 0;
+
+	hostdb_poll(dc.hd.db, &changed);
+	up = hostdb_reachable(dc.hd.db);
+	if (up == dc.store_down) {
+		dc.store_down = !up;
+		if (up)
+			log_msg(CFG_LOG_INFO, "state store (%s) reachable again: rebuilding the "
+				"policy snapshot from it", hostdb_backend_name(dc.hd.db));
+		else
+			log_msg(CFG_LOG_WARN, "state store (%s) unreachable: answering from the "
+				"snapshot, one-shots held, reconnecting every %d ms: %s",
+				hostdb_backend_name(dc.hd.db), HOSTDB_RETRY_MS,
+				hostdb_msg(dc.hd.db));
+	}
+	if (changed && dhcp_handler_rebuild(&dc.hd, now) == 0)
+		work++;
+	if (up && now - dc.heartbeat_ns >= HOSTDB_HEARTBEAT_MS * 1000000ull) {
+		dc.heartbeat_ns = now;
+		if (hostdb_engine(dc.hd.db)[0])
+			hostdb_heartbeat(dc.hd.db, hostdb_engine(dc.hd.db));
+		work++;
+	}
+	return work;
 }
 
 static void
@@ -529,9 +627,10 @@ dhcp_control_poll(void)
 	if (!dc.req_ring)
 		return 0;
 	now = clock_mono_ns();
+	work = follow_store(now);
 	n = rte_ring_sc_dequeue_burst_elem(dc.req_ring, reqs, sizeof(reqs[0]), DHCP_BURST,
 					   NULL);
-	work = n;
+	work += n;
 	if (n)
 		batch_begin();
 	for (i = 0; i < n; i++)
@@ -544,7 +643,14 @@ dhcp_control_poll(void)
 void
 dhcp_control_get_stats(struct dhcp_control_stats *ret_stats)
 {
+	struct hostdb_stats hs = { 0 };
+
 	*ret_stats = dc.hd.stats;
+	if (dc.hd.db)
+		hostdb_get_stats(dc.hd.db, &hs);
+	ret_stats->store_errors = hs.errors;
+	ret_stats->store_reconnects = hs.reconnects;
+	ret_stats->store_notifies = hs.notifies;
 }
 
 int

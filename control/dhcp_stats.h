@@ -26,7 +26,11 @@
 	X(ring_full)		/* reply dropped: the worker's ring was full */ \
 	X(delay_full)		/* delay queue full: sent without the delay */ \
 	X(snapshots)		/* policy snapshots built */		\
-	X(snapshot_errors)	/* builds that failed (the old one stayed) */
+	X(snapshot_errors)	/* builds that failed (the old one stayed) */ \
+	X(once_held)		/* one-shot answers held: the store was unreachable */ \
+	X(store_errors)		/* inventory calls that failed (hostdb_stats.errors) */ \
+	X(store_reconnects)	/* PostgreSQL connections made again after a loss */ \
+	X(store_notifies)	/* inventory changes by others heard (LISTEN/NOTIFY) */
 
 struct dhcp_control_stats {
 #define DHCP_CONTROL_FIELD(name) uint64_t name;

@@ -32,8 +32,8 @@ line(const struct trace_out *o, const char *fmt, ...)
 	o->emit(o->arg, buf);
 }
 
-static const char *
-msg_type_name(uint8_t t)
+const char *
+dhcp_msg_type_name(uint8_t t)
 {
 	static const char *const names[] = {
 		"BOOTP", "DISCOVER", "OFFER", "REQUEST", "DECLINE", "ACK", "NAK",
@@ -68,7 +68,7 @@ request_line(const struct trace_out *o)
 	if (t->relay)
 		ip_str(t->relay, relay);
 	line(o, "%s via %u from %s:%u xid=0x%08x uuid=%s arch=%s relay=%s%s class=\"%s\"",
-	     msg_type_name(t->msg_type), t->dst_port, ip_str(t->src_ip, src), t->src_port,
+	     dhcp_msg_type_name(t->msg_type), t->dst_port, ip_str(t->src_ip, src), t->src_port,
 	     t->xid, uuid, arch, relay, t->is_ipxe ? " ipxe" : "", t->vendor_class);
 }
 
@@ -111,7 +111,7 @@ outcome_line(const struct trace_out *o)
 
 	switch (t->outcome) {
 	case DHCP_OUT_NOT_OWED:
-		line(o, "no proxy reply owed to a %s", msg_type_name(t->msg_type));
+		line(o, "no proxy reply owed to a %s", dhcp_msg_type_name(t->msg_type));
 		break;
 	case DHCP_OUT_IGNORED_MAC:
 		line(o, "ignored: MAC on ignore list (dhcp.ignore)");
@@ -151,7 +151,7 @@ outcome_line(const struct trace_out *o)
 		break;
 	case DHCP_OUT_REPLY:
 		line(o, "%s -> %s file=%s next-server=%s to %s:%u from port %u%s", t->reason,
-		     msg_type_name(t->reply_type), t->file, ip_str(t->server_ip, ip),
+		     dhcp_msg_type_name(t->reply_type), t->file, ip_str(t->server_ip, ip),
 		     ip_str(t->reply_ip, dst), t->reply_port, t->reply_src_port,
 		     t->mtftp ? " (+MTFTP)" : "");
 		break;

@@ -14,6 +14,9 @@
 /* Receives one trace line (no newline; starts "dhcp MAC "). */
 typedef void (*dhcp_trace_fn)(void *arg, const char *line);
 
+/* "DISCOVER", "REQUEST", ... for option 53's value. */
+const char *dhcp_msg_type_name(uint8_t t);
+
 /* Calls emit once per line of t's trace. */
 void dhcp_trace_lines(const struct log_dhcp *t, dhcp_trace_fn emit, void *arg);
 

@@ -1,24 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The host inventory in SQLite. See hostdb.h.
+ * The host inventory's API: checks, text forms, and the dispatch to the
+ * backend the handle was opened with (hostdb_internal.h). See hostdb.h.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
-#include "config/config.h"
-#include "control/hostdb.h"
-
-struct hostdb {
-	sqlite3 *sql;
-	bool in_batch;		/* a BEGIN of hostdb_batch_begin is open */
-	char msg[256];		/* last SQLite error, for HOSTDB_ERR_SQL */
-};
+#include "control/hostdb_internal.h"
 
 static const char *const hostdb_err_str[] = {
 	[HOSTDB_OK] = "ok",
@@ -31,6 +21,7 @@ static const char *const hostdb_err_str[] = {
 	[HOSTDB_ERR_PATH] = "cannot create the database directory",
 	[HOSTDB_ERR_VERSION] = "database written by a newer pxeline",
 	[HOSTDB_ERR_SQL] = "database error",
+	[HOSTDB_ERR_UNREACHABLE] = "state store unreachable",
 };
 _Static_assert(sizeof(hostdb_err_str) / sizeof(hostdb_err_str[0]) == HOSTDB_ERR__MAX, "hostdb_err_str out of step with its enum");
 
@@ -42,200 +33,117 @@ hostdb_strerror(enum hostdb_err e)
 	return hostdb_err_str[e];
 }
 
+/* Why the last open failed: there is no handle to hold it. */
+static char open_msg[256];
+
+void
+hostdb_open_failed(const char *msg)
+{
+	snprintf(open_msg, sizeof(open_msg), "%s", msg ? msg : "");
+}
+
 const char *
-hostdb_sqlite_msg(const struct hostdb *db)
+hostdb_msg(const struct hostdb *db)
 {
-	return db ? db->msg : "";
+	return db ? db->msg : open_msg;
 }
 
-/*
- * Schema migrations: entry i takes version i to i + 1. Append, never edit:
- * a database in the field may stand at any version.
- */
-static const char *const migrations[] = {
-	"CREATE TABLE hosts ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" mac TEXT UNIQUE,"
-	" uuid TEXT UNIQUE,"
-	" name TEXT NOT NULL DEFAULT '',"
-	" action TEXT NOT NULL CHECK (action IN ('boot','once','abort','ignore')),"
-	" profile TEXT NOT NULL DEFAULT '',"
-	" once_armed INTEGER NOT NULL DEFAULT 0,"
-	" created INTEGER NOT NULL,"
-	" updated INTEGER NOT NULL,"
-	" last_seen INTEGER NOT NULL DEFAULT 0,"
-	" last_action TEXT NOT NULL DEFAULT '',"
-	" last_arch TEXT NOT NULL DEFAULT '',"
-	" last_file TEXT NOT NULL DEFAULT '',"
-	" CHECK (mac IS NOT NULL OR uuid IS NOT NULL));",
-};
-#define HOSTDB_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
-
-#define HOST_COLUMNS "id, mac, uuid, name, action, profile, once_armed, created, " \
-	"updated, last_seen, last_action, last_arch, last_file"
-
-static enum hostdb_err
-sql_fail(struct hostdb *db)
+const char *
+hostdb_backend_name(const struct hostdb *db)
 {
-	snprintf(db->msg, sizeof(db->msg), "%s", sqlite3_errmsg(db->sql));
-	return HOSTDB_ERR_SQL;
+	return db->ops->name;
 }
 
-static enum hostdb_err
-exec(struct hostdb *db, const char *sql)
+const char *
+hostdb_engine(const struct hostdb *db)
 {
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sql_fail(db);
-	return HOSTDB_OK;
+	return db->engine;
 }
 
-static enum hostdb_err
-prepare(struct hostdb *db, const char *sql, sqlite3_stmt **ret_st)
+void
+hostdb_get_stats(const struct hostdb *db, struct hostdb_stats *ret_stats)
 {
-	if (sqlite3_prepare_v2(db->sql, sql, -1, ret_st, NULL) != SQLITE_OK) {
-		*ret_st = NULL;
-		return sql_fail(db);
-	}
-	return HOSTDB_OK;
+	*ret_stats = db->stats;
 }
 
-/* Result of a write statement: constraint failures become their own errors. */
-static enum hostdb_err
-step_done(struct hostdb *db, sqlite3_stmt *st)
+int64_t
+hostdb_now_ms(void)
 {
-	int rc = sqlite3_step(st);
-	enum hostdb_err e = HOSTDB_OK;
+	struct timespec ts;
 
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-		e = HOSTDB_ERR_EXISTS;
-	else if (rc != SQLITE_DONE)
-		e = sql_fail(db);
-	sqlite3_finalize(st);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Every failed call counts once, whichever backend. */
+static enum hostdb_err
+counted(struct hostdb *db, enum hostdb_err e)
+{
+	if (e == HOSTDB_ERR_SQL || e == HOSTDB_ERR_UNREACHABLE)
+		db->stats.errors++;
 	return e;
 }
 
-static int64_t
-now(void)
+/* Opening --------------------------------------------------------------- */
+
+static void
+set_engine(struct hostdb *db, const char *engine)
 {
-	return (int64_t)time(NULL);
-}
-
-/* mkdir -p of the directory part of path. */
-static int
-make_parent_dirs(const char *path)
-{
-	char dir[CFG_PATH_MAX];
-	char *p;
-
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return -1;
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		return 0;
-	*p = '\0';
-	for (p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
-static enum hostdb_err
-schema_version(struct hostdb *db, int *ret_version)
-{
-	sqlite3_stmt *st;
-	enum hostdb_err e;
-	int rc;
-
-	e = exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
-	if (e)
-		return e;
-	e = prepare(db, "SELECT MAX(version) FROM schema_version;", &st);
-	if (e)
-		return e;
-	rc = sqlite3_step(st);
-	*ret_version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? HOSTDB_OK : sql_fail(db);
-}
-
-static enum hostdb_err
-migrate(struct hostdb *db)
-{
-	enum hostdb_err e;
-	char sql[64];
-	int v;
-
-	/* IMMEDIATE: two engines starting on one file migrate one at a time. */
-	e = exec(db, "BEGIN IMMEDIATE;");
-	if (e)
-		return e;
-	e = schema_version(db, &v);
-	if (!e && v > HOSTDB_VERSION)
-		e = HOSTDB_ERR_VERSION;
-	for (; !e && v < HOSTDB_VERSION; v++) {
-		e = exec(db, migrations[v]);
-		if (e)
-			break;
-		snprintf(sql, sizeof(sql), "INSERT INTO schema_version VALUES (%d);", v + 1);
-		e = exec(db, sql);
-	}
-	if (e) {
-		sqlite3_exec(db->sql, "ROLLBACK;", NULL, NULL, NULL);
-		return e;
-	}
-	return exec(db, "COMMIT;");
+	snprintf(db->engine, sizeof(db->engine), "%s", engine ? engine : "");
 }
 
 enum hostdb_err
 hostdb_open(const char *path, struct hostdb **ret_db)
 {
-	struct hostdb *db;
-	enum hostdb_err e;
-	bool file = strcmp(path, ":memory:") != 0;
+	return hostdb_sqlite_open(path, ret_db);
+}
 
-	*ret_db = NULL;
-	if (file && make_parent_dirs(path) != 0)
-		return HOSTDB_ERR_PATH;
-	db = calloc(1, sizeof(*db));
-	if (!db)
-		return HOSTDB_ERR_SQL;
-	if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		e = db->sql ? sql_fail(db) : HOSTDB_ERR_SQL;
-		hostdb_close(db);
-		return e;
-	}
-	sqlite3_extended_result_codes(db->sql, 1);
-	/* pxectl's edits and a sqlite3 shell reading along may hold the lock briefly. */
-	sqlite3_busy_timeout(db->sql, 250);
-	/* FULL in WAL mode: every commit is fsync'ed, so a consumed one-shot survives kill -9. */
-	e = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+enum hostdb_err
+hostdb_open_pg(const char *url, const char *engine, struct hostdb **ret_db)
+{
+	enum hostdb_err e = hostdb_pg_open(url, ret_db);
+
 	if (!e)
-		e = migrate(db);
-	if (e) {
-		hostdb_close(db);
-		return e;
+		set_engine(*ret_db, engine);
+	return e;
+}
+
+enum hostdb_err
+hostdb_open_config(const struct pxeline_config *cfg, struct hostdb **ret_db)
+{
+	enum hostdb_err e;
+
+	if (cfg->state_backend == CFG_STATE_POSTGRESQL)
+		return hostdb_open_pg(cfg->state_url, cfg->state_engine, ret_db);
+	e = hostdb_open(cfg->state_db, ret_db);
+	if (!e)
+		set_engine(*ret_db, cfg->state_engine);
+	return e;
+}
+
+void
+hostdb_config_where(const struct pxeline_config *cfg, char *ret_s, size_t cap)
+{
+	const char *u = cfg->state_url, *auth = strstr(u, "://"), *at, *colon;
+
+	if (cfg->state_backend != CFG_STATE_POSTGRESQL) {
+		snprintf(ret_s, cap, "%s", cfg->state_db);
+		return;
 	}
-	*ret_db = db;
-	return HOSTDB_OK;
+	at = auth ? strchr(auth + 3, '@') : NULL;
+	colon = at ? memchr(auth + 3, ':', (size_t)(at - auth - 3)) : NULL;
+	if (!colon) {
+		snprintf(ret_s, cap, "%s", u);
+		return;
+	}
+	snprintf(ret_s, cap, "%.*s:***%s", (int)(colon - u), u, at);
 }
 
 void
 hostdb_close(struct hostdb *db)
 {
-	if (!db)
-		return;
-	if (db->in_batch)
-		sqlite3_exec(db->sql, "COMMIT;", NULL, NULL, NULL);
-	sqlite3_close(db->sql);
-	free(db);
+	if (db)
+		db->ops->close(db);
 }
 
 /* Text forms ------------------------------------------------------------ */
@@ -310,94 +218,20 @@ hostdb_parse_action(const char *s)
 	return -1;
 }
 
-/* Rows ------------------------------------------------------------------ */
-
-static void
-col_text(sqlite3_stmt *st, int col, char *dst, size_t cap)
+void
+hostdb_host_from_text(struct hostdb_host *h, const char *mac, const char *uuid,
+		      const char *action)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
-static void
-row_to_host(sqlite3_stmt *st, struct hostdb_host *h)
-{
-	char buf[64];
 	int a;
 
-	memset(h, 0, sizeof(*h));
-	h->h.id = sqlite3_column_int64(st, 0);
-	col_text(st, 1, buf, sizeof(buf));
-	h->has_mac = buf[0] && hostdb_parse_mac(buf, h->mac) == 0;
-	col_text(st, 2, buf, sizeof(buf));
-	h->has_uuid = buf[0] && hostdb_parse_uuid(buf, h->uuid) == 0;
-	col_text(st, 3, h->h.name, sizeof(h->h.name));
-	col_text(st, 4, buf, sizeof(buf));
-	a = hostdb_parse_action(buf);
+	h->has_mac = mac && mac[0] && hostdb_parse_mac(mac, h->mac) == 0;
+	h->has_uuid = uuid && uuid[0] && hostdb_parse_uuid(uuid, h->uuid) == 0;
+	a = hostdb_parse_action(action);
 	/* The CHECK constraint keeps this valid; out of range = boot_decide stays silent. */
 	h->h.action = a >= 0 ? (enum boot_action)a : BOOT_ACTION__MAX;
-	col_text(st, 5, h->h.profile, sizeof(h->h.profile));
-	h->h.once_armed = sqlite3_column_int(st, 6) != 0;
-	h->created = sqlite3_column_int64(st, 7);
-	h->updated = sqlite3_column_int64(st, 8);
-	h->last_seen = sqlite3_column_int64(st, 9);
-	col_text(st, 10, h->last_action, sizeof(h->last_action));
-	col_text(st, 11, h->last_arch, sizeof(h->last_arch));
-	col_text(st, 12, h->last_file, sizeof(h->last_file));
 }
 
-static enum hostdb_err
-lookup(struct hostdb *db, const char *sql, const char *key, int64_t id,
-	struct hostdb_host *ret_host)
-{
-	sqlite3_stmt *st;
-	enum hostdb_err e;
-	int rc;
-
-	e = prepare(db, sql, &st);
-	if (e)
-		return e;
-	if (key)
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		row_to_host(st, ret_host);
-		e = HOSTDB_OK;
-	} else if (rc == SQLITE_DONE) {
-		e = HOSTDB_ERR_NOT_FOUND;
-	} else {
-		e = sql_fail(db);
-	}
-	sqlite3_finalize(st);
-	return e;
-}
-
-enum hostdb_err
-hostdb_lookup_mac(struct hostdb *db, const uint8_t mac[6], struct hostdb_host *ret_host)
-{
-	char s[HOSTDB_MAC_STRLEN];
-
-	hostdb_mac_str(mac, s);
-	return lookup(db, "SELECT " HOST_COLUMNS " FROM hosts WHERE mac = ?;", s, 0, ret_host);
-}
-
-enum hostdb_err
-hostdb_lookup_uuid(struct hostdb *db, const uint8_t uuid[16], struct hostdb_host *ret_host)
-{
-	char s[HOSTDB_UUID_STRLEN];
-
-	hostdb_uuid_str(uuid, s);
-	return lookup(db, "SELECT " HOST_COLUMNS " FROM hosts WHERE uuid = ?;", s, 0, ret_host);
-}
-
-enum hostdb_err
-hostdb_get(struct hostdb *db, int64_t id, struct hostdb_host *ret_host)
-{
-	return lookup(db, "SELECT " HOST_COLUMNS " FROM hosts WHERE id = ?;", NULL, id, ret_host);
-}
+/* Records --------------------------------------------------------------- */
 
 static enum hostdb_err
 check_host(const struct hostdb_host *h)
@@ -415,183 +249,190 @@ check_host(const struct hostdb_host *h)
 	return HOSTDB_OK;
 }
 
-/* Binds mac, uuid, name, action, profile, once_armed as ?1..?6. */
-static void
-bind_host(sqlite3_stmt *st, const struct hostdb_host *h)
+enum hostdb_err
+hostdb_lookup_mac(struct hostdb *db, const uint8_t mac[6], struct hostdb_host *ret_host)
 {
-	char mac[HOSTDB_MAC_STRLEN], uuid[HOSTDB_UUID_STRLEN];
+	char s[HOSTDB_MAC_STRLEN];
 
-	if (h->has_mac) {
-		hostdb_mac_str(h->mac, mac);
-		sqlite3_bind_text(st, 1, mac, -1, SQLITE_TRANSIENT);
-	} else {
-		sqlite3_bind_null(st, 1);
-	}
-	if (h->has_uuid) {
-		hostdb_uuid_str(h->uuid, uuid);
-		sqlite3_bind_text(st, 2, uuid, -1, SQLITE_TRANSIENT);
-	} else {
-		sqlite3_bind_null(st, 2);
-	}
-	sqlite3_bind_text(st, 3, h->h.name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, boot_action_name(h->h.action), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, h->h.profile, -1, SQLITE_TRANSIENT);
-	/* Only a once record can be armed. */
-	sqlite3_bind_int(st, 6, h->h.action == BOOT_ACTION_ONCE && h->h.once_armed);
+	hostdb_mac_str(mac, s);
+	return counted(db, db->ops->lookup(db, HOSTDB_KEY_MAC, s, 0, ret_host));
+}
+
+enum hostdb_err
+hostdb_lookup_uuid(struct hostdb *db, const uint8_t uuid[16], struct hostdb_host *ret_host)
+{
+	char s[HOSTDB_UUID_STRLEN];
+
+	hostdb_uuid_str(uuid, s);
+	return counted(db, db->ops->lookup(db, HOSTDB_KEY_UUID, s, 0, ret_host));
+}
+
+enum hostdb_err
+hostdb_get(struct hostdb *db, int64_t id, struct hostdb_host *ret_host)
+{
+	return counted(db, db->ops->lookup(db, HOSTDB_KEY_ID, NULL, id, ret_host));
+}
+
+/* An armed one-shot is a history step whoever armed it (add, set, arm). */
+static void
+note_armed(struct hostdb *db, const struct hostdb_host *h, int64_t id)
+{
+	struct hostdb_event ev;
+
+	if (h->h.action != BOOT_ACTION_ONCE || !h->h.once_armed)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.host_id = id;
+	snprintf(ev.kind, sizeof(ev.kind), "armed");
+	snprintf(ev.answer, sizeof(ev.answer), "once profile=%s", h->h.profile);
+	if (h->has_mac)
+		hostdb_mac_str(h->mac, ev.mac);
+	hostdb_history_add(db, &ev);
 }
 
 enum hostdb_err
 hostdb_add(struct hostdb *db, const struct hostdb_host *h, int64_t *ret_id)
 {
-	sqlite3_stmt *st;
-	enum hostdb_err e;
+	enum hostdb_err e = check_host(h);
+	int64_t id = 0;
 
-	e = check_host(h);
 	if (e)
 		return e;
-	e = prepare(db, "INSERT INTO hosts (mac, uuid, name, action, profile, once_armed,"
-		    " created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7);", &st);
+	e = counted(db, db->ops->add(db, h, &id));
 	if (e)
 		return e;
-	bind_host(st, h);
-	sqlite3_bind_int64(st, 7, now());
-	e = step_done(db, st);
-	if (!e && ret_id)
-		*ret_id = sqlite3_last_insert_rowid(db->sql);
-	return e;
+	note_armed(db, h, id);
+	if (ret_id)
+		*ret_id = id;
+	return HOSTDB_OK;
 }
 
 enum hostdb_err
 hostdb_set(struct hostdb *db, const struct hostdb_host *h)
 {
-	sqlite3_stmt *st;
-	enum hostdb_err e;
+	enum hostdb_err e = check_host(h);
 
-	e = check_host(h);
 	if (e)
 		return e;
-	e = prepare(db, "UPDATE hosts SET mac = ?1, uuid = ?2, name = ?3, action = ?4,"
-		    " profile = ?5, once_armed = ?6, updated = ?7 WHERE id = ?8;", &st);
-	if (e)
-		return e;
-	bind_host(st, h);
-	sqlite3_bind_int64(st, 7, now());
-	sqlite3_bind_int64(st, 8, h->h.id);
-	e = step_done(db, st);
-	if (!e && sqlite3_changes(db->sql) == 0)
-		e = HOSTDB_ERR_NOT_FOUND;
+	e = counted(db, db->ops->set(db, h));
+	if (!e)
+		note_armed(db, h, h->h.id);
 	return e;
 }
 
 enum hostdb_err
 hostdb_del(struct hostdb *db, int64_t id)
 {
-	sqlite3_stmt *st;
-	enum hostdb_err e;
-
-	e = prepare(db, "DELETE FROM hosts WHERE id = ?;", &st);
-	if (e)
-		return e;
-	sqlite3_bind_int64(st, 1, id);
-	e = step_done(db, st);
-	if (!e && sqlite3_changes(db->sql) == 0)
-		e = HOSTDB_ERR_NOT_FOUND;
-	return e;
+	return counted(db, db->ops->del(db, id));
 }
 
 enum hostdb_err
 hostdb_list(struct hostdb *db, int (*fn)(void *arg, const struct hostdb_host *h),
-	void *arg)
+	    void *arg)
 {
+	return counted(db, db->ops->list(db, fn, arg));
+}
+
+enum hostdb_err
+hostdb_consume_once(struct hostdb *db, int64_t id, bool by_boot, bool *ret_consumed,
+		    int64_t *ret_age_ms)
+{
+	struct hostdb_event ev;
 	struct hostdb_host h;
-	sqlite3_stmt *st;
 	enum hostdb_err e;
-	int rc;
-
-	e = prepare(db, "SELECT " HOST_COLUMNS " FROM hosts ORDER BY id;", &st);
-	if (e)
-		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_to_host(st, &h);
-		if (fn(arg, &h) != 0)
-			break;
-	}
-	e = rc == SQLITE_ROW || rc == SQLITE_DONE ? HOSTDB_OK : sql_fail(db);
-	sqlite3_finalize(st);
-	return e;
-}
-
-enum hostdb_err
-hostdb_batch_begin(struct hostdb *db)
-{
-	enum hostdb_err e;
-
-	if (db->in_batch)
-		return HOSTDB_OK;
-	e = exec(db, "BEGIN;");
-	if (!e)
-		db->in_batch = true;
-	return e;
-}
-
-enum hostdb_err
-hostdb_batch_end(struct hostdb *db)
-{
-	if (!db->in_batch)
-		return HOSTDB_OK;
-	db->in_batch = false;
-	return exec(db, "COMMIT;");
-}
-
-enum hostdb_err
-hostdb_consume_once(struct hostdb *db, int64_t id, bool *ret_consumed)
-{
-	bool batch = db->in_batch;
-	sqlite3_stmt *st;
-	enum hostdb_err e;
-	int changed;
 
 	*ret_consumed = false;
-	e = prepare(db, "UPDATE hosts SET once_armed = 0, updated = ?2"
-		    " WHERE id = ?1 AND action = 'once' AND once_armed = 1;", &st);
-	if (e)
+	if (ret_age_ms)
+		*ret_age_ms = -1;
+	memset(&ev, 0, sizeof(ev));
+	ev.host_id = id;
+	ev.at_ms = hostdb_now_ms();
+	snprintf(ev.engine, sizeof(ev.engine), "%s", db->engine);
+	snprintf(ev.kind, sizeof(ev.kind), by_boot ? "consumed" : "done");
+	snprintf(ev.answer, sizeof(ev.answer), by_boot ? "one-shot taken by a boot" :
+		 "one-shot ended by hand (pxectl host done)");
+	e = counted(db, db->ops->consume_once(db, id, by_boot, &ev, ret_consumed));
+	if (e || *ret_consumed || !ret_age_ms)
 		return e;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now());
-	e = step_done(db, st);
-	if (e)
-		return e;
-	changed = sqlite3_changes(db->sql);
-	/* Outside a batch the UPDATE was its own (fsync'ed) transaction. */
-	if (batch) {
-		e = hostdb_batch_end(db);
-		if (e)
-			return e;
-	}
-	*ret_consumed = changed == 1;
-	if (batch)
-		hostdb_batch_begin(db);
+	if (db->ops->lookup(db, HOSTDB_KEY_ID, NULL, id, &h) == HOSTDB_OK &&
+	    strcmp(h.consumed_by, db->engine) != 0)
+		*ret_age_ms = h.consumed_age_ms;
 	return HOSTDB_OK;
 }
 
 enum hostdb_err
 hostdb_record_seen(struct hostdb *db, int64_t id, const char *arch, const char *action,
-	const char *file)
+		   const char *file)
 {
-	sqlite3_stmt *st;
-	enum hostdb_err e;
+	return counted(db, db->ops->record_seen(db, id, arch ? arch : "",
+						action ? action : "", file ? file : ""));
+}
 
-	e = prepare(db, "UPDATE hosts SET last_seen = ?2, last_arch = ?3, last_action = ?4,"
-		    " last_file = ?5 WHERE id = ?1;", &st);
-	if (e)
-		return e;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now());
-	sqlite3_bind_text(st, 3, arch ? arch : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, action ? action : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, file ? file : "", -1, SQLITE_TRANSIENT);
-	e = step_done(db, st);
-	if (!e && sqlite3_changes(db->sql) == 0)
-		e = HOSTDB_ERR_NOT_FOUND;
-	return e;
+enum hostdb_err
+hostdb_batch_begin(struct hostdb *db)
+{
+	return counted(db, db->ops->batch_begin(db));
+}
+
+enum hostdb_err
+hostdb_batch_end(struct hostdb *db)
+{
+	return counted(db, db->ops->batch_end(db));
+}
+
+/* The fleet ------------------------------------------------------------- */
+
+enum hostdb_err
+hostdb_heartbeat(struct hostdb *db, const char *engine)
+{
+	if (!engine || !engine[0] || strlen(engine) >= HOSTDB_ENGINE_STRLEN)
+		return HOSTDB_ERR_NAME;
+	set_engine(db, engine);
+	return counted(db, db->ops->heartbeat(db, engine));
+}
+
+enum hostdb_err
+hostdb_live_engines(struct hostdb *db, uint32_t max_age_ms,
+		    char (*ret_names)[HOSTDB_ENGINE_STRLEN], unsigned max, unsigned *ret_n)
+{
+	*ret_n = 0;
+	return counted(db, db->ops->live_engines(db, max_age_ms, ret_names, max, ret_n));
+}
+
+enum hostdb_err
+hostdb_poll(struct hostdb *db, bool *ret_changed)
+{
+	*ret_changed = false;
+	if (!db->ops->poll)
+		return HOSTDB_OK;
+	return db->ops->poll(db, ret_changed);
+}
+
+bool
+hostdb_reachable(const struct hostdb *db)
+{
+	return db->ops->reachable ? db->ops->reachable(db) : true;
+}
+
+/* History --------------------------------------------------------------- */
+
+enum hostdb_err
+hostdb_history_add(struct hostdb *db, const struct hostdb_event *ev)
+{
+	struct hostdb_event e = *ev;
+
+	if (!e.host_id)
+		return HOSTDB_ERR_NOT_FOUND;
+	if (!e.at_ms)
+		e.at_ms = hostdb_now_ms();
+	snprintf(e.engine, sizeof(e.engine), "%s", db->engine);
+	return counted(db, db->ops->history_add(db, &e));
+}
+
+enum hostdb_err
+hostdb_history(struct hostdb *db, int64_t host_id, unsigned limit,
+	       int (*fn)(void *arg, const struct hostdb_event *ev), void *arg)
+{
+	return counted(db, db->ops->history(db, host_id, limit ? limit : HOSTDB_HISTORY_KEEP,
+					    fn, arg));
 }

@@ -344,12 +344,17 @@ start_control(struct reload_target *rt, struct dataplane *dp, struct ctl_callbac
 	      struct hostdb **ret_db)
 {
 	const struct pxeline_config *cfg = rt->cfg;
+	enum hostdb_err e = hostdb_open_config(cfg, ret_db);
+	char where[CFG_PATH_MAX];
 
-	if (hostdb_open(cfg->state_db, ret_db) != HOSTDB_OK) {
-		log_msg(CFG_LOG_ERROR, "state database %s: %s", cfg->state_db,
-			*ret_db ? hostdb_sqlite_msg(*ret_db) : "cannot open");
+	hostdb_config_where(cfg, where, sizeof(where));
+	if (e != HOSTDB_OK) {
+		log_msg(CFG_LOG_ERROR, "state store %s: %s: %s", where, hostdb_strerror(e),
+			hostdb_msg(NULL));
 		return -1;
 	}
+	log_msg(CFG_LOG_INFO, "state store: %s %s, engine %s", hostdb_backend_name(*ret_db),
+		where, hostdb_engine(*ret_db));
 	if (cfg->dhcp.enabled &&
 	    dhcp_control_init(cfg, *ret_db, dp->dhcp_req, dp->dhcp_reply, dp->n_workers,
 			      dp->ports, dp->n_ports, dp->dhcp_snap) != 0) {

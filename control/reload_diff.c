@@ -46,6 +46,7 @@ struct reload_key {
 
 static const char *const unknown_names[] = { "boot", "abort", "ignore" };
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static const char *const backend_names[] = { "sqlite", "postgresql" };
 
 static bool
 cmp_interfaces(const struct pxeline_config *a, const struct pxeline_config *b, char *buf,
@@ -157,7 +158,10 @@ static const struct reload_key reload_keys[] = {
 	K_ENUM("unknown.action", true, unknown_action, unknown_names),
 	K("unknown.profile", true, RK_STR, unknown_profile),
 	K("control.socket", false, RK_STR, control_socket),
+	K_ENUM("state.backend", false, state_backend, backend_names),
 	K("state.db", false, RK_STR, state_db),
+	K("state.url", false, RK_STR, state_url),
+	K("state.engine", false, RK_STR, state_engine),
 	K_ENUM("log.level", true, log_level, level_names),
 	K("log.file", false, RK_STR, log_file),
 	K_CUSTOM("dpdk.eal", false, cmp_eal),

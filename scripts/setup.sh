@@ -19,7 +19,7 @@ REQUIRED=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk dpdk-dev
 	libmicrohttpd-dev libjansson-dev prometheus
 	clang libclang-rt-14-dev llvm python3 python3-pyelftools iproute2
 	nftables ethtool tcpdump curl tftp-hpa atftp busybox dnsmasq-base gnuplot-nox
-	libsystemd-dev python3-scapy iputils-ping)
+	libsystemd-dev python3-scapy iputils-ping libpq-dev postgresql)
 # prometheus is there for promtool (test_http checks /metrics with it);
 # Debian 12 has no package with promtool alone. Its daemon is not wanted.
 # For the firmware and relay tests; a missing one is reported, not fatal.

@@ -204,7 +204,7 @@ test_host_round_trip(void)
 	CU_ASSERT_TRUE(json_is_true(json_object_get(body, "once_armed")));
 
 	/* Consumed by a boot, then armed again. */
-	CU_ASSERT_EQUAL(hostdb_consume_once(ctx.db, id, &(bool){ false }), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(ctx.db, id, true, &(bool){ false }, NULL), HOSTDB_OK);
 	CU_ASSERT_EQUAL(req("GET", "/api/v1/hosts/1", NULL), 200);
 	CU_ASSERT_TRUE(json_is_false(json_object_get(body, "once_armed")));
 	CU_ASSERT_EQUAL(req("POST", "/api/v1/hosts/1/arm", NULL), 200);

@@ -156,7 +156,7 @@ test_shipped_example_documents_every_key(void)
 		"profiles.[0].bios_prompt", "profiles.[0].abort", "profiles.[0].ipxe",
 		"profiles.[0].http_efi_x64", "profiles.[0].http_arm64", "profiles.[0].once_until",
 		"http_boot.port",
-		"unknown.action", "unknown.profile", "control.socket", "state.db",
+		"unknown.action", "unknown.profile", "control.socket", "state.backend", "state.db",
 		"log.level", "log.file", "dpdk.eal", "http.listen", "http.token_file",
 	};
 	char line[512], prev_comment[4096] = "";
@@ -558,6 +558,11 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_http_port.cfg", 11, "http.listen '[::1]:65536' is not A.B.C.D:PORT"),
 	BAD1("bad_http_token.cfg", 12, "http.token_file 'no-such-token.h4': No such file"),
 	BAD1("bad_http_no_token.cfg", 10, "missing required key 'token_file' in http"),
+	BAD1("bad_state_backend.cfg", 11, "state.backend 'mysql' is not one of sqlite, postgresql"),
+	BAD1("bad_state_no_url.cfg", 10, "state.backend \"postgresql\" needs state.url"),
+	BAD1("bad_state_url.cfg", 12, "state.url 'mysql://db/x' is not a postgresql:// URL"),
+	BAD1("bad_state_url_sqlite.cfg", 12, "state.url needs state.backend = \"postgresql\""),
+	BAD1("bad_state_engine.cfg", 11, "state.engine 'pxe a': printable ASCII"),
 };
 
 static void
@@ -653,6 +658,12 @@ test_load_string(void)
 	static const char bad[] =
 		"interfaces = ( { device = \"net_null0\"; address = \"198.51.100.2/24\"; } );\n"
 		"tftp = { root = \".\"; blksize_max = 1; };\n";
+	static const char pg[] =
+		"interfaces = ( { device = \"net_null0\"; address = \"198.51.100.2/24\"; } );\n"
+		"tftp = { root = \".\"; };\n"
+		"dhcp = { enabled = false; };\n"
+		"state = { backend = \"postgresql\"; engine = \"pxe-a\";\n"
+		"  url = \"postgresql://pxe@%2Frun%2Fpostgresql:5432/pxe\"; };\n";
 	size_t len;
 	char *out = NULL;
 	FILE *f;
@@ -662,6 +673,19 @@ test_load_string(void)
 	CU_ASSERT_STRING_EQUAL(cfg_a.eal_args[2], "64");
 	CU_ASSERT_PTR_NOT_EQUAL(cfg_a.eal_args[0], cfg_a.eal_args[1]);
 	CU_ASSERT_STRING_EQUAL(cfg_a.file, "inline");
+	cfg_free(&cfg_a);
+
+	/* The state store: sqlite by default, the engine named by host and address. */
+	CU_ASSERT_EQUAL(cfg_load_string(text, "inline", 0, &cfg_a, stderr), 0);
+	CU_ASSERT_EQUAL(cfg_a.state_backend, CFG_STATE_SQLITE);
+	CU_ASSERT_STRING_EQUAL(cfg_a.state_db, "/var/lib/pxeline/state.db");
+	len = strlen(cfg_a.state_engine);
+	CU_ASSERT_TRUE(len > 13 && strcmp(cfg_a.state_engine + len - 13, "/198.51.100.2") == 0);
+	cfg_free(&cfg_a);
+	CU_ASSERT_EQUAL(cfg_load_string(pg, "inline", 0, &cfg_a, stderr), 0);
+	CU_ASSERT_EQUAL(cfg_a.state_backend, CFG_STATE_POSTGRESQL);
+	CU_ASSERT_STRING_EQUAL(cfg_a.state_url, "postgresql://pxe@%2Frun%2Fpostgresql:5432/pxe");
+	CU_ASSERT_STRING_EQUAL(cfg_a.state_engine, "pxe-a");
 	cfg_free(&cfg_a);
 
 	f = open_memstream(&out, &len);

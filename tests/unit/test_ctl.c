@@ -190,7 +190,7 @@ test_host_commands(void)
 	CU_ASSERT_STRING_EQUAL(verdict(), "ERR MAC or UUID already belongs to another host");
 
 	/* set: add a UUID to the host selected by MAC; the shot stays as it is */
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, h.h.id, &(bool){ false }), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, h.h.id, true, &(bool){ false }, NULL), HOSTDB_OK);
 	CU_ASSERT_EQUAL(exec_line("host set --mac 52:54:00:12:34:56 "
 				  "--uuid 4C4C4544-0010-8031-8053-B4C04F4E3932"), 0);
 	CU_ASSERT_EQUAL_FATAL(hostdb_lookup_mac(db, mac, &h), HOSTDB_OK);

@@ -469,7 +469,7 @@ test_once_lost_race(void)
 	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/bootmgfw.efi");
 	/* Already consumed in the DB but remembered armed nowhere: a fresh handler. */
 	handler_reset();
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_FALSE(consumed);
 	CU_ASSERT_TRUE_FATAL(run(&s, 1));
 	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/abortpxe.com");
@@ -540,7 +540,7 @@ test_once_copies(void)
 	handler_reset();
 	hd.publish = keep_snapshot;
 	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 30), 0);
-	CU_ASSERT_EQUAL(hostdb_consume_once(other, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(other, id, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_TRUE(consumed);
 	hostdb_close(other);
 	trace_reset();
@@ -605,11 +605,11 @@ test_cas_two_consumers(void)
 	add_host(mac, NULL, BOOT_ACTION_ONCE, "reimage", "race", &id);
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &a), HOSTDB_OK);
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &b), HOSTDB_OK);
-	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, &ca), HOSTDB_OK);
-	CU_ASSERT_EQUAL(hostdb_consume_once(b, id, &cb), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, true, &ca, NULL), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(b, id, true, &cb, NULL), HOSTDB_OK);
 	CU_ASSERT_TRUE(ca != cb);
 	CU_ASSERT_TRUE(ca);
-	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, &ca), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(a, id, true, &ca, NULL), HOSTDB_OK);
 	CU_ASSERT_FALSE(ca);
 	hostdb_close(a);
 	hostdb_close(b);

@@ -258,9 +258,9 @@ test_consume_once_restart(void)
 	h = unit_host(mac2, NULL, BOOT_ACTION_BOOT, "default", "");
 	CU_ASSERT_EQUAL_FATAL(hostdb_add(db, &h, &id_boot), HOSTDB_OK);
 	/* A boot host has no shot to take. */
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, id_boot, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, id_boot, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_FALSE(consumed);
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_TRUE(consumed);
 	/* Restart without an orderly close of anything else. */
 	hostdb_close(db);
@@ -269,16 +269,16 @@ test_consume_once_restart(void)
 	CU_ASSERT_EQUAL(hostdb_lookup_mac(db, mac1, &h), HOSTDB_OK);
 	CU_ASSERT_FALSE(h.h.once_armed);
 	CU_ASSERT_STRING_EQUAL(h.h.name, "lab7");
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_FALSE(consumed);
 	/* Re-armed by the operator: one more shot, and only one. */
 	h.h.once_armed = true;
 	CU_ASSERT_EQUAL(hostdb_set(db, &h), HOSTDB_OK);
 	CU_ASSERT_EQUAL(hostdb_batch_begin(db), HOSTDB_OK);
 	CU_ASSERT_EQUAL(hostdb_record_seen(db, id, "bios", "once", "pxeboot.com"), HOSTDB_OK);
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_TRUE(consumed);
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_FALSE(consumed);
 	CU_ASSERT_EQUAL(hostdb_batch_end(db), HOSTDB_OK);
 	hostdb_close(db);
@@ -310,7 +310,7 @@ test_consume_visible_to_other_connection(void)
 	h = unit_host(mac1, NULL, BOOT_ACTION_ONCE, "reimage", "");
 	CU_ASSERT_EQUAL_FATAL(hostdb_add(db, &h, &id), HOSTDB_OK);
 	CU_ASSERT_EQUAL(hostdb_batch_begin(db), HOSTDB_OK);
-	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, &consumed), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_consume_once(db, id, true, &consumed, NULL), HOSTDB_OK);
 	CU_ASSERT_TRUE(consumed);
 	CU_ASSERT_EQUAL_FATAL(hostdb_open(path, &other), HOSTDB_OK);
 	CU_ASSERT_EQUAL(hostdb_get(other, id, &h), HOSTDB_OK);
