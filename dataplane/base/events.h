@@ -108,7 +108,7 @@ enum dhcp_outcome {
 
 #define LOG_DHCP_CLASS_MAX 80
 #define LOG_DHCP_TEXT_MAX 256	/* >= BOOT_REASON_MAX (dhcp/answer.c checks) */
-#define LOG_DHCP_OWNER_MAX 32	/* >= DHCP_FLEET_NAME_MAX (dhcp/answer.c checks) */
+#define LOG_DHCP_OWNER_MAX 64	/* >= DHCP_FLEET_NAME_MAX (dhcp/answer.c checks) */
 
 /* A LOG_DHCP event's own fields: everything its trace lines print. */
 struct log_dhcp {

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define DHCP_FLEET_MAX 32		/* engines a snapshot knows */
-#define DHCP_FLEET_NAME_MAX 32		/* a fleet name, with its NUL */
+#define DHCP_FLEET_NAME_MAX 64		/* a fleet name (state.engine), with its NUL */
 
 /* The fleet as the workers read it (in the policy snapshot). */
 struct dhcp_fleet {

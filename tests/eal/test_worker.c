@@ -854,6 +854,83 @@ test_dhcp_snapshot(void)
 }
 
 /*
+ * A fleet of two engines where this one does not own client_mac: its
+ * DISCOVER is held (counted, traced with the owner's name, no reply: the
+ * next frame out answers the MAC this engine owns, sent after it), and
+ * the same xid retransmitted with secs = 4 is answered as standby.
+ */
+static void
+test_dhcp_fleet(void)
+{
+	oldest_port = next_client_port;
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const char *const names[] = { "eng-a", "eng-b" };
+	uint8_t d[DHCP_MIN_LEN + 64], buf[2048], owned[6];
+	uint64_t held = STAT(dhcp_held), standby = STAT(dhcp_standby_answers);
+	struct dhcp_snapshot *s = test_snapshot("fleet.kpxe");
+	struct dhcp_fleet f = { 0 };
+	struct frame_info fi;
+	struct log_event ev;
+	struct dhcp_msg m;
+	const char *owner;
+	size_t n;
+	int i;
+
+	CU_ASSERT_EQUAL_FATAL(dhcp_fleet_set(&f, names, 2, NULL), 0);
+	owner = f.names[dhcp_fleet_owner(&f, client_mac)];
+	CU_ASSERT_EQUAL_FATAL(dhcp_fleet_set(&f, names, 2, strcmp(owner, "eng-a") ? "eng-a" :
+					     "eng-b"), 0);
+	memcpy(owned, client_mac, 6);
+	for (i = 0x10; i < 0x100 && dhcp_fleet_owner(&f, owned) != f.self; i++)
+		owned[5] = (uint8_t)i;
+	CU_ASSERT_EQUAL_FATAL(dhcp_fleet_owner(&f, owned), f.self);
+	dhcp_snap_set_fleet(s, &f);
+	CU_ASSERT_EQUAL(s->fleet.standby_delay_ms, 1500);
+	while (rte_ring_dequeue_elem(dp.log_rings[0], &ev, sizeof(ev)) == 0)
+		;
+	dhcp_snap_rcu_publish(dp.dhcp_snap, s);
+
+	n = build_discover(d, "PXEClient:Arch:00000:UNDI:002001");
+	d[4] = 0x0f;	/* xid 0x0ffe0001: a request of its own */
+	send_udp(0xffffffffu, bcast, 68, DHCP_PORT_SERVER, d, n);
+	/* The event is pushed after the count: the count is seen with it. */
+	CU_ASSERT_TRUE_FATAL(next_dhcp_event(&ev));
+	CU_ASSERT_EQUAL(STAT(dhcp_held), held + 1);
+	CU_ASSERT_EQUAL(ev.dhcp.outcome, DHCP_OUT_HELD);
+	CU_ASSERT_STRING_EQUAL(ev.dhcp.owner, owner);
+
+	/* A client this engine owns: answered at once, the first frame out. */
+	memcpy(d + 28, owned, 6);
+	send_udp(0xffffffffu, bcast, 68, DHCP_PORT_SERVER, d, n);
+	CU_ASSERT_FATAL(next_udp(buf, sizeof(buf), &fi));
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(fi.payload, fi.payload_len, &m), DHCP_OK);
+	CU_ASSERT_EQUAL(m.msg_type, DHCP_OFFER);
+	CU_ASSERT_EQUAL(memcmp(m.chaddr, owned, 6), 0);
+	CU_ASSERT_STRING_EQUAL(m.file, "fleet.kpxe");
+	CU_ASSERT_TRUE_FATAL(next_dhcp_event(&ev));
+	CU_ASSERT_EQUAL(ev.dhcp.outcome, DHCP_OUT_REPLY);
+	CU_ASSERT_EQUAL(ev.dhcp.notes & (DHCP_NOTE_STANDBY | DHCP_NOTE_CHOSEN), 0);
+
+	/* The held client asks again 4 s into its boot: the owner is silent. */
+	memcpy(d + 28, client_mac, 6);
+	d[8] = 0;
+	d[9] = 4;	/* secs */
+	send_udp(0xffffffffu, bcast, 68, DHCP_PORT_SERVER, d, n);
+	CU_ASSERT_FATAL(next_udp(buf, sizeof(buf), &fi));
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(fi.payload, fi.payload_len, &m), DHCP_OK);
+	CU_ASSERT_EQUAL(m.msg_type, DHCP_OFFER);
+	CU_ASSERT_EQUAL(m.xid, 0x0ffe0001u);
+	CU_ASSERT_EQUAL(memcmp(m.chaddr, client_mac, 6), 0);
+	CU_ASSERT_TRUE_FATAL(next_dhcp_event(&ev));
+	CU_ASSERT_EQUAL(STAT(dhcp_standby_answers), standby + 1);
+	CU_ASSERT_EQUAL(STAT(dhcp_held), held + 1);
+	CU_ASSERT_EQUAL(ev.dhcp.outcome, DHCP_OUT_REPLY);
+	CU_ASSERT(ev.dhcp.notes & DHCP_NOTE_STANDBY);
+	CU_ASSERT(ev.dhcp.silent_ms >= 4000);	/* secs; more if this machine stalled */
+	CU_ASSERT_STRING_EQUAL(ev.dhcp.owner, owner);
+}
+
+/*
  * Retiring without a live worker: a reader that has not reported since the
  * swap keeps the old snapshot alive; its quiescent report frees it. A
  * reader that went offline holds nothing.
@@ -909,6 +986,7 @@ main(void)
 		{ "new sessions per source rate-limited", test_rate_limit },
 		{ "DHCP: parsed once onto the ring, reply sent", test_dhcp_path },
 		{ "DHCP: answered by the worker from a published snapshot", test_dhcp_snapshot },
+		{ "DHCP: a fleet: another engine's client held, then standby", test_dhcp_fleet },
 		{ "DHCP: a snapshot outlives its last reader, no longer", test_snap_rcu_retire },
 		{ NULL, NULL },
 	};

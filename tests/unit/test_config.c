@@ -263,6 +263,7 @@ test_defaults(void)
 	CU_ASSERT_TRUE(c->dhcp.enabled);
 	CU_ASSERT_TRUE(c->dhcp.port67);
 	CU_ASSERT_EQUAL(c->dhcp.delay_ms, 0);
+	CU_ASSERT_EQUAL(c->dhcp.standby_delay_ms, 1500);
 	CU_ASSERT_EQUAL(c->dhcp.n_ignore, 0);
 	CU_ASSERT_EQUAL(c->n_profiles, 1);
 	CU_ASSERT_EQUAL(c->unknown_action, CFG_UNKNOWN_BOOT);
@@ -386,6 +387,7 @@ test_full(void)
 	CU_ASSERT_EQUAL(c->cache.queue_depth, 128);
 	CU_ASSERT_FALSE(c->dhcp.port67);
 	CU_ASSERT_EQUAL(c->dhcp.delay_ms, 1500);
+	CU_ASSERT_EQUAL(c->dhcp.standby_delay_ms, 4000);
 	CU_ASSERT_EQUAL_FATAL(c->dhcp.n_ignore, 2);
 	CU_ASSERT_EQUAL(memcmp(c->dhcp.ignore_macs[0], mac0, 6), 0);
 	CU_ASSERT_EQUAL(memcmp(c->dhcp.ignore_macs[1], mac1, 6), 0);
@@ -526,6 +528,7 @@ static const struct bad_case bad_cases[] = {
 	BAD1("bad_mac.cfg", 14, "dhcp.ignore[1] '52:54:00:00:00' is not a MAC address"),
 	BAD1("bad_mac_type.cfg", 11, "dhcp.ignore must be a list"),
 	BAD1("bad_delay.cfg", 10, "dhcp.delay_ms = 30001 is out of range"),
+	BAD1("bad_standby_delay.cfg", 10, "dhcp.standby_delay_ms = 30001 is out of range"),
 	BAD1("bad_unknown_action.cfg", 11, "unknown.action 'reboot' is not one of boot, abort, ignore"),
 	BAD1("bad_unknown_profile.cfg", 12, "unknown.profile 'winpe' is not a defined profile"),
 	BAD1("bad_no_default_profile.cfg", 9, "unknown.profile 'default' is not a defined profile"),
