@@ -24,6 +24,7 @@ static const char *const outcome_names[] = {
 	[DHCP_OUT_BUILD_FAILED] = "build-failed",
 	[DHCP_OUT_CONSUME] = "consume",
 	[DHCP_OUT_COMMIT_FAILED] = "held",
+	[DHCP_OUT_HELD] = "owner-answers",
 };
 _Static_assert(sizeof(outcome_names) / sizeof(outcome_names[0]) == DHCP_OUT__MAX,
 	       "one history name per DHCP outcome");
