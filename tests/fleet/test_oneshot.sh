@@ -51,5 +51,5 @@ pxl_fl_wait_host_everywhere "$mac" 'once\(consumed\)' &&
 hist=$(pxl_fl_pxectl 3 host history --mac "$mac" 2>&1) || true
 printf '%s\n' "$hist" | head -n 20 | sed 's/^/    history (e3): /'
 pxl_fl_expect_eq "the history (through e3) holds one consumption" \
-	"$(grep -ci 'consumed' <<<"$hist" || true)" 1
+	"$(grep -c 'one-shot consumed' <<<"$hist" || true)" 1
 pxl_fl_finish
