@@ -131,7 +131,7 @@ set_msg(struct pg *db, const char *m)
 		db->base.msg[--n] = '\0';
 }
 
-/* Consumes r; its status as an error (and a lost connection marked down). */
+/* r's status as an error (and a lost connection marked down); r stays the caller's. */
 static enum hostdb_err
 result_err(struct pg *db, PGresult *r)
 {
@@ -186,10 +186,19 @@ run(struct pg *db, const char *sql, int n, const char *const *params, PGresult *
 	return e;
 }
 
+/* A statement (or several: migrations) without parameters: the simple protocol. */
 static enum hostdb_err
 run0(struct pg *db, const char *sql)
 {
-	return run(db, sql, 0, NULL, NULL);
+	enum hostdb_err e;
+	PGresult *r;
+
+	if (!usable(db))
+		return HOSTDB_ERR_UNREACHABLE;
+	r = PQexec(db->conn, sql);
+	e = result_err(db, r);
+	PQclear(r);
+	return e;
 }
 
 /* Connecting ------------------------------------------------------------- */
