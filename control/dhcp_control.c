@@ -286,7 +286,8 @@ dhcp_handler_seen(struct dhcp_handler *hd, const struct log_dhcp *t)
 				    dhcp_seen_name((enum dhcp_seen)t->seen));
 	if (t->outcome == DHCP_OUT_REPLY)
 		metrics_on_dhcp_answer(t->answer_ns);
-	if (!t->host_id)
+	/* A client left to its owner is the owner's step, not ours. */
+	if (!t->host_id || t->outcome == DHCP_OUT_HELD)
 		return;
 	history_from_dhcp(t, &ev);
 	hostdb_history_add(hd->db, &ev);

@@ -24,7 +24,7 @@ static const char *const outcome_names[] = {
 	[DHCP_OUT_BUILD_FAILED] = "build-failed",
 	[DHCP_OUT_CONSUME] = "consume",
 	[DHCP_OUT_COMMIT_FAILED] = "held",
-	[DHCP_OUT_HELD] = "owner-answers",
+	[DHCP_OUT_HELD] = "not-owner",
 };
 _Static_assert(sizeof(outcome_names) / sizeof(outcome_names[0]) == DHCP_OUT__MAX,
 	       "one history name per DHCP outcome");
@@ -35,6 +35,7 @@ history_from_dhcp(const struct log_dhcp *t, struct hostdb_event *ev)
 	char via[INET_ADDRSTRLEN] = "none";
 	struct in_addr a = { .s_addr = htonl(t->relay) };
 	const char *once = "";
+	char fleet[LOG_DHCP_OWNER_MAX + 24] = "";
 
 	memset(ev, 0, sizeof(*ev));
 	ev->host_id = t->host_id;
@@ -52,9 +53,12 @@ history_from_dhcp(const struct log_dhcp *t, struct hostdb_event *ev)
 		once = " (one-shot grace)";
 	else if (t->notes & DHCP_NOTE_UNTIL_FILE)
 		once = " (one-shot until its file)";
-	snprintf(ev->answer, sizeof(ev->answer), "%s%s%s%s",
+	if (t->notes & (DHCP_NOTE_STANDBY | DHCP_NOTE_CHOSEN))
+		snprintf(fleet, sizeof(fleet), " (%s of %s)",
+			 t->notes & DHCP_NOTE_STANDBY ? "standby" : "asked instead", t->owner);
+	snprintf(ev->answer, sizeof(ev->answer), "%s%s%s%s%s",
 		 dhcp_seen_name((enum dhcp_seen)t->seen), t->profile[0] ? " profile=" : "",
-		 t->profile, once);
+		 t->profile, once, fleet);
 	snprintf(ev->file, sizeof(ev->file), "%s", t->file);
 	snprintf(ev->outcome, sizeof(ev->outcome), "%s",
 		 t->outcome < DHCP_OUT__MAX ? outcome_names[t->outcome] : "?");

@@ -24,6 +24,7 @@
 #include "config/config.h"
 #include "control/ctl.h"
 #include "control/dhcp_control.h"
+#include "control/fleet.h"
 #include "control/hostdb.h"
 #include "control/http.h"
 #include "control/http_boot.h"
@@ -248,7 +249,7 @@ status_line(const struct pxeline_config *cfg, const struct dataplane *dp, char *
 /* The control thread: DHCP decisions, the control socket, logs, the
  * watchdog, SIGHUP's reload. It naps only when a pass found nothing to do. */
 static void
-control_loop(struct reload_target *rt)
+control_loop(struct reload_target *rt, struct hostdb *db)
 {
 	static char report[CTL_REPORT_MAX];
 	uint64_t status_ns = clock_mono_ns();
@@ -265,6 +266,7 @@ control_loop(struct reload_target *rt)
 		}
 		if (rt->cfg->dhcp.enabled)
 			work += dhcp_control_poll();
+		work += fleet_poll(db, rt->cfg->dhcp.enabled, now);
 		work += ctl_poll();
 		work += http_poll();
 		svc_watchdog_poll(now);
@@ -319,23 +321,6 @@ start_eal(const struct pxeline_config *cfg, int eal_argc, char **argv)
 }
 
 /*
- * The fleet this engine answers in. The SQLite inventory is one engine's:
- * a fleet of one, named after the host, that owns every MAC (a shared
- * store's heartbeat replaces it with the live engines).
- */
-static void
-fleet_alone(void)
-{
-	char name[DHCP_FLEET_NAME_MAX] = "";
-	const char *names[1] = { name };
-
-	if (gethostname(name, sizeof(name)) != 0 || !name[0])
-		snprintf(name, sizeof(name), "pxeline");
-	name[sizeof(name) - 1] = '\0';
-	dhcp_control_set_fleet(names, 1, name);
-}
-
-/*
  * The control side around a running data plane: inventory, proxyDHCP,
  * the control socket, the HTTP endpoint. 0, or -1 (said in the log).
  */
@@ -364,7 +349,8 @@ start_control(struct reload_target *rt, struct dataplane *dp, struct ctl_callbac
 	/* One-shots consumed on a file served and last-seen come from events. */
 	if (cfg->dhcp.enabled) {
 		log_set_observer(dhcp_control_observe);
-		fleet_alone();
+		/* The fleet before the first request: owner choice from the start. */
+		fleet_poll(*ret_db, true, clock_mono_ns());
 	}
 	if (ctl_init(cfg, *ret_db, ctl_cb) != 0) {
 		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", cfg->control_socket);
@@ -456,7 +442,7 @@ main(int argc, char **argv)
 	status_line(rt.cfg, &dp, status, sizeof(status));
 	svc_ready(status);
 
-	control_loop(&rt);
+	control_loop(&rt, db);
 
 	shutdown_all(&rt, &dp, db);
 	cfg_free(rt.cfg);

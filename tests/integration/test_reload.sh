@@ -6,8 +6,9 @@
 # Then the next PXE DISCOVER (scapy, pxe_discover.py) gets the new profile's
 # file; a broken file changes nothing and its errors come as FILE:LINE in
 # pxectl's output and the log; a change that needs a restart is refused
-# naming the key; SIGHUP reloads too. The engine runs with a fake
-# NOTIFY_SOCKET (READY=1, RELOADING=1, WATCHDOG=1, STOPPING=1 must arrive)
+# naming the key; SIGHUP reloads too. pxectl status shows a fleet of one.
+# The engine runs with a fake NOTIFY_SOCKET (READY=1, RELOADING=1,
+# WATCHDOG=1, STOPPING=1 must arrive)
 # and JOURNAL_STREAM naming its log file (lines must start "<6>").
 PXL_T_NAME=reload
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -66,6 +67,14 @@ discover()
 got=$(discover 52:54:00:0b:00:01)
 pxl_t_result "$([ "$got" = "offer undionly.kpxe" ] && echo 1 || echo 0)" \
 	"DISCOVER before reload gets the default profile" "$got"
+# One engine (SQLite) is a fleet of one, named after the host: it owns
+# every MAC, holds nothing.
+ctl status >"$PXL_T_OUT/status.txt" 2>&1 || true
+me=$(hostname | cut -c1-63)
+pxl_t_expect "pxectl status: a fleet of one, this engine" \
+	grep -qxF "fleet: members=$me self=$me standby_delay_ms=1500" "$PXL_T_OUT/status.txt"
+pxl_t_expect "pxectl status: nothing held, no standby answer" \
+	sh -c "grep -qx 'dhcp_held 0' '$PXL_T_OUT/status.txt' && grep -qx 'dhcp_standby_answers 0' '$PXL_T_OUT/status.txt'"
 
 # The new file: a second profile for unknown clients, a shorter timer.
 sed -E -e 's|^([[:space:]]*)profile = "default";|\1profile = "winpe";|' \
