@@ -462,7 +462,32 @@ not_allowed(struct api_reply *ret, const char *method, const char *allow)
 	api_error(ret, 405, "method %s not allowed here (%s)", method, allow);
 }
 
-/* /api/v1/hosts/KEY[/arm] */
+static int
+history_row(void *arg, const struct hostdb_event *ev)
+{
+	return json_array_append_new(arg, json_pack("{sI ss ss ss ss ss ss sI ss}",
+		"at_ms", (json_int_t)ev->at_ms, "engine", ev->engine, "kind", ev->kind,
+		"mac", ev->mac, "request", ev->request, "answer", ev->answer,
+		"file", ev->file, "bytes", (json_int_t)ev->bytes, "outcome", ev->outcome));
+}
+
+/* GET /api/v1/hosts/KEY/history: the host's steps, newest first. */
+static void
+host_history(const struct api_ctx *ctx, const struct hostdb_host *h, struct api_reply *ret)
+{
+	json_t *a = json_array();
+	enum hostdb_err e;
+
+	e = a ? hostdb_history(ctx->db, h->h.id, 0, history_row, a) : HOSTDB_ERR_SQL;
+	if (e) {
+		json_decref(a);
+		reply_db_err(ret, ctx->db, e);
+		return;
+	}
+	reply_json(ret, 200, json_pack("{sI so}", "id", (json_int_t)h->h.id, "history", a));
+}
+
+/* /api/v1/hosts/KEY[/arm|/history] */
 static void
 route_host(const struct api_ctx *ctx, const char *method, const char *rest, const char *body,
 	   size_t len, struct api_reply *ret)
@@ -471,29 +496,32 @@ route_host(const struct api_ctx *ctx, const char *method, const char *rest, cons
 	struct hostdb_host h;
 	enum hostdb_err e;
 	char key[64];
-	bool arm = false;
+	bool arm = false, history = false;
 
 	if (slash) {
-		if (strcmp(slash, "/arm") != 0) {
+		arm = strcmp(slash, "/arm") == 0;
+		history = strcmp(slash, "/history") == 0;
+		if (!arm && !history) {
 			api_error(ret, 404, "no such path");
 			return;
 		}
-		arm = true;
 	}
 	if (snprintf(key, sizeof(key), "%.*s", (int)(slash ? slash - rest : (long)strlen(rest)),
 		     rest) >= (int)sizeof(key) || !key[0]) {
 		api_error(ret, 400, "bad host key (an id, a MAC or a UUID)");
 		return;
 	}
-	if (arm ? !method_is(method, "POST") :
+	if (history ? !method_is(method, "GET") : arm ? !method_is(method, "POST") :
 	    !method_is(method, "GET") && !method_is(method, "PATCH") &&
 	    !method_is(method, "PUT") && !method_is(method, "DELETE")) {
-		not_allowed(ret, method, arm ? "POST" : "GET, PATCH, PUT, DELETE");
+		not_allowed(ret, method, history ? "GET" : arm ? "POST" : "GET, PATCH, PUT, DELETE");
 		return;
 	}
 	if (!find_host(ctx, key, &h, ret))
 		return;
-	if (arm)
+	if (history)
+		host_history(ctx, &h, ret);
+	else if (arm)
 		host_arm(ctx, &h, body, len, ret);
 	else if (method_is(method, "GET"))
 		reply_json(ret, 200, host_json(&h));

@@ -236,6 +236,39 @@ host_done(struct hostdb *db, const struct hostdb_host *h, FILE *out)
 }
 
 static int
+history_row(void *arg, const struct hostdb_event *ev)
+{
+	time_t s = (time_t)(ev->at_ms / 1000);
+	char t[32];
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(arg, "%s.%03dZ %-20s %-8s %-44s %-40s %s", t, (int)(ev->at_ms % 1000),
+		ev->engine[0] ? ev->engine : "-", ev->kind, ev->request[0] ? ev->request : "-",
+		ev->answer[0] ? ev->answer : "-", ev->file[0] ? ev->file : "-");
+	if (ev->bytes)
+		fprintf(arg, " bytes=%" PRIu64, ev->bytes);
+	fprintf(arg, "%s%s\n", ev->outcome[0] ? " outcome=" : "", ev->outcome);
+	return 0;
+}
+
+/* host history: every step of the host, newest first (HOSTDB_HISTORY_KEEP kept). */
+static int
+host_history(struct hostdb *db, const struct hostdb_host *h, FILE *out)
+{
+	enum hostdb_err e;
+
+	fprintf(out, "%-24s %-20s %-8s %-44s %-40s %s\n", "TIME (UTC)", "ENGINE", "STEP",
+		"REQUEST", "ANSWER", "FILE");
+	e = hostdb_history(db, h->h.id, 0, history_row, out);
+	if (e)
+		return db_err(db, e, out);
+	fprintf(out, "OK\n");
+	return 0;
+}
+
+static int
 host_list(struct hostdb *db, int argc, FILE *out)
 {
 	enum hostdb_err e;
@@ -333,9 +366,9 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 		return host_add(cfg, db, &o, out);
 	if (strcmp(verb, "set") != 0 && strcmp(verb, "del") != 0 &&
 	    strcmp(verb, "show") != 0 && strcmp(verb, "arm") != 0 &&
-	    strcmp(verb, "done") != 0) {
+	    strcmp(verb, "done") != 0 && strcmp(verb, "history") != 0) {
 		fprintf(out, "ERR unknown host command '%s' (add, set, del, list, show, arm, "
-			"done)\n", verb);
+			"done, history)\n", verb);
 		return -1;
 	}
 	if (select_host(db, &o, &h, out) != 0)
@@ -355,6 +388,8 @@ cmd_host(const struct pxeline_config *cfg, struct hostdb *db, int argc, char **a
 	}
 	if (strcmp(verb, "arm") == 0)
 		return host_arm(db, &h, out);
+	if (strcmp(verb, "history") == 0)
+		return host_history(db, &h, out);
 	if (strcmp(verb, "done") == 0)
 		return host_done(db, &h, out);
 	e = hostdb_del(db, h.h.id);
@@ -385,7 +420,7 @@ print_fleet(FILE *out)
 }
 
 static void
-print_status(const struct ctl_callbacks *cb, FILE *out)
+print_status(struct hostdb *db, const struct ctl_callbacks *cb, FILE *out)
 {
 	struct dhcp_control_stats s;
 	uint64_t up = start_ns ? (clock_mono_ns() - start_ns) / 1000000000ull : 0;
@@ -401,6 +436,12 @@ print_status(const struct ctl_callbacks *cb, FILE *out)
 		s.requests, s.replies, s.silent, s.once_consumed, s.once_grace, s.ignored_mac,
 		s.ignored_port67, s.ignored_other_server, s.not_pxe, s.bad, s.db_errors,
 		s.build_errors, s.ring_full, s.delay_full, s.snapshots, s.snapshot_errors);
+	if (db)
+		fprintf(out, "store: backend=%s reachable=%s engine=%s errors=%" PRIu64
+			" reconnects=%" PRIu64 " notifies=%" PRIu64 " once_held=%" PRIu64 "\n",
+			hostdb_backend_name(db), hostdb_reachable(db) ? "yes" : "no",
+			hostdb_engine(db)[0] ? hostdb_engine(db) : "-", s.store_errors,
+			s.store_reconnects, s.store_notifies, s.once_held);
 	print_fleet(out);
 	if (cb && cb->status)
 		cb->status(cb->arg, out);
@@ -451,14 +492,15 @@ ctl_execute(const struct pxeline_config *cfg, struct hostdb *db,
 	if (strcmp(argv[0], "host") == 0) {
 		int r = cmd_host(cfg, db, argc, argv, out);
 
-		/* list and show change nothing; a refused command neither. */
+		/* list, show and history change nothing; a refused command neither. */
 		if (r == 0 && argc > 1 && strcmp(argv[1], "list") != 0 &&
-		    strcmp(argv[1], "show") != 0 && cb && cb->changed)
+		    strcmp(argv[1], "show") != 0 && strcmp(argv[1], "history") != 0 &&
+		    cb && cb->changed)
 			cb->changed(cb->arg);
 		return r;
 	}
 	if (strcmp(argv[0], "status") == 0 && argc == 1) {
-		print_status(cb, out);
+		print_status(db, cb, out);
 		fprintf(out, "OK\n");
 		return 0;
 	}

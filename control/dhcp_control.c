@@ -535,10 +535,32 @@ dhcp_control_observe(const struct log_event *ev)
 	}
 }
 
+/* An engine whose heartbeat missed three beats has left the fleet. */
+#define DHCP_FLEET_LIVE_MS (3 * HOSTDB_HEARTBEAT_MS)
+_Static_assert(HOSTDB_ENGINE_STRLEN <= DHCP_FLEET_NAME_MAX, "a store's engine name fits the fleet");
+
+/* The live engines after a heartbeat: the snapshot's fleet (republished
+ * only when it changed). A store that fails keeps the last list. */
+static void
+follow_fleet(uint64_t now)
+{
+	static char names[DHCP_FLEET_MAX][HOSTDB_ENGINE_STRLEN];
+	const char *ptrs[DHCP_FLEET_MAX];
+	unsigned i, n = 0;
+
+	if (hostdb_live_engines(dc.hd.db, DHCP_FLEET_LIVE_MS, names, DHCP_FLEET_MAX, &n) !=
+	    HOSTDB_OK)
+		return;
+	for (i = 0; i < n && i < DHCP_FLEET_MAX; i++)
+		ptrs[i] = names[i];
+	dhcp_handler_set_fleet(&dc.hd, ptrs, i, hostdb_engine(dc.hd.db), now);
+}
+
 /*
  * The store's side of the loop: changes others made (LISTEN/NOTIFY) or a
  * reconnect (notifications missed) rebuild the snapshot; the heartbeat
- * every HOSTDB_HEARTBEAT_MS. Never blocks (hostdb_poll). Returns work done.
+ * every HOSTDB_HEARTBEAT_MS, then the fleet. Never blocks (hostdb_poll).
+ * Returns work done.
  */
 static unsigned
 follow_store(uint64_t now)
@@ -563,8 +585,9 @@ follow_store(uint64_t now)
 		work++;
 	if (up && now - dc.heartbeat_ns >= HOSTDB_HEARTBEAT_MS * 1000000ull) {
 		dc.heartbeat_ns = now;
-		if (hostdb_engine(dc.hd.db)[0])
-			hostdb_heartbeat(dc.hd.db, hostdb_engine(dc.hd.db));
+		if (hostdb_engine(dc.hd.db)[0] &&
+		    hostdb_heartbeat(dc.hd.db, hostdb_engine(dc.hd.db)) == HOSTDB_OK)
+			follow_fleet(now);
 		work++;
 	}
 	return work;
@@ -652,14 +675,6 @@ dhcp_control_get_stats(struct dhcp_control_stats *ret_stats)
 	ret_stats->store_errors = hs.errors;
 	ret_stats->store_reconnects = hs.reconnects;
 	ret_stats->store_notifies = hs.notifies;
-}
-
-int
-dhcp_control_set_fleet(const char *const *names, unsigned n, const char *self)
-{
-	if (!dc.hd.db)
-		return -1;
-	return dhcp_handler_set_fleet(&dc.hd, names, n, self, clock_mono_ns());
 }
 
 void

@@ -9,8 +9,8 @@
  * SQLite BEFORE the reply exists, then the reply goes back to the worker.
  * A once_until = "file:NAME" one-shot is taken when the log drain reports
  * NAME served completely to that MAC (dhcp_control_observe). In a fleet
- * the snapshot also carries the live engines (dhcp_control_set_fleet,
- * after each heartbeat): the workers answer only the MACs this engine
+ * the snapshot also carries the live engines (read after each heartbeat
+ * of dhcp_control_poll): the workers answer only the MACs this engine
  * owns, and others' when their owner is silent (dataplane/dhcp/standby.h).
  *
  * dhcp_control_handle() is the testable core: request in, reply + trace
@@ -81,14 +81,6 @@ void dhcp_control_fini(void);
 /* A snapshot of the counters (for `pxectl status`). */
 void dhcp_control_get_stats(struct dhcp_control_stats *ret_stats);
 
-/*
- * The live engines (names[0..n-1], e.g. hostdb_live_engines' answer) and
- * this engine's name: republishes the snapshot only when the membership
- * changed. 1 changed, 0 unchanged, -1 refused (a bad name, too many, or
- * the rebuild failed; logged) with the old fleet still in use.
- */
-int dhcp_control_set_fleet(const char *const *names, unsigned n, const char *self);
-
 /* The fleet as published, with the standby delay in use (`pxectl status`). */
 void dhcp_control_get_fleet(struct dhcp_fleet *ret_fleet);
 
@@ -133,7 +125,12 @@ struct dhcp_handler {
  */
 int dhcp_handler_rebuild(struct dhcp_handler *hd, uint64_t now_ns);
 
-/* dhcp_control_set_fleet on hd, at monotonic time now_ns. */
+/*
+ * The live engines (names[0..n-1], hostdb_live_engines' answer) and this
+ * engine's name, at monotonic time now_ns: republishes the snapshot only
+ * when the membership changed. 1 changed, 0 unchanged, -1 refused (a bad
+ * name, too many, or the rebuild failed; logged) with the old fleet kept.
+ */
 int dhcp_handler_set_fleet(struct dhcp_handler *hd, const char *const *names, unsigned n,
 	const char *self, uint64_t now_ns);
 

@@ -89,7 +89,8 @@ counted(struct hostdb *db, enum hostdb_err e)
 static void
 set_engine(struct hostdb *db, const char *engine)
 {
-	snprintf(db->engine, sizeof(db->engine), "%s", engine ? engine : "");
+	if (engine != db->engine)	/* hostdb_heartbeat(db, hostdb_engine(db)) */
+		snprintf(db->engine, sizeof(db->engine), "%s", engine ? engine : "");
 }
 
 enum hostdb_err

@@ -455,34 +455,42 @@ sq_consume_once(struct hostdb *base, int64_t id, bool by_boot, const struct host
 	enum hostdb_err e;
 	int changed;
 
-	e = prepare(db, "UPDATE hosts SET once_armed = 0, updated = ?2, consumed_at = ?3,"
-		    " consumed_by = ?4 WHERE id = ?1 AND action = 'once' AND once_armed = 1;",
-		    &st);
-	if (e)
-		return e;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now());
-	if (by_boot)
-		sqlite3_bind_int64(st, 3, hostdb_now_ms());
-	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_text(st, 4, db->base.engine, -1, SQLITE_TRANSIENT);
-	e = step_done(db, st);
-	if (e)
-		return e;
-	changed = sqlite3_changes(db->sql);
-	/* In the taking's transaction when batched: no lock held past the commit. */
-	if (changed == 1)
-		sq_history_add(base, ev);
-	/* Outside a batch the UPDATE was its own (fsync'ed) transaction. */
-	if (batch) {
-		e = sq_batch_end(base);
-		if (e)
-			return e;
+	/* The taking and its history row in one transaction, one fsync; IMMEDIATE
+	 * outside a batch so a second writer waits (busy timeout) instead of
+	 * failing on a read-to-write upgrade. */
+	e = batch ? HOSTDB_OK : exec(db, "BEGIN IMMEDIATE;");
+	if (!e)
+		e = prepare(db, "UPDATE hosts SET once_armed = 0, updated = ?2, consumed_at = ?3,"
+			    " consumed_by = ?4 WHERE id = ?1 AND action = 'once' AND"
+			    " once_armed = 1;", &st);
+	if (!e) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, now());
+		if (by_boot)
+			sqlite3_bind_int64(st, 3, hostdb_now_ms());
+		else
+			sqlite3_bind_null(st, 3);
+		sqlite3_bind_text(st, 4, db->base.engine, -1, SQLITE_TRANSIENT);
+		e = step_done(db, st);
 	}
-	*ret_consumed = changed == 1;
+	changed = e ? 0 : sqlite3_changes(db->sql);
+	if (changed == 1)
+		e = sq_history_add(base, ev);
+	if (e) {
+		sqlite3_exec(db->sql, "ROLLBACK;", NULL, NULL, NULL);
+		db->in_batch = false;
+		if (batch)
+			sq_batch_begin(base);
+		return e;
+	}
+	/* Committed (fsync'ed) before returning, batch or not. */
+	db->in_batch = false;
+	e = exec(db, "COMMIT;");
 	if (batch)
 		sq_batch_begin(base);
+	if (e)
+		return e;
+	*ret_consumed = changed == 1;
 	return HOSTDB_OK;
 }
 

@@ -24,7 +24,6 @@
 #include "config/config.h"
 #include "control/ctl.h"
 #include "control/dhcp_control.h"
-#include "control/fleet.h"
 #include "control/hostdb.h"
 #include "control/http.h"
 #include "control/http_boot.h"
@@ -249,7 +248,7 @@ status_line(const struct pxeline_config *cfg, const struct dataplane *dp, char *
 /* The control thread: DHCP decisions, the control socket, logs, the
  * watchdog, SIGHUP's reload. It naps only when a pass found nothing to do. */
 static void
-control_loop(struct reload_target *rt, struct hostdb *db)
+control_loop(struct reload_target *rt)
 {
 	static char report[CTL_REPORT_MAX];
 	uint64_t status_ns = clock_mono_ns();
@@ -266,7 +265,6 @@ control_loop(struct reload_target *rt, struct hostdb *db)
 		}
 		if (rt->cfg->dhcp.enabled)
 			work += dhcp_control_poll();
-		work += fleet_poll(db, rt->cfg->dhcp.enabled, now);
 		work += ctl_poll();
 		work += http_poll();
 		svc_watchdog_poll(now);
@@ -349,8 +347,6 @@ start_control(struct reload_target *rt, struct dataplane *dp, struct ctl_callbac
 	/* One-shots consumed on a file served and last-seen come from events. */
 	if (cfg->dhcp.enabled) {
 		log_set_observer(dhcp_control_observe);
-		/* The fleet before the first request: owner choice from the start. */
-		fleet_poll(*ret_db, true, clock_mono_ns());
 	}
 	if (ctl_init(cfg, *ret_db, ctl_cb) != 0) {
 		log_msg(CFG_LOG_ERROR, "control socket %s: cannot listen", cfg->control_socket);
@@ -442,7 +438,7 @@ main(int argc, char **argv)
 	status_line(rt.cfg, &dp, status, sizeof(status));
 	svc_ready(status);
 
-	control_loop(&rt, db);
+	control_loop(&rt);
 
 	shutdown_all(&rt, &dp, db);
 	cfg_free(rt.cfg);

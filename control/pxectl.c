@@ -3,7 +3,7 @@
  * pxectl: the operator's CLI over pxeline's control socket.
  *
  *   pxectl [-s SOCKET] host add --mac MAC [--uuid UUID] --action A [--profile P]
- *   pxectl [-s SOCKET] host set|del|show|arm|done|list ...  |  status  |  sessions
+ *   pxectl [-s SOCKET] host set|del|show|arm|done|history|list ...  |  status  |  sessions
  *   pxectl [-s SOCKET] reload   (what changed, or why not: exit 1 when refused)
  *
  * Sends the arguments as one quoted request line, prints the answer, and
@@ -32,7 +32,7 @@ usage(FILE *f)
 		"[--profile NAME] [--name NAME]\n"
 		"  host set (--mac MAC|--uuid UUID|--id N) [--mac MAC] [--uuid UUID] "
 		"[--action A] [--profile NAME] [--name NAME]\n"
-		"  host del|show|arm|done (--mac MAC|--uuid UUID|--id N)\n"
+		"  host del|show|arm|done|history (--mac MAC|--uuid UUID|--id N)\n"
 		"  host list\n"
 		"  status\n"
 		"  sessions\n"

@@ -210,6 +210,20 @@ test_host_round_trip(void)
 	CU_ASSERT_EQUAL(req("POST", "/api/v1/hosts/1/arm", NULL), 200);
 	CU_ASSERT_TRUE(json_is_true(json_object_get(body, "once_armed")));
 	CU_ASSERT_EQUAL(req("POST", "/api/v1/hosts/1/arm", "{\"now\": \"yes\"}"), 400);
+	/* The history, newest first: armed (PUT), consumed, armed again. */
+	CU_ASSERT_EQUAL(req("GET", "/api/v1/hosts/1/history", NULL), 200);
+	{
+		json_t *hist = json_object_get(body, "history");
+
+		CU_ASSERT_EQUAL_FATAL(json_array_size(hist), 3);
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(hist, 0),
+								  "kind")), "armed");
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(hist, 1),
+								  "kind")), "consumed");
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(hist, 2),
+								  "kind")), "armed");
+	}
+	CU_ASSERT_EQUAL(req("POST", "/api/v1/hosts/1/history", NULL), 405);
 
 	CU_ASSERT_EQUAL(req("DELETE", "/api/v1/hosts/00000000-0000-0000-0000-000000000001", NULL),
 			200);

@@ -220,6 +220,20 @@ test_host_commands(void)
 	CU_ASSERT_EQUAL(exec_line(line), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(verdict(), "one-shot not armed"));
 	CU_ASSERT_EQUAL(changes, n + 2);
+	/* history: newest first, the steps so far; it changes nothing */
+	CU_ASSERT_EQUAL(exec_line("host history --mac 52:54:00:12:34:56"), 0);
+	CU_ASSERT_EQUAL(changes, n + 2);
+	{
+		const char *done = strstr(outbuf, " done "), *armed = strstr(outbuf, " armed ");
+		const char *taken = strstr(outbuf, " consumed ");
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(done);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(armed);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(taken);
+		CU_ASSERT_TRUE(done < armed && armed < taken);
+		CU_ASSERT_PTR_NOT_NULL(strstr(outbuf, "one-shot ended by hand"));
+	}
+	CU_ASSERT_EQUAL(exec_line("host history --mac 52:54:00:12:34:57"), -1);
 	CU_ASSERT_EQUAL(exec_line("host arm --mac 52:54:00:12:34:56"), 0);
 
 	CU_ASSERT_EQUAL(exec_line("host set --mac 52:54:00:12:34:56"), -1);

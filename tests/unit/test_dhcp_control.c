@@ -616,6 +616,71 @@ test_cas_two_consumers(void)
 }
 
 /*
+ * Two engines on one store (engine-a, engine-b): a boot's copies that reach
+ * b after a took the one-shot are in its grace too (the shared consumed_at),
+ * whether b's snapshot was stale (the compare-and-set lost) or rebuilt after
+ * (the grace comes with the record); past the grace, the consumed answer.
+ */
+static void
+test_grace_across_engines(void)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x0e, 0x08 };
+	struct req_spec s = { .type = DHCP_DISCOVER, .mac = mac, .arch = 0 };
+	struct dhcp_handler hb;
+	struct hostdb *a, *b;
+	int64_t id;
+
+	add_host(mac, NULL, BOOT_ACTION_ONCE, "reimage", "fleet", &id);
+	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &a), HOSTDB_OK);
+	CU_ASSERT_EQUAL_FATAL(hostdb_open(dbpath, &b), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_heartbeat(a, "engine-a"), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_heartbeat(b, "engine-b"), HOSTDB_OK);
+	memset(&hb, 0, sizeof(hb));
+	hb.cfg = &cfg;
+	hb.db = b;
+	hb.server_ip = server_ips;
+	hb.n_ports = 1;
+	hb.trace = capture;
+	/* b's snapshot from before the taking: armed. */
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hb, 1000), 0);
+	CU_ASSERT_TRUE(dhcp_snap_by_mac(hb.snap, mac)->h.once_armed);
+
+	handler_reset();
+	hd.db = a;
+	CU_ASSERT_TRUE_FATAL(run(&s, 1000));
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/pxeboot.com");
+	TRACE_HAS("one-shot consumed and committed");
+
+	/* A copy at b: the CAS loses to engine-a's boot, the answer is the same. */
+	build_req(&s, &req);
+	trace_reset();
+	CU_ASSERT_TRUE_FATAL(dhcp_control_handle(&hb, &req, 2000, &rep));
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(rep.payload, rep.len, &got), DHCP_OK);
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/pxeboot.com");
+	TRACE_HAS("one-shot taken earlier in this boot");
+	CU_ASSERT_EQUAL(hb.stats.once_consumed, 0);
+	CU_ASSERT_EQUAL(hb.stats.once_grace, 1);
+
+	/* b rebuilt from the store alone (a fresh engine): the grace is in it. */
+	dhcp_handler_fini(&hb);
+	memset(hb.grace, 0, sizeof(hb.grace));
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hb, 5000), 0);
+	CU_ASSERT_FALSE(dhcp_snap_by_mac(hb.snap, mac)->h.once_armed);
+	CU_ASSERT_TRUE(dhcp_snap_by_mac(hb.snap, mac)->grace_until_ns > 5000);
+	CU_ASSERT_TRUE(dhcp_snap_by_mac(hb.snap, mac)->grace_until_ns <=
+		       5000 + DHCP_ONCE_GRACE_NS);
+	/* Past it: the profile's abort file, as for any consumed one-shot. */
+	trace_reset();
+	CU_ASSERT_TRUE_FATAL(dhcp_control_handle(&hb, &req, 5000 + DHCP_ONCE_GRACE_NS, &rep));
+	CU_ASSERT_EQUAL_FATAL(dhcp_parse(rep.payload, rep.len, &got), DHCP_OK);
+	CU_ASSERT_STRING_EQUAL(reply_file(), "boot/abortpxe.com");
+	dhcp_handler_fini(&hb);
+	handler_reset();
+	hostdb_close(a);
+	hostdb_close(b);
+}
+
+/*
  * once_until = "file:NAME": answers keep the profile (kept armed, no
  * commit) until the drain reports NAME served completely to that MAC;
  * another file, or another MAC, takes nothing.
@@ -847,6 +912,7 @@ main(void)
 		{ "one-shot taken before restart, EFI", test_once_lost_race },
 		{ "one-shot: copies from a stale snapshot", test_once_copies },
 		{ "one-shot: compare-and-set, two consumers", test_cas_two_consumers },
+		{ "one-shot: grace across engines", test_grace_across_engines },
 		{ "one-shot until a file is served", test_once_until_file },
 		{ "ignore list", test_ignore_list },
 		{ "port67 off", test_port67_off },
