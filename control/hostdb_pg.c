@@ -4,9 +4,9 @@
  * shares. See hostdb.h; the tables are documented for provisioning systems
  * in docs/deployment.md ("The shared inventory (PostgreSQL)").
  *
- * Every call is one synchronous round trip on an established connection;
- * a lost server fails it at once (the socket closes), so nothing waits for
- * it. Reconnecting is hostdb_poll's, non-blocking (PQconnectStartParams /
+ * Every call is one round trip on an established connection, waited for
+ * PG_CALL_MS at most: a stopped server fails it at once (the socket
+ * closes), one that never answers after that time (marked down). Reconnecting is hostdb_poll's, non-blocking (PQconnectStartParams /
  * PQconnectPoll). A change to hosts by anyone fires the statement trigger
  * that NOTIFYs "pxeline_hosts"; hostdb_poll hears it.
  */
@@ -23,6 +23,9 @@
 
 /* A connection attempt that takes longer is abandoned (and tried again). */
 #define PG_CONNECT_MS 3000
+/* A call whose answer takes longer: the server is taken as lost (the control
+ * thread must not wait on a server that accepts and never answers). */
+#define PG_CALL_MS 2000
 /* History rows a batch holds before it writes them (one INSERT). */
 #define PG_HISTORY_BATCH 128
 
@@ -141,6 +144,8 @@ result_err(struct pg *db, PGresult *r)
 
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return HOSTDB_OK;
+	if (!r && db->state == PG_DOWN)
+		return HOSTDB_ERR_UNREACHABLE;	/* timed out: the message is said */
 	set_msg(db, r ? PQresultErrorMessage(r) : PQerrorMessage(db->conn));
 	if (state && strcmp(state, "23505") == 0)
 		e = HOSTDB_ERR_EXISTS;
@@ -164,6 +169,51 @@ usable(struct pg *db)
 }
 
 /*
+ * Sends sql (n >= 0: with n text parameters, one statement; n < 0: the
+ * simple protocol, several statements) and waits PG_CALL_MS at most for
+ * the answer. The result: the first failed statement's, else the last
+ * one's; NULL when the server did not answer in time (marked down).
+ */
+static PGresult *
+exec_bounded(struct pg *db, const char *sql, int n, const char *const *params)
+{
+	int64_t deadline = hostdb_now_ms() + PG_CALL_MS, left;
+	PGresult *r, *keep = NULL;
+	struct pollfd pfd;
+
+	if (!(n >= 0 ? PQsendQueryParams(db->conn, sql, n, NULL, params, NULL, NULL, 0) :
+	      PQsendQuery(db->conn, sql)))
+		return NULL;
+	for (;;) {
+		while (PQisBusy(db->conn)) {
+			left = deadline - hostdb_now_ms();
+			if (left <= 0) {
+				PQclear(keep);
+				snprintf(db->base.msg, sizeof(db->base.msg), "no answer from "
+					 "PostgreSQL within %d ms", PG_CALL_MS);
+				mark_down(db);
+				return NULL;
+			}
+			pfd.fd = PQsocket(db->conn);
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
+				break;
+			if (!PQconsumeInput(db->conn))
+				break;	/* PQgetResult says what went wrong */
+		}
+		r = PQgetResult(db->conn);
+		if (!r)
+			return keep;
+		if (keep && PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+			PQclear(r);
+			continue;
+		}
+		PQclear(keep);
+		keep = r;
+	}
+}
+
+/*
  * One statement with text parameters; *ret_r (when given) keeps a good
  * result for the caller to read and PQclear.
  */
@@ -177,7 +227,7 @@ run(struct pg *db, const char *sql, int n, const char *const *params, PGresult *
 		*ret_r = NULL;
 	if (!usable(db))
 		return HOSTDB_ERR_UNREACHABLE;
-	r = PQexecParams(db->conn, sql, n, NULL, params, NULL, NULL, 0);
+	r = exec_bounded(db, sql, n, params);
 	e = result_err(db, r);
 	if (!e && ret_r)
 		*ret_r = r;
@@ -195,7 +245,7 @@ run0(struct pg *db, const char *sql)
 
 	if (!usable(db))
 		return HOSTDB_ERR_UNREACHABLE;
-	r = PQexec(db->conn, sql);
+	r = exec_bounded(db, sql, -1, NULL);
 	e = result_err(db, r);
 	PQclear(r);
 	return e;
@@ -266,7 +316,7 @@ migrate(struct pg *db)
 	}
 	if (e) {
 		if (db->state == PG_UP)
-			PQclear(PQexec(db->conn, "ROLLBACK"));
+			run0(db, "ROLLBACK");
 		return e;
 	}
 	return run0(db, "COMMIT");
@@ -728,7 +778,7 @@ pg_batch_end(struct hostdb *base)
 	db->in_batch = false;
 	if (e) {
 		if (db->state == PG_UP)
-			PQclear(PQexec(db->conn, "ROLLBACK"));
+			run0(db, "ROLLBACK");
 		return e;
 	}
 	return run0(db, "COMMIT");

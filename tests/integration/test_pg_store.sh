@@ -63,6 +63,14 @@ check()
 pxl_t_expect "the engine says it uses PostgreSQL" \
 	grep -q "state store: postgresql .*, engine $ENGINE_NAME" "$PXL_T_LOG"
 check "the schema was created (schema_version)" 2 "$(sql 'SELECT max(version) FROM schema_version')"
+# The heartbeat: the engine's row in engines, fresh (the fleet's live list).
+got=0
+for _ in $(seq 1 20); do
+	got=$(sql "SELECT count(*) FROM engines WHERE name = '$ENGINE_NAME' AND last_seen > now() - interval '5 seconds'")
+	[ "$got" = 1 ] && break
+	sleep 0.25
+done
+check "the engine heartbeats in engines" 1 "$got"
 
 # The client's own MAC: its TFTP transfer ends in the same host's history.
 MAC_A=$(ip netns exec "$PXL_T_CLI" cat "/sys/class/net/$PXL_CLI_IF/address")
