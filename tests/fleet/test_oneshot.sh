@@ -35,7 +35,7 @@ burst first
 servers=$(awk '$1 == "offer" { print $2 }' "$PXL_F_WORK/first.txt" | sort -u | tr '\n' ' ')
 pxl_fl_expect_eq "five copies of one DISCOVER: offers come from one engine" "$(wc -w <<<"$servers")" 1
 pxl_fl_expect_eq "the reimage file is offered" \
-	"$(awk '$1 == "offer" && $3 == "reimage.ipxe" { n++ } END { print n > 0 }' "$PXL_F_WORK/first.txt")" 1
+	"$(awk '$1 == "offer" && $3 == "reimage.ipxe" { n++ } END { print (n > 0) }' "$PXL_F_WORK/first.txt")" 1
 burst second
 consumed_re="one-shot consumed"
 pxl_fl_wait_count "$consumed_re" 1 10 || true
