@@ -13,7 +13,8 @@ tests/integration/pxe_discover.py's.
       per OFFER, "MAC silence" for a MAC nobody answered.
   fleet_dhcp.py until IFACE MAC FILE TIMEOUT_S
       a fresh DISCOVER every 0.25 s until an OFFER with boot file FILE;
-      prints "answered MS SERVER" (ms since the first DISCOVER), or
+      prints "answered MS SERVER N" (ms since the first DISCOVER, N
+      DISCOVERs sent), or
       "timeout MS" with the other offers seen ("seen SERVER FILE").
 """
 
@@ -91,7 +92,8 @@ def until(iface, mac, want, timeout):
         for p in list(s.got):
             if boot_file(p) == want:
                 stop(s)
-                print("answered %d %s" % ((time.monotonic() - t0) * 1000, p[IP].src))
+                print("answered %d %s %d" % ((time.monotonic() - t0) * 1000, p[IP].src,
+                                               len(xids)))
                 return
     stop(s)
     for p in s.got:
