@@ -5,8 +5,9 @@
 Run inside the client namespace. The DISCOVER and the offer parser are
 tests/integration/pxe_discover.py's.
 
-  fleet_dhcp.py copies IFACE MAC N WAIT_S
+  fleet_dhcp.py copies IFACE MAC N WAIT_S [SECS]
       one DISCOVER (one xid) sent N times, 0.1 s apart; then WAIT_S more.
+      SECS: its secs field (a client that has been asking that long).
       Prints "offer SERVER FILE" per OFFER for that xid, then "sent N".
   fleet_dhcp.py owners IFACE WAIT_S MAC...
       one DISCOVER per MAC (xids of their own); prints "MAC SERVER FILE"
@@ -52,10 +53,12 @@ def stop(s):
         s.stop()
 
 
-def copies(iface, mac, n, wait):
+def copies(iface, mac, n, wait, secs=0):
     xid = random.getrandbits(32)
     s = sniffer(iface, {xid})
-    sendp(discover(mac, xid), iface=iface, count=n, inter=0.1)
+    pkt = discover(mac, xid)
+    pkt[BOOTP].secs = secs
+    sendp(pkt, iface=iface, count=n, inter=0.1)
     time.sleep(wait)
     stop(s)
     for p in s.got:
@@ -105,7 +108,7 @@ def main():
     conf.verb = 0
     a = sys.argv[1:]
     if len(a) >= 5 and a[0] == "copies":
-        copies(a[1], a[2], int(a[3]), float(a[4]))
+        copies(a[1], a[2], int(a[3]), float(a[4]), int(a[5]) if len(a) > 5 else 0)
     elif len(a) >= 4 and a[0] == "owners":
         owners(a[1], float(a[2]), a[3:])
     elif len(a) >= 5 and a[0] == "until":

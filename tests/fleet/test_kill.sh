@@ -4,15 +4,16 @@
 # answered by another. ISC perfdhcp (kea-admin) as PXE clients:
 #   1. a short run over 1,000 MACs: which MACs e1 owns (its log's OFFERs);
 #   2. a bounded storm over the 1,000, e1 killed (-9) three seconds in;
-#   3. at once, an avalanche over 100 of e1's clients (perfdhcp resends
-#      each unanswered DISCOVER, same xid, like a PXE ROM): every one
-#      answered, by the survivors (their logs' OFFERs to e1's MACs);
+#   3. at once, while the store still counts e1 in (ten heartbeats, 5 s),
+#      one of e1's clients asks (scapy) as a PXE ROM that has been asking
+#      for 4 s (secs 4, dhcp.standby_delay_ms 1500): the survivors answer
+#      it as standbys (offers from them only, dhcp_standby_answers, their
+#      "standby answer: owner e1" trace);
+#   3b. after the storm, an avalanche over 100 of e1's clients (perfdhcp
+#      resends each unanswered DISCOVER, same xid): every one answered, by
+#      the survivors (their logs' OFFERs to e1's MACs);
 #   4. the survivors drop e1 from the fleet (its heartbeat stops), then a
 #      plain run over e1's MACs is answered in full by their new owners.
-# The survivors' standby answers are printed, not asserted: e1 leaves the
-# fleet 3 heartbeats (1.5 s) after its last one, no later than the standby
-# delay a client's first DISCOVER after the kill must wait, so after a
-# crash the survivors mostly answer as the new owners.
 # perfdhcp numbers its xids from 0 in every run: later runs pick their MACs
 # at random from a list (-M) so that no (MAC, xid) of an earlier run comes
 # back (the standby rule would take it for a client still asking).
@@ -56,6 +57,20 @@ sleep 3
 s_kill=$(($(pxl_fl_count 2 '-> OFFER') + $(pxl_fl_count 3 '-> OFFER')))
 pxl_f_log "kill -9 e1 (pid ${PXL_FL_PID[1]}) during the storm"
 pxl_fl_engine_stop 1 KILL
+m1=$(head -n 1 "$PXL_F_WORK/e1.macs")
+pxl_fl_scapy copies "$PXL_FL_CLI_IF" "$m1" 3 2 4 >"$PXL_F_WORK/standby.txt"
+s_kill_now=$(standby)
+sed 's/^/    scapy: /' "$PXL_F_WORK/standby.txt"
+from=$(awk '$1 == "offer" { print $2 }' "$PXL_F_WORK/standby.txt" | sort -u | tr '\n' ' ')
+case $from in
+"" | *"$(pxl_fl_addr 1) "*) pxl_f_result 0 "e1's client (secs 4) answered by the survivors only" "offers from: ${from:-none}" ;;
+*) pxl_f_result 1 "e1's client (secs 4) answered by the survivors only" "offers from: $from" ;;
+esac
+if [ $((s_kill_now - s_before)) -gt 0 ] && [ "$(pxl_fl_count_all "dhcp $m1 standby answer: owner e1")" -gt 0 ]; then
+	pxl_f_result 1 "the survivors answered it as standbys" "dhcp_standby_answers +$((s_kill_now - s_before)), traced"
+else
+	pxl_f_result 0 "the survivors answered it as standbys" "dhcp_standby_answers $s_before -> $s_kill_now"
+fi
 wait "$storm" || true
 read -r sent got <"$PXL_F_WORK/storm.res"
 s_after=$(($(pxl_fl_count 2 '-> OFFER') + $(pxl_fl_count 3 '-> OFFER')))
@@ -77,10 +92,9 @@ offers_e1()
 	printf '%d\n' "$n"
 }
 o_before=$(offers_e1)
-members=$(pxl_fl_members 2)
 read -r sent got < <(PXL_FL_PERFDHCP_SECS=90 pxl_fl_perfdhcp "$PXL_F_WORK/avalanche.txt" \
 	--scenario avalanche -R 100 -M "$PXL_F_WORK/e1-100.macs")
-pxl_f_log "avalanche, 100 clients over e1's MACs (e2 saw members $members): $sent sent, $got received"
+pxl_f_log "avalanche, 100 clients over e1's MACs: $sent sent, $got received"
 grep -E '^(Requests|Responses|It took)' "$PXL_F_WORK/avalanche.txt" | sed 's/^/    perfdhcp: /'
 pxl_fl_expect_eq "after the kill: every one of 100 clients of e1 answered (avalanche)" "$got" 100
 sleep 1
@@ -90,8 +104,6 @@ if [ $((o_after - o_before)) -ge 100 ]; then
 else
 	pxl_f_result 0 "the survivors offered to e1's clients" "$o_before -> $o_after OFFERs in their logs"
 fi
-pxl_f_log "survivors' dhcp_standby_answers: $s_before before the kill, $(standby) now"
-
 if pxl_fl_wait_fleet e2,e3 30; then
 	pxl_f_result 1 "the survivors drop e1 from the fleet (heartbeat stopped)"
 else
