@@ -8,9 +8,10 @@ PXL_FL_NAME=firmware
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 pxl_fl_init bios ovmf
-pxl_f_profile default bios=bios.ipxe efi_x64=ipxe.efi ipxe=boot.ipxe
-pxl_f_script bios.ipxe PXELINE-MARKER-bios
-pxl_f_script boot.ipxe PXELINE-MARKER-ovmf
+# The iPXE ROM and OVMF's ipxe.efi both end at the ipxe script: its
+# marker names the platform.
+pxl_f_profile default bios=undionly.kpxe efi_x64=ipxe.efi ipxe=boot.ipxe
+pxl_f_script boot.ipxe PXELINE-MARKER-fleet
 pxl_fl_start
 pxl_f_capture_start
 
@@ -29,10 +30,10 @@ one_answers()
 	fi
 }
 
-pxl_f_boot "SeaBIOS + iPXE ROM boots through the fleet" bios PXELINE-MARKER-bios \
+pxl_f_boot "SeaBIOS + iPXE ROM boots through the fleet" bios "PXELINE-MARKER-fleet platform=pcbios" \
 	"${PXL_F_BOOT_SECS:-180}" || true
 one_answers bios "$PXL_F_MAC_BIOS"
 pxl_f_boot "OVMF boots through the fleet (ipxe.efi, then the script)" ovmf \
-	"PXELINE-MARKER-ovmf platform=efi" "${PXL_F_BOOT_SECS:-240}" || true
+	"PXELINE-MARKER-fleet platform=efi" "${PXL_F_BOOT_SECS:-240}" || true
 one_answers ovmf "$PXL_F_MAC_OVMF"
 pxl_fl_finish
