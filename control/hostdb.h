@@ -96,13 +96,16 @@ struct hostdb;
 /*
  * Opens (creating the directory, file and schema when missing) the SQLite
  * database at path; ":memory:" works for tests. Migrates older schema
- * versions. engine: this engine's name (history rows, hostdb_live_engines).
+ * versions. The engine's name (history rows, hostdb_live_engines) is set
+ * by hostdb_open_config or the first hostdb_heartbeat.
  */
 enum hostdb_err hostdb_open(const char *path, struct hostdb **ret_db);
 /*
  * Connects to PostgreSQL at url (libpq URL or conninfo), creates or migrates
  * the schema (schema_version, one transaction) and LISTENs on
- * "pxeline_hosts". Fails when the server is unreachable at start.
+ * "pxeline_hosts". Fails when the server is unreachable at start (the
+ * engine does not start without its inventory; systemd starts it again);
+ * once open, a lost server is reconnected by hostdb_poll.
  */
 enum hostdb_err hostdb_open_pg(const char *url, const char *engine, struct hostdb **ret_db);
 /* The backend and address state = { ... } names, as engine cfg->state_engine. */

@@ -28,6 +28,9 @@
 #define PG_CALL_MS 2000
 /* History rows a batch holds before it writes them (one INSERT). */
 #define PG_HISTORY_BATCH 128
+/* Hosts are trimmed to HOSTDB_HISTORY_KEEP every this many history writes
+ * (a trim costs several writes). */
+#define PG_TRIM_EVERY 16
 
 enum pg_state { PG_UP, PG_DOWN, PG_CONNECTING };
 
@@ -40,8 +43,13 @@ struct pg {
 	int64_t next_try_ms;			/* PG_DOWN: the next attempt */
 	int64_t connect_start_ms;
 	bool in_batch;
-	unsigned n_hist;
+	unsigned n_hist, n_seen, writes;
+	char trim[PG_TRIM_EVERY * PG_HISTORY_BATCH * 21 + 4];	/* "{id,id,...}" to trim */
+	size_t trim_len;
 	struct hostdb_event hist[PG_HISTORY_BATCH];
+	struct pg_seen {
+		char id[24], arch[16], action[32], file[256];
+	} seen[PG_HISTORY_BATCH];	/* last-seen notes of the batch, one per host */
 };
 
 #define PG(db) ((struct pg *)(db))
@@ -120,6 +128,8 @@ mark_down(struct pg *db)
 	db->state = PG_DOWN;
 	db->in_batch = false;
 	db->n_hist = 0;		/* their transaction is gone with the connection */
+	db->n_seen = 0;
+	db->trim_len = 0;	/* trimmed at the next writes' turn */
 	db->next_try_ms = hostdb_now_ms() + HOSTDB_RETRY_MS;
 }
 
@@ -345,6 +355,7 @@ on_connected(struct pg *db)
 }
 
 static void pg_close(struct hostdb *base);
+static enum hostdb_err hist_trim(struct pg *db);
 
 enum hostdb_err
 hostdb_pg_open(const char *url, struct hostdb **ret_db)
@@ -383,6 +394,9 @@ pg_close(struct hostdb *base)
 
 	if (db->conn && db->state == PG_UP && db->in_batch)
 		base->ops->batch_end(base);
+	/* What the last writes owe the retention, before the handle goes. */
+	if (db->conn && db->state == PG_UP)
+		hist_trim(db);
 	if (db->conn)
 		PQfinish(db->conn);
 	free(db);
@@ -646,12 +660,55 @@ pg_list(struct hostdb *base, hostdb_host_fn fn, void *arg)
 
 /* History ---------------------------------------------------------------- */
 
-/* Writes the batch's history rows in one INSERT, then trims their hosts. */
+/* Appends "($1::T1, $2, ...), (...)" for rows of cols parameters (casts[c] or ""). */
+static size_t
+values_list(char *sql, size_t cap, size_t len, unsigned rows, unsigned cols,
+	    const char *const *casts)
+{
+	unsigned i, c;
+
+	for (i = 0; i < rows && len < cap; i++)
+		for (c = 0; c < cols && len < cap; c++)
+			len += (size_t)snprintf(sql + len, cap - len, "%s$%u%s%s",
+						c ? ", " : i ? "), (" : "(", i * cols + c + 1,
+						casts[c], c == cols - 1 && i == rows - 1 ? ")" : "");
+	return len;
+}
+
+/* Trims the hosts written since the last trim to their newest HOSTDB_HISTORY_KEEP. */
+static enum hostdb_err
+hist_trim(struct pg *db)
+{
+	const char *p[1] = { db->trim };
+	char sql[320];
+
+	if (db->trim_len <= 1)
+		return HOSTDB_OK;
+	snprintf(db->trim + db->trim_len, sizeof(db->trim) - db->trim_len, "}");
+	db->trim_len = 0;
+	db->writes = 0;
+	/* MATERIALIZED: each host's cut once, not once per row the join sees (1000x). */
+	snprintf(sql, sizeof(sql), "WITH c AS MATERIALIZED (SELECT h, (SELECT id FROM"
+		 " boot_events WHERE host_id = h ORDER BY id DESC OFFSET %d LIMIT 1) AS cut"
+		 " FROM (SELECT DISTINCT unnest($1::bigint[]) AS h) u) DELETE FROM"
+		 " boot_events e USING c WHERE e.host_id = c.h AND e.id < c.cut",
+		 HOSTDB_HISTORY_KEEP - 1);
+	return run(db, sql, 1, p, NULL);
+}
+
+/*
+ * Writes the batch's history rows in one INSERT (rows of hosts deleted
+ * meanwhile are left out rather than failing the batch); every
+ * PG_TRIM_EVERY writes, the hosts written are trimmed (hist_trim): a host
+ * holds at most HOSTDB_HISTORY_KEEP + PG_TRIM_EVERY * PG_HISTORY_BATCH rows.
+ */
 static enum hostdb_err
 hist_flush(struct pg *db)
 {
 	enum { COLS = 10 };
-	static char sql[PG_HISTORY_BATCH * 160 + 512];
+	static const char *const casts[COLS] = { "::bigint", "::bigint", "", "", "", "", "", "",
+						 "::bigint", "" };
+	static char sql[PG_HISTORY_BATCH * COLS * 16 + 512];
 	static const char *p[PG_HISTORY_BATCH * COLS];
 	static char nums[PG_HISTORY_BATCH][3][24];
 	enum hostdb_err e;
@@ -661,15 +718,16 @@ hist_flush(struct pg *db)
 	if (!db->n_hist)
 		return HOSTDB_OK;
 	len = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO boot_events (host_id, at, engine,"
-			       " kind, mac, request, answer, file, bytes, outcome) VALUES ");
+			       " kind, mac, request, answer, file, bytes, outcome) SELECT v.h,"
+			       " to_timestamp(v.at / 1000.0), v.e, v.k, v.m, v.rq, v.an, v.f,"
+			       " v.b, v.o FROM (VALUES ");
+	len = values_list(sql, sizeof(sql), len, db->n_hist, COLS, casts);
+	snprintf(sql + len, sizeof(sql) - len, ") v(h, at, e, k, m, rq, an, f, b, o) WHERE"
+		 " EXISTS (SELECT 1 FROM hosts WHERE hosts.id = v.h)");
 	for (i = 0; i < db->n_hist; i++) {
 		const struct hostdb_event *ev = &db->hist[i];
 
 		k = i * COLS;
-		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s($%u, to_timestamp($%u"
-					"::double precision / 1000), $%u, $%u, $%u, $%u, $%u, $%u,"
-					" $%u, $%u)", i ? ", " : "", k + 1, k + 2, k + 3, k + 4,
-					k + 5, k + 6, k + 7, k + 8, k + 9, k + 10);
 		snprintf(nums[i][0], sizeof(nums[i][0]), "%lld", (long long)ev->host_id);
 		snprintf(nums[i][1], sizeof(nums[i][1]), "%lld", (long long)ev->at_ms);
 		snprintf(nums[i][2], sizeof(nums[i][2]), "%llu", (unsigned long long)ev->bytes);
@@ -685,16 +743,42 @@ hist_flush(struct pg *db)
 		p[k + 9] = ev->outcome;
 	}
 	e = run(db, sql, (int)(db->n_hist * COLS), p, NULL);
+	for (i = 0; !e && i < db->n_hist; i++)
+		db->trim_len += (size_t)snprintf(db->trim + db->trim_len,
+						 sizeof(db->trim) - db->trim_len, "%s%s",
+						 db->trim_len ? "," : "{", nums[i][0]);
 	db->n_hist = 0;
-	if (e)
+	if (e || ++db->writes < PG_TRIM_EVERY)
 		return e;
-	/* Retention: each host's newest HOSTDB_HISTORY_KEEP rows stay. */
-	snprintf(sql, sizeof(sql), "DELETE FROM boot_events e USING (SELECT id, row_number()"
-		 " OVER (PARTITION BY host_id ORDER BY id DESC) AS n FROM boot_events WHERE"
-		 " host_id IN (SELECT host_id FROM boot_events ORDER BY id DESC LIMIT %d))"
-		 " old WHERE e.id = old.id AND old.n > %d", PG_HISTORY_BATCH,
-		 HOSTDB_HISTORY_KEEP);
-	return run0(db, sql);
+	return hist_trim(db);
+}
+
+/* Writes the batch's last-seen notes in one UPDATE. */
+static enum hostdb_err
+seen_flush(struct pg *db)
+{
+	enum { COLS = 4 };
+	static const char *const casts[COLS] = { "::bigint", "", "", "" };
+	static char sql[PG_HISTORY_BATCH * COLS * 16 + 256];
+	static const char *p[PG_HISTORY_BATCH * COLS];
+	size_t len;
+	unsigned i;
+
+	if (!db->n_seen)
+		return HOSTDB_OK;
+	len = (size_t)snprintf(sql, sizeof(sql), "UPDATE hosts h SET last_seen = now(),"
+			       " last_arch = v.a, last_action = v.s, last_file = v.f FROM (VALUES ");
+	len = values_list(sql, sizeof(sql), len, db->n_seen, COLS, casts);
+	snprintf(sql + len, sizeof(sql) - len, ") v(id, a, s, f) WHERE h.id = v.id");
+	for (i = 0; i < db->n_seen; i++) {
+		p[i * COLS] = db->seen[i].id;
+		p[i * COLS + 1] = db->seen[i].arch;
+		p[i * COLS + 2] = db->seen[i].action;
+		p[i * COLS + 3] = db->seen[i].file;
+	}
+	i = db->n_seen;
+	db->n_seen = 0;
+	return run(db, sql, (int)(i * COLS), p, NULL);
 }
 
 static enum hostdb_err
@@ -773,6 +857,8 @@ pg_batch_end(struct hostdb *base)
 	if (!db->in_batch)
 		return HOSTDB_OK;
 	e = hist_flush(db);
+	if (!e)
+		e = seen_flush(db);
 	if (!db->in_batch)	/* the connection went with the flush */
 		return e;
 	db->in_batch = false;
@@ -822,24 +908,31 @@ pg_consume_once(struct hostdb *base, int64_t id, bool by_boot, const struct host
 	return HOSTDB_OK;
 }
 
+/* In a batch, noted for one UPDATE at its end (the host's last note wins). */
 static enum hostdb_err
 pg_record_seen(struct hostdb *base, int64_t id, const char *arch, const char *action,
 	       const char *file)
 {
+	struct pg *db = PG(base);
+	struct pg_seen *n;
 	char idbuf[24];
-	const char *p[4] = { idbuf, arch, action, file };
-	enum hostdb_err e;
-	PGresult *r;
-	int n;
+	unsigned i;
 
+	if (!usable(db))
+		return HOSTDB_ERR_UNREACHABLE;
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
-	e = run(PG(base), "UPDATE hosts SET last_seen = now(), last_arch = $2, last_action = $3,"
-		" last_file = $4 WHERE id = $1", 4, p, &r);
-	if (e)
-		return e;
-	n = atoi(PQcmdTuples(r));
-	PQclear(r);
-	return n ? HOSTDB_OK : HOSTDB_ERR_NOT_FOUND;
+	for (i = 0; i < db->n_seen && strcmp(db->seen[i].id, idbuf) != 0; i++)
+		;
+	n = &db->seen[i];
+	if (i == db->n_seen)
+		db->n_seen++;
+	snprintf(n->id, sizeof(n->id), "%s", idbuf);
+	snprintf(n->arch, sizeof(n->arch), "%s", arch);
+	snprintf(n->action, sizeof(n->action), "%s", action);
+	snprintf(n->file, sizeof(n->file), "%s", file);
+	if (db->in_batch && db->n_seen < PG_HISTORY_BATCH)
+		return HOSTDB_OK;
+	return seen_flush(db);
 }
 
 /* The fleet -------------------------------------------------------------- */

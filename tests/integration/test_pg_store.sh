@@ -83,8 +83,21 @@ pxl_t_expect "pxectl host add" grep -q '^added host ' "$PXL_T_OUT/add-a.txt"
 check "a host added with pxectl is answered" "offer known.kpxe" "$(discover "$MAC_A")"
 pxl_t_get "tftp-hpa known.kpxe (host A)" known.kpxe tftphpa
 
+snapshots()
+{
+	ctl status | sed -n 's/.* snapshots=\([0-9]*\).*/\1/p'
+}
+
 # Plain SQL, as a provisioning system writes it: live within a bounded wait.
+# Measured (logged, never asserted): INSERT committed -> new snapshot built.
+before=$(snapshots)
+t0=$(date +%s%N)
 sql "INSERT INTO hosts (mac, action, profile, name) VALUES ('$MAC_B', 'boot', 'known', 'from-sql')" >/dev/null
+for _ in $(seq 1 250); do
+	[ "$(snapshots)" != "$before" ] && break
+	sleep 0.02
+done
+pxl_t_log "measured: psql INSERT -> snapshot rebuilt in $((($(date +%s%N) - t0) / 1000000)) ms (snapshots $before -> $(snapshots))"
 got=silence
 for _ in $(seq 1 10); do
 	got=$(discover "$MAC_B" 1)

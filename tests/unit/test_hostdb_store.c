@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -368,6 +369,9 @@ test_history_newest_first(void)
 		CU_ASSERT_EQUAL(hostdb_history_add(db, &ev), HOSTDB_OK);
 	}
 	CU_ASSERT_EQUAL(hostdb_batch_end(db), HOSTDB_OK);
+	/* PostgreSQL trims every few writes and when a handle closes. */
+	hostdb_close(db);
+	db = open_as("engine-h");
 	memset(&seen, 0, sizeof(seen));
 	CU_ASSERT_EQUAL(hostdb_history(db, id, 0, hist_row, &seen), HOSTDB_OK);
 	CU_ASSERT_EQUAL(seen.n, HOSTDB_HISTORY_KEEP);
@@ -376,9 +380,32 @@ test_history_newest_first(void)
 	memset(&seen, 0, sizeof(seen));
 	CU_ASSERT_EQUAL(hostdb_history(db, id2, 0, hist_row, &seen), HOSTDB_OK);
 	CU_ASSERT_EQUAL(seen.n, 1);
+	/* Measured, never asserted: what the log drain's batches cost the control
+	 * thread per answer (a history row and a last-seen note, 32 per commit). */
+	{
+		struct timespec t0, t1;
+		double secs;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (i = 0; i < 2048; i++) {
+			if (i % 32 == 0)
+				CU_ASSERT_EQUAL(hostdb_batch_begin(db), HOSTDB_OK);
+			ev.host_id = id2;
+			CU_ASSERT_EQUAL(hostdb_history_add(db, &ev), HOSTDB_OK);
+			CU_ASSERT_EQUAL(hostdb_record_seen(db, id2, "bios", "boot", "x"), HOSTDB_OK);
+			if (i % 32 == 31)
+				CU_ASSERT_EQUAL(hostdb_batch_end(db), HOSTDB_OK);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		fprintf(stderr, "\n  measured (%s): 2048 answers noted in %.3f s = %.0f/s\n",
+			pg_url ? "postgresql" : "sqlite", secs, 2048 / secs);
+	}
 	/* A deleted host's rows go with it. */
+	hostdb_close(db);
+	db = open_as("engine-h");
 	CU_ASSERT_EQUAL(hostdb_del(db, id), HOSTDB_OK);
-	CU_ASSERT_EQUAL(count_rows("boot_events"), 1);
+	CU_ASSERT_EQUAL(count_rows("boot_events"), HOSTDB_HISTORY_KEEP);
 	hostdb_close(db);
 }
 
