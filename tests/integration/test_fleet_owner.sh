@@ -126,7 +126,7 @@ pxl_t_expect "B's trace: held: owner eng-a" grep -q "held: owner eng-a" "$LOG_B"
 # A dies: B answers its MACs (standby, then as their owner once A's
 # heartbeat is stale).
 kill -9 "$PXL_T_SERVER_PID"
-wait "$PXL_T_SERVER_PID" 2>/dev/null
+wait "$PXL_T_SERVER_PID" 2>/dev/null || true
 PXL_T_SERVER_PID=
 ask 2 1 "${owned_a[@]}" >"$PXL_T_OUT/dead.txt"
 ok=$(awk '$2 >= 1 && $3 ~ /192\.0\.2\.3/' "$PXL_T_OUT/dead.txt" | wc -l)
@@ -137,6 +137,9 @@ gone()
 	ctl eng-b status 2>/dev/null | grep -q '^fleet: members=eng-b self=eng-b '
 }
 pxl_t_expect "B's fleet: eng-b alone after A's heartbeat went stale" gone
-pxl_t_expect "engine B stops cleanly" sh -c "kill $PID_B && wait $PID_B 2>/dev/null; true"
+kill "$PID_B"
+rc=0
+wait "$PID_B" || rc=$?
 PID_B=
+pxl_t_result "$([ "$rc" -eq 0 ] && echo 1 || echo 0)" "engine B stops cleanly on SIGTERM" "exit status $rc"
 pxl_t_finish
