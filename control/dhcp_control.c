@@ -535,8 +535,12 @@ dhcp_control_observe(const struct log_event *ev)
 	}
 }
 
-/* An engine whose heartbeat missed three beats has left the fleet. */
-#define DHCP_FLEET_LIVE_MS (3 * HOSTDB_HEARTBEAT_MS)
+/* An engine whose heartbeat missed ten beats (5 s) has left the fleet:
+ * longer than a busy control loop's stall (three beats flapped the fleet
+ * under a perfdhcp storm on 2 cores: two owners, two answers), and longer
+ * than dhcp.standby_delay_ms's default, so a crashed owner's clients get
+ * standby answers until the fleet shrinks. */
+#define DHCP_FLEET_LIVE_MS (10 * HOSTDB_HEARTBEAT_MS)
 _Static_assert(HOSTDB_ENGINE_STRLEN <= DHCP_FLEET_NAME_MAX, "a store's engine name fits the fleet");
 
 /* The live engines after a heartbeat: the snapshot's fleet (republished

@@ -5,7 +5,7 @@
  * been silent to that client for dhcp.standby_delay_ms, so a dead engine
  * costs a boot a few seconds, never the boot. "Silent" is read from the
  * client: the same request still being asked. Two witnesses, either
- * enough: a DISCOVER's secs field (seconds since the client began, as
+ * enough: a DISCOVER's secs field heard again (seconds since the client began, as
  * WDS/ConfigMgr's response delay reads it), and a small per-worker table
  * of when we first heard each (MAC, xid) (PXE ROMs retransmit the same xid
  * at 4/8/16/32 s). A request sent to our own address (the client chose
