@@ -19,6 +19,7 @@
 #include "dataplane/dhcp/answer.h"
 #include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/proto/dhcp.h"
+#include "dataplane/proto/dhcp6.h"
 
 /* The grace table ------------------------------------------------------- */
 
@@ -169,6 +170,57 @@ dhcp_handler_fini(struct dhcp_handler *hd)
 
 /* One request ------------------------------------------------------------ */
 
+static void
+trace_done(struct dhcp_handler *hd, const uint8_t mac[6], const char *fmt, int64_t id,
+	   const char *what)
+{
+	char line[512], m[HOSTDB_MAC_STRLEN];
+	int n;
+
+	if (!hd->trace)
+		return;
+	hostdb_mac_str(mac, m);
+	n = snprintf(line, sizeof(line), "dhcp %s ", m);
+	snprintf(line + n, sizeof(line) - n, fmt, (long long)id, what);
+	hd->trace(hd->trace_arg, line);
+}
+
+/*
+ * The compare-and-set of host id's one-shot for the client in t: consumed
+ * now (its grace starts), or taken already (age_ms: by whom, when). false
+ * when the store failed: t says why, and the one-shot is held.
+ */
+static bool
+cas_once(struct dhcp_handler *hd, int64_t id, uint64_t now_ns, struct log_dhcp *t,
+	 bool *ret_consumed, int64_t *ret_age_ms)
+{
+	enum hostdb_err e;
+	char mac[HOSTDB_MAC_STRLEN];
+
+	*ret_age_ms = -1;
+	e = hostdb_consume_once(hd->db, id, true, ret_consumed, ret_age_ms);
+	if (e == HOSTDB_ERR_UNREACHABLE) {
+		hd->stats.once_held++;
+		hostdb_mac_str(t->mac, mac);
+		log_msg(CFG_LOG_WARN, "dhcp %s state store unreachable: one-shot for %s held "
+			"(host id %lld, no answer until the store is back): %s", mac, mac,
+			(long long)id, hostdb_msg(hd->db));
+	}
+	if (e) {
+		hd->stats.db_errors++;
+		snprintf(t->detail, sizeof(t->detail), "%s (%s)", hostdb_strerror(e),
+			 hostdb_msg(hd->db));
+		t->outcome = DHCP_OUT_COMMIT_FAILED;
+		return false;
+	}
+	if (*ret_consumed) {
+		hd->stats.once_consumed++;
+		grace_add(hd, id, now_ns);
+		t->notes |= DHCP_NOTE_CONSUMED;
+	}
+	return true;
+}
+
 /*
  * Takes the one shot before the reply leaves: the compare-and-set in the
  * store, consumed exactly once however many copies of the request come and
@@ -182,36 +234,42 @@ take_once(struct dhcp_handler *hd, const struct dhcp_ring_req *req, uint64_t now
 	  struct dhcp_answer *a)
 {
 	int64_t id = a->d.host->id;
-	int64_t age_ms = -1;
+	int64_t age_ms;
 	bool consumed;
-	enum hostdb_err e;
-	char mac[HOSTDB_MAC_STRLEN];
 
-	e = hostdb_consume_once(hd->db, id, true, &consumed, &age_ms);
-	if (e == HOSTDB_ERR_UNREACHABLE) {
-		hd->stats.once_held++;
-		hostdb_mac_str(a->t->mac, mac);
-		log_msg(CFG_LOG_WARN, "dhcp %s state store unreachable: one-shot for %s held "
-			"(host id %lld, no answer until the store is back): %s", mac, mac,
-			(long long)id, hostdb_msg(hd->db));
-	}
-	if (e) {
-		hd->stats.db_errors++;
-		snprintf(a->t->detail, sizeof(a->t->detail), "%s (%s)", hostdb_strerror(e),
-			 hostdb_msg(hd->db));
-		a->t->outcome = DHCP_OUT_COMMIT_FAILED;
+	if (!cas_once(hd, id, now_ns, a->t, &consumed, &age_ms))
 		return DHCP_OUT_COMMIT_FAILED;
-	}
-	if (consumed) {
-		hd->stats.once_consumed++;
-		grace_add(hd, id, now_ns);
-		a->t->notes |= DHCP_NOTE_CONSUMED;
-	} else if (grace_find(hd, id, now_ns) || grace_from_store(hd, id, age_ms, now_ns)) {
+	if (!consumed && (grace_find(hd, id, now_ns) || grace_from_store(hd, id, age_ms, now_ns)))
 		dhcp_answer_grace(a);
-	} else {
+	else if (!consumed)
 		dhcp_answer_redecide_taken(a, hd->snap);
-	}
 	return dhcp_answer_finish(a, hd->snap, req);
+}
+
+/*
+ * A DHCPv6 request's one-shot (dhcp6_rx.c): the same take, no reply. The
+ * snapshot republished with the grace answers the client's retransmission
+ * on the worker. A copy that comes while it is taken finds the grace:
+ * nothing to do. One taken by an earlier boot means the snapshot is stale:
+ * rebuilt, the retransmission is decided as consumed.
+ */
+static void
+take_once6(struct dhcp_handler *hd, const struct dhcp_ring_req *req, uint64_t now_ns)
+{
+	static struct log_dhcp t;	/* large; the control thread is one thread */
+	int64_t age_ms;
+	bool consumed;
+
+	t = req->take6;
+	if (!t.host_id || !cas_once(hd, t.host_id, now_ns, &t, &consumed, &age_ms))
+		return;
+	if (consumed)
+		trace_done(hd, t.mac, "one-shot consumed and committed (host id %lld) for a "
+			   "DHCPv6 %s: answered on its retransmission", t.host_id,
+			   dhcp6_type_name(t.msg_type));
+	else if (grace_find(hd, t.host_id, now_ns))
+		return;
+	dhcp_handler_rebuild(hd, now_ns);
 }
 
 static void
@@ -309,6 +367,10 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	bool changed;
 
 	hd->stats.requests++;
+	if (req->kind == DHCP_REQ_TAKE6) {
+		take_once6(hd, req, now_ns);
+		return false;
+	}
 	if (!dhcp_is_pxe_request(&req->msg)) {
 		hd->stats.not_pxe++;
 		return false;
@@ -337,21 +399,6 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 	if (changed && t.outcome != DHCP_OUT_COMMIT_FAILED)
 		dhcp_handler_rebuild(hd, now_ns);
 	return o == DHCP_OUT_REPLY;
-}
-
-static void
-trace_done(struct dhcp_handler *hd, const uint8_t mac[6], const char *fmt, int64_t id,
-	   const char *file)
-{
-	char line[512], m[HOSTDB_MAC_STRLEN];
-	int n;
-
-	if (!hd->trace)
-		return;
-	hostdb_mac_str(mac, m);
-	n = snprintf(line, sizeof(line), "dhcp %s ", m);
-	snprintf(line + n, sizeof(line) - n, fmt, (long long)id, file);
-	hd->trace(hd->trace_arg, line);
 }
 
 /* The record a completed download may end the one-shot of. */

@@ -211,9 +211,9 @@ outcome_line(const struct trace_out *o)
 		line(o, "%s -> reply not built: %s (client will show PXE-E53: no boot "
 		     "filename received)", t->reason, dhcp_strerror(t->build_err));
 		break;
-	case DHCP_OUT_ONCE_V4_ONLY:
-		line(o, "%s -> no DHCPv6 answer: an armed one-shot is taken only over IPv4 "
-		     "(the control thread commits it)", t->reason);
+	case DHCP_OUT_ONCE_TAKING:
+		line(o, "%s -> one-shot being taken: answered on the client's retransmission",
+		     t->reason);
 		break;
 	case DHCP_OUT_COMMIT_FAILED:
 		line(o, "one-shot could not be committed: %s: staying silent so it is "

@@ -25,7 +25,7 @@ static const char *const outcome_names[] = {
 	[DHCP_OUT_CONSUME] = "consume",
 	[DHCP_OUT_COMMIT_FAILED] = "held",
 	[DHCP_OUT_HELD] = "not-owner",
-	[DHCP_OUT_ONCE_V4_ONLY] = "once-v4-only",
+	[DHCP_OUT_ONCE_TAKING] = "once-taking",
 };
 _Static_assert(sizeof(outcome_names) / sizeof(outcome_names[0]) == DHCP_OUT__MAX,
 	       "one history name per DHCP outcome");

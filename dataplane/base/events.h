@@ -97,7 +97,8 @@ enum dhcp_outcome {
 	DHCP_OUT_CONSUME,	/* a one-shot to take: the control thread's job */
 	DHCP_OUT_COMMIT_FAILED,	/* the one-shot could not be committed: silent */
 	DHCP_OUT_HELD,		/* a fleet: another engine owns the MAC and is not silent */
-	DHCP_OUT_ONCE_V4_ONLY,	/* DHCPv6: an armed one-shot is taken over IPv4 only: silent */
+	DHCP_OUT_ONCE_TAKING,	/* DHCPv6: an armed one-shot passed to the control thread to
+				 * take: silent, answered from the grace on a retransmission */
 	DHCP_OUT__MAX,
 };
 
@@ -203,14 +204,23 @@ struct log_event {
 
 /* ---- proxyDHCP between workers and the control thread ---- */
 
+/* What a request on the ring asks of the control thread. */
+enum dhcp_req_kind {
+	DHCP_REQ_V4,		/* decide msg and maybe reply (below) */
+	DHCP_REQ_TAKE6,		/* take take6's host's one-shot for a DHCPv6 boot: no reply */
+};
+
 /*
  * A PXE client's request, parsed once by the worker that received it
  * (DESIGN.md steps 1-2). The control thread decides, commits durable
  * state, and hands back a reply with its addressing; the worker that
- * received the request sends it.
+ * received the request sends it. A DHCPv6 one-shot travels as TAKE6: the
+ * control thread commits it into the snapshot's grace, and the worker
+ * answers the client's retransmission from there.
  */
 struct dhcp_ring_req {
 	uint16_t worker;	/* who received it: the reply goes back there */
+	uint8_t kind;		/* enum dhcp_req_kind */
 	uint8_t port_idx;	/* interface index (config order) */
 	uint8_t broadcast;	/* sent to 255.255.255.255 (or subnet broadcast) */
 	uint32_t src_ip;	/* host order; 0 for a client without an address */
@@ -219,7 +229,10 @@ struct dhcp_ring_req {
 	uint16_t dst_port;	/* 67 or 4011 */
 	uint8_t src_mac[6];
 	uint64_t rx_ns;		/* wall clock at reception, for the trace */
-	struct dhcp_msg msg;	/* the request, parsed (proto/dhcp.h) */
+	union {
+		struct dhcp_msg msg;	/* V4: the request, parsed (proto/dhcp.h) */
+		struct log_dhcp take6;	/* TAKE6: the worker's trace (host_id, mac) */
+	};
 } __attribute__((aligned(8)));
 
 #define DHCP_RING_MSG_MAX 1236	/* a reply's payload; keeps the element a multiple of 8 */

@@ -90,7 +90,7 @@
 	X(dhcp6_relayed)	/* came in Relay-Forw */		\
 	X(dhcp6_answered)	/* Advertise/Reply built from the snapshot */ \
 	X(dhcp6_silent)		/* decided: nothing to send */		\
-	X(dhcp6_once_v4_only)	/* an armed one-shot: answered over IPv4 only */ \
+	X(dhcp6_once_taking)	/* an armed one-shot passed to control to take: silent */ \
 	X(dhcp6_replies_sent)						\
 	X(mcast_requests)	/* RRQs asking "multicast" (RFC 2090) */ \
 	X(mcast_declined)	/* served unicast: blksize, full, off */ \

@@ -171,7 +171,8 @@ dhcp6_answer(const struct dhcp_snapshot *s, const struct dhcp6_msg *m,
 	if (o != DHCP_OUT_REPLY)
 		return o;
 	dhcp_answer_decide(&ans->a, s, now_ns);
+	/* Only the control thread takes it; its grace answers the retransmission. */
 	if (ans->a.d.consume_once)
-		return out(t, DHCP_OUT_ONCE_V4_ONLY);
+		return out(t, DHCP_OUT_ONCE_TAKING);
 	return finish(ans, m, ctx);
 }

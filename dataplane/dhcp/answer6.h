@@ -7,8 +7,9 @@
  * file as tftp://[ADDRESS6]/FILE (option 59) in an Advertise (Solicit) or
  * Reply (Request, Information-request), wrapped in Relay-Repl when
  * relayed. An armed one-shot is not taken here: only the control thread
- * may, and its path carries IPv4 requests; the request stays unanswered
- * (DHCP_OUT_ONCE_V4_ONLY). Pure: no DPDK, no I/O, no clock.
+ * may (DHCP_OUT_ONCE_TAKING: the caller asks it, this request stays
+ * unanswered); the client's retransmission finds the host in its grace
+ * (answer.c) and gets the one-shot's answer. Pure: no DPDK, no I/O, no clock.
  */
 #ifndef PXELINE_DATAPLANE_DHCP_ANSWER6_H
 #define PXELINE_DATAPLANE_DHCP_ANSWER6_H

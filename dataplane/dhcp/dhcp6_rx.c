@@ -92,8 +92,10 @@ dhcp6_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 		lc->stats.dhcp6_answered++;
 		st->ev.dhcp.answer_ns = lcore_wall_ns(lc) - rx_ns;
 		send_reply(lc, &st->ans.tx);
-	} else if (o == DHCP_OUT_ONCE_V4_ONLY) {
-		lc->stats.dhcp6_once_v4_only++;
+	} else if (o == DHCP_OUT_ONCE_TAKING) {
+		/* Every copy asks: the control thread's compare-and-set takes it once. */
+		lc->stats.dhcp6_once_taking++;
+		dhcp_rx_take_once6(lc, &st->ev.dhcp);
 	} else {
 		lc->stats.dhcp6_silent++;
 	}

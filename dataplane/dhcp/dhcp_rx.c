@@ -100,14 +100,31 @@ flush_delayed(struct lcore *lc, struct dhcp_rx_state *st)
 
 /* Passes the request to the control thread (a one-shot to take, or no
  * snapshot yet); it answers on this worker's reply ring. */
-static void
+static bool
 to_control(struct lcore *lc, struct dhcp_ring_req *r)
 {
 	if (rte_ring_mp_enqueue_elem(lc->dhcp_req_ring, r, sizeof(*r)) != 0) {
 		lc->stats.dhcp_ring_full++;
-		return;
+		return false;
 	}
 	lc->stats.dhcp_to_control++;
+	return true;
+}
+
+bool
+dhcp_rx_take_once6(struct lcore *lc, const struct log_dhcp *t)
+{
+	struct dhcp_ring_req *r = &lc->dhcp_req_scratch;
+
+	if (!lc->dhcp_req_ring)
+		return false;
+	memset(r, 0, offsetof(struct dhcp_ring_req, msg));
+	r->worker = lc->id;
+	r->kind = DHCP_REQ_TAKE6;
+	r->port_idx = t->port_idx;
+	r->rx_ns = lcore_wall_ns(lc);
+	r->take6 = *t;
+	return to_control(lc, r);
 }
 
 /* The trace event of an answer made here: log.c writes its lines. */
@@ -176,6 +193,7 @@ dhcp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 		return;
 	}
 	r->worker = lc->id;
+	r->kind = DHCP_REQ_V4;
 	r->port_idx = port_idx;
 	r->broadcast = fi->ip_broadcast;
 	r->src_ip = fi->src_ip;

@@ -29,6 +29,11 @@ struct dhcp6_scratch *dhcp_rx_v6_scratch(struct dhcp_rx_state *st);
 /* A datagram to UDP 67 or 4011. */
 void dhcp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi);
 
+/* Asks the control thread to take the one-shot of t's host (t->host_id),
+ * decided for a DHCPv6 request (dhcp6_rx.c); false when it could not be
+ * queued. No reply comes: the grace in the next snapshot answers. */
+bool dhcp_rx_take_once6(struct lcore *lc, const struct log_dhcp *t);
+
 /* Sends the delayed replies that are due and those the control thread
  * queued for this worker. */
 void dhcp_rx_poll_replies(struct lcore *lc);

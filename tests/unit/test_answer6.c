@@ -110,6 +110,8 @@ ctx_direct(struct dhcp6_rx_ctx *c, const uint8_t *src_mac)
 	memcpy(c->addr6, our6, 16);
 }
 
+#define NOW_NS 1000	/* the monotonic clock of every answer */
+
 static struct dhcp6_answer ans;
 static struct log_dhcp t;
 static struct dhcp6_msg m;
@@ -118,7 +120,7 @@ static enum dhcp_outcome
 answer(const struct dhcp_snapshot *s, const uint8_t *pkt, size_t n, const struct dhcp6_rx_ctx *c)
 {
 	CU_ASSERT_EQUAL_FATAL(dhcp6_parse(pkt, n, &m), DHCP6_OK);
-	return dhcp6_answer(s, &m, c, 1000, &ans, &t);
+	return dhcp6_answer(s, &m, c, NOW_NS, &ans, &t);
 }
 
 /* The boot file URL in the reply's message (at off), or "". */
@@ -189,9 +191,9 @@ test_uuid_record(void)
 	dhcp_snap_free(s);
 }
 
-/* An armed one-shot is not taken over DHCPv6: silent, said so. */
+/* An armed one-shot is the control thread's to take: silent now. */
 static void
-test_once_left_to_v4(void)
+test_once_taking(void)
 {
 	struct dhcp_snapshot *s = snap(BOOT_ACTION_ONCE);
 	struct dhcp6_rx_ctx c;
@@ -199,8 +201,42 @@ test_once_left_to_v4(void)
 	size_t n = unhex(ovmf_solicit_hex, pkt, sizeof(pkt));
 
 	ctx_direct(&c, ovmf_mac);
-	CU_ASSERT_EQUAL(answer(s, pkt, n, &c), DHCP_OUT_ONCE_V4_ONLY);
-	CU_ASSERT_EQUAL(t.outcome, DHCP_OUT_ONCE_V4_ONLY);
+	CU_ASSERT_EQUAL(answer(s, pkt, n, &c), DHCP_OUT_ONCE_TAKING);
+	CU_ASSERT_EQUAL(t.outcome, DHCP_OUT_ONCE_TAKING);
+	CU_ASSERT_EQUAL(t.host_id, 7);
+	dhcp_snap_free(s);
+}
+
+/* Taken by the control thread, the snapshot has the host in its grace:
+ * the retransmission gets the one-shot's answer, nothing left to take. */
+static void
+test_once_grace(void)
+{
+	struct dhcp_snapshot *s;
+	struct dhcp_snap_host h;
+	struct dhcp6_rx_ctx c;
+	uint8_t pkt[512];
+	char url[256];
+	size_t n = unhex(ovmf_solicit_hex, pkt, sizeof(pkt));
+
+	config();
+	CU_ASSERT_EQUAL_FATAL(dhcp_snap_create(&cfg, server_ip, 1, &s), DHCP_SNAP_OK);
+	memset(&h, 0, sizeof(h));
+	h.h.id = 7;
+	h.h.action = BOOT_ACTION_ONCE;
+	h.h.once_armed = false;
+	h.grace_until_ns = NOW_NS + 1;
+	snprintf(h.h.profile, sizeof(h.h.profile), "reimage");
+	h.has_uuid = true;
+	memcpy(h.uuid, ovmf_uuid, 16);
+	CU_ASSERT_EQUAL_FATAL(dhcp_snap_add_host(s, &h), DHCP_SNAP_OK);
+	CU_ASSERT_EQUAL_FATAL(dhcp_snap_seal(s), DHCP_SNAP_OK);
+	ctx_direct(&c, ovmf_mac);
+	CU_ASSERT_EQUAL_FATAL(answer(s, pkt, n, &c), DHCP_OUT_REPLY);
+	reply_url(0, url, sizeof(url));
+	CU_ASSERT_STRING_EQUAL(url, "tftp://[2001:db8::2]/reimage.efi");
+	CU_ASSERT_TRUE(t.notes & DHCP_NOTE_GRACE);
+	CU_ASSERT_FALSE(ans.a.d.consume_once);
 	dhcp_snap_free(s);
 }
 
@@ -309,7 +345,8 @@ main(void)
 	static const struct unit_test tests[] = {
 		{ "OVMF Solicit: default profile's EFI file", test_ovmf_default },
 		{ "DUID-UUID finds the record", test_uuid_record },
-		{ "one-shot left to IPv4", test_once_left_to_v4 },
+		{ "one-shot passed to be taken", test_once_taking },
+		{ "one-shot in its grace: the reimage answer", test_once_grace },
 		{ "ignored, no address, other server, 4011 Request", test_refusals },
 		{ "relayed: option 79, Relay-Repl to the relay", test_relayed },
 		{ "boot file URL", test_boot_url },

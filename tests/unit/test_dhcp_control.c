@@ -557,6 +557,57 @@ test_once_copies(void)
 	n_kept = 0;
 }
 
+/*
+ * A DHCPv6 boot's one-shot (the worker's TAKE6 request, three copies):
+ * taken once, no reply built; the snapshot then carries the grace the
+ * worker answers the retransmission from. Without a grace (another
+ * connection took it meanwhile) the stale snapshot is rebuilt.
+ */
+static void
+test_once_take6(void)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x0e, 0x06 };
+	const struct dhcp_snap_host *sh;
+	uint64_t built;
+	int64_t id;
+	int i;
+
+	add_host(mac, NULL, BOOT_ACTION_ONCE, "reimage", "take6", &id);
+	handler_reset();
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 10), 0);
+	memset(&req, 0, sizeof(req));
+	req.kind = DHCP_REQ_TAKE6;
+	req.take6.v6 = 1;
+	req.take6.msg_type = DHCP6_SOLICIT;
+	req.take6.host_id = id;
+	memcpy(req.take6.mac, mac, 6);
+	trace_reset();
+	for (i = 0; i < 3; i++) {
+		built = hd.stats.snapshots;
+		CU_ASSERT_FALSE(dhcp_control_handle(&hd, &req, 20 + i, &rep));
+		/* The first publishes the grace; the copies find it: no rebuild. */
+		CU_ASSERT_EQUAL(hd.stats.snapshots, built + (i == 0));
+	}
+	CU_ASSERT_EQUAL(hd.stats.once_consumed, 1);
+	CU_ASSERT_EQUAL(trace_lines, 1);
+	TRACE_HAS("dhcp 52:54:00:00:0e:06 one-shot consumed and committed (host id");
+	TRACE_HAS("for a DHCPv6 SOLICIT: answered on its retransmission");
+	sh = dhcp_snap_by_mac(hd.snap, mac);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sh);
+	CU_ASSERT_FALSE(sh->h.once_armed);
+	CU_ASSERT(sh->grace_until_ns > 20);
+	/* A new handler (restart: no grace): taken already, the snapshot rebuilt. */
+	handler_reset();
+	CU_ASSERT_EQUAL_FATAL(dhcp_handler_rebuild(&hd, 10), 0);
+	built = hd.stats.snapshots;
+	trace_reset();
+	CU_ASSERT_FALSE(dhcp_control_handle(&hd, &req, 30, &rep));
+	CU_ASSERT_EQUAL(hd.stats.once_consumed, 0);
+	CU_ASSERT_EQUAL(hd.stats.snapshots, built + 1);
+	CU_ASSERT_EQUAL(trace_lines, 0);
+	handler_reset();
+}
+
 /* The fleet after each heartbeat: a new snapshot only when the live
  * engines (or which one we are) changed; the snapshot carries them and the
  * configured standby delay; a bad list changes nothing. */
@@ -912,6 +963,7 @@ main(void)
 		{ "one-shot taken before restart, EFI", test_once_lost_race },
 		{ "one-shot: copies from a stale snapshot", test_once_copies },
 		{ "one-shot: compare-and-set, two consumers", test_cas_two_consumers },
+		{ "one-shot of a DHCPv6 boot: taken once, no reply", test_once_take6 },
 		{ "one-shot: grace across engines", test_grace_across_engines },
 		{ "one-shot until a file is served", test_once_until_file },
 		{ "ignore list", test_ignore_list },
