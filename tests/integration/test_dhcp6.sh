@@ -14,7 +14,13 @@
 #   3. iPXE's Information-request (user class "iPXE") gets a Reply with the
 #      profile's iPXE script as the URL.
 #   4. a Solicit without a PXE vendor class gets nothing: dhcp6_not_pxe.
-#   5. dnsmasq as the site's DHCPv6 server on the same link: a Solicit gets
+#   5. a host armed for one reimage (pxectl host add --action once, profile
+#      "reimage" with its own efi_x64): its first Solicit gets nothing (the
+#      worker passes the one-shot to the control thread to take), the same
+#      Solicit again (its retransmission) gets the Advertise with
+#      tftp://[2001:db8::2]/reimage.efi from the grace; pxectl says
+#      once(consumed), the log says "one-shot consumed" exactly once.
+#   6. dnsmasq as the site's DHCPv6 server on the same link: a Solicit gets
 #      both Advertises, dnsmasq's with the address, ours with the URL.
 PXL_T_NAME=dhcp6
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,6 +30,8 @@ pxl_t_strict || pxl_t_skip "the DHCPv6 proxy is pxeline's own"
 PY=/usr/bin/python3
 "$PY" -c 'import scapy.layers.dhcp6' 2>/dev/null || pxl_t_skip "python3-scapy not installed"
 PROBE="$PXL_T_DIR/dhcp6_probe.py"
+PXCTL=$PXL_BUILD/pxectl
+[ -x "$PXCTL" ] || pxl_t_skip "pxectl not built in $PXL_BUILD"
 
 ADDR6=2001:db8::2
 RELAY6=2001:db8::1
@@ -37,6 +45,9 @@ pxl_t_engine_cfg()
 	local cfg
 	cfg=$(pxl_t_engine_cfg_base)
 	printf '\ndhcp = { v6 = true; };\n' >>"$cfg"
+	# A second profile, for the one-shot (5.): its own EFI file.
+	sed -Ei '/^profiles/,/^\);/s/^\);/\t, { name = "reimage"; bios = "undionly.kpxe"; efi_x64 = "reimage.efi"; ipxe = "boot.ipxe"; }\n);/' \
+		"$cfg"
 	printf '%s\n' "$cfg"
 }
 
@@ -67,6 +78,7 @@ for k in sys.argv[2].split("."):
 print(v)' "$1" "$2"
 }
 
+rm -f "$PXL_T_WORK/state.db"
 pxl_t_server_start
 pxl_t_expect "DAD passed for $ADDR6" pxl_t_wait_log "ipv6 $ADDR6 port=0 ready" 10
 
@@ -127,7 +139,47 @@ pxl_t_expect "4 DHCPv6 requests, 1 relayed" [ "$rx/$relayed" = 4/1 ]
 pxl_t_expect "3 answered and sent" [ "$answered/$sent" = 3/3 ]
 pxl_t_expect "1 not a PXE client" [ "$notpxe" = 1 ]
 
-# ---- 5. beside the site's DHCPv6 server (dnsmasq) ----
+# ---- 5. a one-shot (action once) over DHCPv6 ----
+ctl() { timeout 10 "$PXCTL" -s "$PXL_T_WORK/ctl.sock" "$@"; }
+ctl host add --mac "$FRAME_MAC" --action once --profile reimage >"$PXL_T_OUT/host.txt" 2>&1 ||
+	pxl_t_fatal "pxectl host add (once) failed: $(cat "$PXL_T_OUT/host.txt")"
+pxl_t_expect "armed: pxectl says once(armed)" \
+	grep -q 'once(armed)' <<<"$(ctl host show --mac "$FRAME_MAC" 2>&1)"
+first=$(probe solicit "$CLIENT_MAC")
+pxl_t_log "first Solicit of the armed host: ${first:-nothing}"
+pxl_t_expect "the first Solicit gets nothing: the one-shot is being taken" [ -z "$first" ]
+pxl_t_expect "trace: one-shot being taken" \
+	pxl_t_wait_log "dhcp6 $FRAME_MAC .* -> one-shot being taken: answered on the client's retransmission"
+# The retransmission (same xid): the grace answers it once the control
+# thread's snapshot is published (bounded: 5 tries of 3 s).
+again=""
+unanswered=1
+for k in 1 2 3 4 5; do
+	again=$(probe solicit "$CLIENT_MAC" | head -n 1)
+	[ -n "$again" ] && break
+	unanswered=$((unanswered + 1))
+done
+pxl_t_log "retransmitted Solicit: $again"
+pxl_t_expect "the retransmission gets an Advertise (type 2), same xid" \
+	[ "$(field "$again" type)/$(field "$again" xid)" = "2/$((0x7eab49))" ]
+pxl_t_expect "option 59: the reimage profile's tftp://[$ADDR6]/reimage.efi" \
+	[ "$(field "$again" url)" = "tftp://[$ADDR6]/reimage.efi" ]
+pxl_t_expect "trace: answered from the one-shot's grace" \
+	pxl_t_wait_log "dhcp6 $FRAME_MAC one-shot taken earlier in this boot"
+pxl_t_expect "pxectl host show: once(consumed)" \
+	grep -q 'once(consumed)' <<<"$(ctl host show --mac "$FRAME_MAC" 2>&1)"
+pxl_t_expect "exactly one \"one-shot consumed\" log line" \
+	[ "$(grep -c "one-shot consumed" "$PXL_T_LOG")" = 1 ]
+pxl_t_expect "it names the host and the DHCPv6 Solicit" \
+	pxl_t_wait_log "dhcp $FRAME_MAC one-shot consumed and committed \(host id [0-9]+\) for a DHCPv6 SOLICIT"
+read -r taking <<<"$(pxl_t_stat dhcp6_once_taking)"
+pxl_t_expect "dhcp6_once_taking counts the unanswered copies ($unanswered)" \
+	[ "$taking" = "$unanswered" ]
+# The bridge in 6. sends from the same MAC: an unknown computer again.
+ctl host del --mac "$FRAME_MAC" >>"$PXL_T_OUT/host.txt" 2>&1 ||
+	pxl_t_fatal "pxectl host del failed: $(cat "$PXL_T_OUT/host.txt")"
+
+# ---- 6. beside the site's DHCPv6 server (dnsmasq) ----
 if command -v dnsmasq >/dev/null; then
 	pxl_t_bridge_clients d6 1
 	SITE=$(pxl_t_client_ns d6 1)
