@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -40,6 +42,8 @@ struct db_opts {
 	uint32_t macs;
 	double drain_s;
 	double gap_s;
+	uint32_t max_inflight;	/* rate 0: DISCOVERs unanswered at most */
+	int watch_tid;		/* > 0: the engine's worker thread, its CPU time */
 };
 
 struct db_run {
@@ -51,6 +55,8 @@ struct db_run {
 	uint64_t unmatched;	/* an OFFER for no xid in flight (late, duplicate) */
 	uint64_t other;		/* anything else received */
 	uint64_t overwritten;	/* in flight longer than the pending table holds */
+	double watch_cpu_s;	/* --watch-tid's CPU time while sending */
+	double own_cpu_s;	/* this thread's, the same time */
 	struct bench_dhcp_hist hist;
 };
 
@@ -65,7 +71,10 @@ usage(FILE *f)
 		"  --seconds    sending time per rate [3]\n"
 		"  --macs       distinct clients (MAC, UUID), used in turn [100000]\n"
 		"  --drain-ms   waiting for late OFFERs after each rate [200]\n"
-		"  --gap-ms     idle time between rates [300]\n");
+		"  --gap-ms     idle time between rates [300]\n"
+		"  --max-inflight  at rate 0, unanswered DISCOVERs at most [1024]\n"
+		"  --watch-tid  a thread (the engine's worker) whose CPU time while\n"
+		"               sending is reported: OFFERs per CPU-second of it\n");
 }
 
 static int
@@ -88,7 +97,8 @@ parse_rates(const char *s, struct db_opts *o)
 static int
 parse_args(int argc, char **argv, struct db_opts *o)
 {
-	enum { O_DEV = 256, O_EAL, O_RATES, O_SECONDS, O_MACS, O_DRAIN, O_GAP, O_HELP };
+	enum { O_DEV = 256, O_EAL, O_RATES, O_SECONDS, O_MACS, O_DRAIN, O_GAP, O_INFLIGHT,
+	       O_WATCH, O_HELP };
 	static const struct option opts[] = {
 		{ "dpdk-dev", required_argument, NULL, O_DEV },
 		{ "eal", required_argument, NULL, O_EAL },
@@ -97,6 +107,8 @@ parse_args(int argc, char **argv, struct db_opts *o)
 		{ "macs", required_argument, NULL, O_MACS },
 		{ "drain-ms", required_argument, NULL, O_DRAIN },
 		{ "gap-ms", required_argument, NULL, O_GAP },
+		{ "max-inflight", required_argument, NULL, O_INFLIGHT },
+		{ "watch-tid", required_argument, NULL, O_WATCH },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -108,6 +120,7 @@ parse_args(int argc, char **argv, struct db_opts *o)
 	o->macs = 100000;
 	o->drain_s = 0.2;
 	o->gap_s = 0.3;
+	o->max_inflight = 1024;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case O_DEV: o->dev = optarg; break;
@@ -123,11 +136,13 @@ parse_args(int argc, char **argv, struct db_opts *o)
 		case O_MACS: o->macs = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case O_DRAIN: o->drain_s = strtod(optarg, NULL) / 1000.0; break;
 		case O_GAP: o->gap_s = strtod(optarg, NULL) / 1000.0; break;
+		case O_INFLIGHT: o->max_inflight = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case O_WATCH: o->watch_tid = atoi(optarg); break;
 		case O_HELP: usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
 	}
-	if (!o->dev || o->seconds <= 0 || o->seconds > 600 || o->macs == 0 ||
+	if (!o->dev || o->seconds <= 0 || o->seconds > 600 || o->macs == 0 || !o->max_inflight ||
 	    o->drain_s < 0 || o->gap_s < 0) {
 		usage(stderr);
 		return -1;
@@ -208,6 +223,42 @@ poll_rx(uint16_t port, struct bench_dhcp_pending *pend, double ns_per_tsc)
 	rte_pktmbuf_free_bulk(m, n);
 }
 
+/* A thread's user + system CPU seconds (proc(5): fields 14 and 15); 0 if unknown. */
+static double
+thread_cpu_s(int tid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	size_t n;
+	FILE *f;
+
+	if (tid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The name in parentheses may hold blanks: fields count from its end. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return 0;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double
+own_cpu_s(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Between rates: whatever still arrives belongs to no run. */
 static void
 discard_rx(uint16_t port)
@@ -225,7 +276,7 @@ run_rate(uint16_t port, struct rte_mempool *pool, const struct db_opts *o, uint6
 {
 	struct bench_dhcp_pending pend;
 	uint64_t hz = rte_get_tsc_hz(), t0, now, end, drain_end, due;
-	double ns_per_tsc = 1e9 / (double)hz, lost_pct;
+	double ns_per_tsc = 1e9 / (double)hz, lost_pct, cpu0, own0;
 	uint32_t seq = 0, xid0 = (uint32_t)rte_rdtsc();
 	char what[24];
 	int rc;
@@ -234,11 +285,15 @@ run_rate(uint16_t port, struct rte_mempool *pool, const struct db_opts *o, uint6
 	if (rc < 0)
 		return rc;
 	memset(&run, 0, sizeof(run));
+	cpu0 = thread_cpu_s(o->watch_tid);
+	own0 = own_cpu_s();
 	t0 = now = rte_rdtsc();
 	end = t0 + (uint64_t)(o->seconds * (double)hz);
 	while (now < end) {
 		if (rate == 0) {
-			send_burst(port, pool, &pend, DB_BURST, &seq, xid0, o->macs);
+			/* As fast as answered: a full ring would measure its depth. */
+			if (run.sent - run.offers + DB_BURST <= o->max_inflight)
+				send_burst(port, pool, &pend, DB_BURST, &seq, xid0, o->macs);
 		} else {
 			due = (uint64_t)((double)(now - t0) * (double)rate / (double)hz);
 			if (due > run.offered)
@@ -249,6 +304,8 @@ run_rate(uint16_t port, struct rte_mempool *pool, const struct db_opts *o, uint6
 		poll_rx(port, &pend, ns_per_tsc);
 		now = rte_rdtsc();
 	}
+	run.watch_cpu_s = thread_cpu_s(o->watch_tid) - cpu0;
+	run.own_cpu_s = own_cpu_s() - own0;
 	drain_end = now + (uint64_t)(o->drain_s * (double)hz);
 	while (rte_rdtsc() < drain_end)
 		poll_rx(port, &pend, ns_per_tsc);
@@ -259,7 +316,8 @@ run_rate(uint16_t port, struct rte_mempool *pool, const struct db_opts *o, uint6
 	printf("dhcpbench: rate=%s seconds=%.2f offered=%llu sent=%llu tx_full=%llu "
 	       "no_mbuf=%llu offers=%llu offers_per_s=%.0f lost=%llu lost_pct=%.2f "
 	       "unmatched=%llu other=%llu overwritten=%llu avg_us=%.1f p50_us=%.0f "
-	       "p99_us=%.0f max_us=%.0f\n",
+	       "p99_us=%.0f max_us=%.0f watch_cpu_s=%.2f offers_per_watch_cpu_s=%.0f "
+	       "gen_cpu_s=%.2f\n",
 	       what, o->seconds,
 	       (unsigned long long)run.offered, (unsigned long long)run.sent,
 	       (unsigned long long)run.tx_full, (unsigned long long)run.no_mbuf,
@@ -269,7 +327,8 @@ run_rate(uint16_t port, struct rte_mempool *pool, const struct db_opts *o, uint6
 	       (unsigned long long)run.overwritten,
 	       run.hist.count ? (double)run.hist.sum_ns / (double)run.hist.count / 1000.0 : 0,
 	       bench_dhcp_hist_pct_us(&run.hist, 50), bench_dhcp_hist_pct_us(&run.hist, 99),
-	       (double)run.hist.max_ns / 1000.0);
+	       (double)run.hist.max_ns / 1000.0, run.watch_cpu_s,
+	       run.watch_cpu_s > 0 ? (double)run.offers / run.watch_cpu_s : 0, run.own_cpu_s);
 	fflush(stdout);
 	return 0;
 }
