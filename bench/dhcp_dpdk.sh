@@ -23,9 +23,13 @@
 #                      line the control thread writes (they go through the
 #                      log ring either way; info measures the writer too)
 #   PXB_DD_RSIZE [12]  memif rings of 2^N descriptors
+#   PXB_DD_PERF [1]    then one more saturation run with perf record
+#                      (cpu-clock samples) on the worker thread: where its
+#                      time goes, perf-worker.txt
 #   PXB_DD_GEN_LCORE [0] the generator's lcore; pxeline's worker has 1, its
 #                      control thread 0
-# One dhcpbench per rate (a new memif connection each). Rate 0 keeps at most
+# One dhcpbench per rate (a new memif connection each; it first waits for
+# one OFFER, so the link and the snapshot are up). Rate 0 keeps at most
 # 1024 DISCOVERs unanswered (dhcpbench --max-inflight): the saturation rate
 # without measuring the depth of a full ring. The worker's CPU seconds per
 # rate (from /proc) say how much of a core it got on a shared machine;
@@ -44,6 +48,7 @@ PXB_DD_MACS=${PXB_DD_MACS:-100000}
 PXB_DD_LOG=${PXB_DD_LOG:-warn}
 PXB_DD_RSIZE=${PXB_DD_RSIZE:-12}
 PXB_DD_GEN_LCORE=${PXB_DD_GEN_LCORE:-0}
+PXB_DD_PERF=${PXB_DD_PERF:-1}
 PXB_DHCPBENCH=${PXB_DHCPBENCH:-$PXL_BUILD/dhcpbench}
 PREFIX=${PXB_FILE_PREFIX}-dd
 
@@ -113,15 +118,37 @@ for t in /proc/"$PXB_ENGINE_PID"/task/*; do
 	[ "$(cat "$t/comm" 2>/dev/null)" = rte-worker-1 ] && WORKER_TID=${t##*/}
 done
 : >"$OUT"
-for rate in $PXB_DD_RATES; do
-	echo "# rate $rate: $(pxb_load)" >>"$PXB_RUN/load.txt"
+# dd_bench RATE OUT: one dhcpbench at RATE, its output appended to OUT.
+dd_bench()
+{
 	timeout $((PXB_DD_SECS + 60)) "$PXB_DHCPBENCH" \
 		--dpdk-dev "net_memif0,role=client,socket=$SOCK,socket-abstract=no,$PXB_MEMIF_DEVARGS" \
 		--eal "-l $PXB_DD_GEN_LCORE --no-pci --file-prefix $PREFIX-cli --huge-unlink -m 512" \
-		--rates "$rate" --seconds "$PXB_DD_SECS" --macs "$PXB_DD_MACS" \
-		${WORKER_TID:+--watch-tid "$WORKER_TID"} >>"$OUT" 2>&1 || true
+		--rates "$1" --seconds "$PXB_DD_SECS" --macs "$PXB_DD_MACS" \
+		${WORKER_TID:+--watch-tid "$WORKER_TID"} >>"$2" 2>&1 || true
+}
+for rate in $PXB_DD_RATES; do
+	echo "# rate $rate: $(pxb_load)" >>"$PXB_RUN/load.txt"
+	dd_bench "$rate" "$OUT"
 	grep '^dhcpbench: rate=' "$OUT" | tail -n 1 | sed 's/^/bench: /' >&2 || true
 done
+# Where the worker's time goes at saturation: cpu-clock samples of its
+# thread while dhcpbench sends (this machine has no hardware counters).
+if [ "$PXB_DD_PERF" = 1 ] && command -v perf >/dev/null && [ -n "$WORKER_TID" ]; then
+	dd_bench 0 "$PXB_RUN/perf-run.txt" &
+	gen=$!
+	for _ in $(seq 1 300); do
+		grep -q '^dhcpbench: sending' "$PXB_RUN/perf-run.txt" 2>/dev/null && break
+		sleep 0.1
+	done
+	timeout $((PXB_DD_SECS + 30)) perf record -q -e cpu-clock -F 2000 -g -t "$WORKER_TID" \
+		-o "$PXB_RUN/perf.data" -- sleep "$(awk -v s="$PXB_DD_SECS" 'BEGIN { print s * 0.8 }')" \
+		>/dev/null 2>&1 || true
+	wait "$gen" || true
+	perf report -i "$PXB_RUN/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
+		grep -v '^$' | grep -E '^ +[0-9.]+%' | head -n 30 >"$PXB_RUN/perf-worker.txt" || true
+	grep '^dhcpbench: rate=' "$PXB_RUN/perf-run.txt" | sed 's/^/bench: under perf: /' >&2 || true
+fi
 echo "# load at end: $(pxb_load)" >>"$PXB_RUN/load.txt"
 echo /pxeline/stats | timeout 10 dpdk-telemetry.py -f "$PREFIX" >"$PXB_RUN/pxeline-stats.json" 2>/dev/null || true
 pxb_engine_stop
@@ -142,6 +169,12 @@ awk '/^dhcpbench: rate=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[
 	tail -n +2 "$CSV" | awk -F, '{ printf "| %s | %s | %s | %s (%s %%) | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $6, $7, $8, $10, $11, $12, $13, $14, $15, $16 }'
 	echo
 	sed 's/^# /    /' "$PXB_RUN/load.txt"
+	if [ -s "$PXB_RUN/perf-worker.txt" ]; then
+		echo
+		echo "The worker thread at saturation (perf record -e cpu-clock, self time by symbol):"
+		echo
+		sed 's/^/    /' "$PXB_RUN/perf-worker.txt"
+	fi
 } >"$PXB_RUN/dhcp_dpdk.md"
 cat "$PXB_RUN/dhcp_dpdk.md"
 if [ "$report" -eq 1 ]; then
