@@ -729,6 +729,18 @@ bench_dpdk_open(const struct bench_dpdk_config *dc, const char *argv0,
 	return 0;
 }
 
+uint16_t
+bench_dpdk_port_id(const struct bench_dpdk *d)
+{
+	return d->port_id;
+}
+
+struct rte_mempool *
+bench_dpdk_pool(const struct bench_dpdk *d)
+{
+	return d->pool;
+}
+
 void
 bench_dpdk_close(struct bench_dpdk *d)
 {

@@ -28,6 +28,7 @@ struct bench_dpdk_config {
 };
 
 struct bench_dpdk;
+struct rte_mempool;
 
 /*
  * Initialises EAL (argv0 names the program), the port, the mbuf pool and
@@ -49,6 +50,13 @@ int bench_dpdk_run(struct bench_dpdk *d, const struct bench_config *cfg,
 
 /* The engine's own counters (ARP, fragments, drops by reason), one line. */
 void bench_dpdk_print_stats(const struct bench_dpdk *d, FILE *f);
+
+/*
+ * The port (one RX and one TX queue, promiscuous, link up) and its mbuf
+ * pool, for a load generator that drives the port itself (dhcpbench).
+ */
+uint16_t bench_dpdk_port_id(const struct bench_dpdk *d);
+struct rte_mempool *bench_dpdk_pool(const struct bench_dpdk *d);
 
 void bench_dpdk_close(struct bench_dpdk *d);
 
