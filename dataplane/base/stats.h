@@ -91,7 +91,9 @@
 	X(dhcp6_answered)	/* Advertise/Reply built from the snapshot */ \
 	X(dhcp6_silent)		/* decided: nothing to send */		\
 	X(dhcp6_once_taking)	/* an armed one-shot passed to control to take: silent */ \
-	X(dhcp6_replies_sent)						\
+	X(dhcp6_replies_sent)	/* every copy, repeats included */	\
+	X(dhcp6_boot_repeats)	/* 4011 Replies sent a second time (EDK2's race) */ \
+	X(dhcp6_repeat_full)	/* ...not repeated: the repeat queue was full */ \
 	X(mcast_requests)	/* RRQs asking "multicast" (RFC 2090) */ \
 	X(mcast_declined)	/* served unicast: blksize, full, off */ \
 	X(mcast_groups_opened)						\

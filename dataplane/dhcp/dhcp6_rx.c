@@ -2,26 +2,11 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "dataplane/core/tx.h"
 #include "dataplane/dhcp/answer6.h"
 #include "dataplane/dhcp/dhcp_rx.h"
 #include "dataplane/dhcp/dhcp6_rx.h"
 #include "dataplane/dhcp/snap_rcu.h"
 #include "dataplane/ipv6/nd.h"
-
-static void
-send_reply(struct lcore *lc, const struct dhcp6_tx *r)
-{
-	struct frame_udp_tx t;
-	struct tx_piece pc = { 0 };
-
-	tx_udp_addr(lc, r->port_idx, r->dst_mac, ip_addr_v6(r->dst), r->src_port, r->dst_port,
-		    &t);
-	pc.p = r->payload;
-	pc.len = r->len;
-	if (tx_udp(lc, r->port_idx, &t, &pc, 1) > 0)
-		lc->stats.dhcp6_replies_sent++;
-}
 
 /* The datagram's addressing, and our addresses on its port. */
 static void
@@ -91,7 +76,7 @@ dhcp6_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 	if (o == DHCP_OUT_REPLY) {
 		lc->stats.dhcp6_answered++;
 		st->ev.dhcp.answer_ns = lcore_wall_ns(lc) - rx_ns;
-		send_reply(lc, &st->ans.tx);
+		dhcp_rx_send6(lc, &st->ans.tx, s->delay_ms);
 	} else if (o == DHCP_OUT_ONCE_TAKING) {
 		/* Every copy asks: the control thread's compare-and-set takes it once. */
 		lc->stats.dhcp6_once_taking++;

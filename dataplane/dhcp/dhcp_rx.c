@@ -16,18 +16,40 @@
 #define DHCP_REPLY_BURST 16
 #define DHCP_DELAY_SLOTS 128
 
+/*
+ * EDK2's PXEv6 (PxeBcRequestBootService) sends its Request to the boot
+ * server on 4011, then configures the UDP instance that reads the Reply,
+ * waits 3 s and never retransmits: a Reply that comes back before that
+ * instance exists is lost and the boot fails (PXE-E16), which a fast server
+ * on a slow (emulated, loaded) client hits. So that Reply goes twice, at
+ * once and this much later: within the 3 s, two copies (the documented
+ * bound of what one unproven request makes us send).
+ */
+#define DHCP6_BOOT_REPEAT_MS 300
+
+/* A reply waiting for its time, of either family. */
 struct dhcp_delayed {
 	uint64_t due_ms;	/* lcore now_ms */
-	struct dhcp_ring_reply r;
+	bool v6;
+	bool is_repeat;		/* the second copy: not repeated again */
+	union {
+		struct dhcp_ring_reply r4;
+		struct dhcp6_tx r6;
+	};
+};
+
+/* FIFO: one delay for all its entries, so due times come in order. */
+struct dhcp_delay_q {
+	unsigned head, count;
+	struct dhcp_delayed q[DHCP_DELAY_SLOTS];
 };
 
 struct dhcp_rx_state {
 	struct dhcp_answer a;		/* the answer being made */
 	struct log_event ev;		/* its trace event */
 	struct dhcp_standby sb;		/* a fleet: other engines' clients heard */
-	/* FIFO: one delay for all, so due times come in order. */
-	unsigned head, count;
-	struct dhcp_delayed q[DHCP_DELAY_SLOTS];
+	struct dhcp_delay_q delayed;	/* dhcp.delay_ms */
+	struct dhcp_delay_q repeats;	/* DHCP6_BOOT_REPEAT_MS */
 	struct dhcp6_scratch v6;	/* dhcp6_rx.c's */
 };
 
@@ -50,51 +72,123 @@ dhcp_rx_v6_scratch(struct dhcp_rx_state *st)
 	return st ? &st->v6 : NULL;
 }
 
+/* The slot at the queue's tail, NULL when it is full. */
+static struct dhcp_delayed *
+delay_push(struct dhcp_delay_q *dq, uint64_t due_ms)
+{
+	struct dhcp_delayed *d;
+
+	if (dq->count == DHCP_DELAY_SLOTS)
+		return NULL;
+	d = &dq->q[(dq->head + dq->count) % DHCP_DELAY_SLOTS];
+	dq->count++;
+	d->due_ms = due_ms;
+	d->is_repeat = false;
+	return d;
+}
+
 static void
-send_reply(struct lcore *lc, const struct dhcp_ring_reply *r)
+send_udp(struct lcore *lc, uint8_t port_idx, const uint8_t dst_mac[6], struct ip_addr dst,
+	 uint16_t src_port, uint16_t dst_port, const uint8_t *payload, uint16_t len)
 {
 	struct frame_udp_tx t;
 	struct tx_piece pc = { 0 };
 
-	if (r->port_idx >= lc->n_ports || r->len > sizeof(r->payload))
-		return;
-	tx_udp_addr(lc, r->port_idx, r->dst_mac, ip_addr_v4(r->dst_ip), r->src_port, r->dst_port, &t);
-	pc.p = r->payload;
-	pc.len = r->len;
-	if (tx_udp(lc, r->port_idx, &t, &pc, 1) > 0)
-		lc->stats.dhcp_replies_sent++;
+	tx_udp_addr(lc, port_idx, dst_mac, dst, src_port, dst_port, &t);
+	pc.p = payload;
+	pc.len = len;
+	if (tx_udp(lc, port_idx, &t, &pc, 1) > 0) {
+		if (ip_addr_is_v4(&dst))
+			lc->stats.dhcp_replies_sent++;
+		else
+			lc->stats.dhcp6_replies_sent++;
+	}
 }
 
-/* Sends now, or after dhcp.delay_ms (to let another PXE server win). */
 static void
-send_or_delay(struct lcore *lc, struct dhcp_rx_state *st, uint32_t delay_ms,
-	      const struct dhcp_ring_reply *r)
+send_reply(struct lcore *lc, const struct dhcp_ring_reply *r)
+{
+	if (r->port_idx >= lc->n_ports || r->len > sizeof(r->payload))
+		return;
+	send_udp(lc, r->port_idx, r->dst_mac, ip_addr_v4(r->dst_ip), r->src_port, r->dst_port,
+		 r->payload, r->len);
+}
+
+/* Sends r, and queues its second copy if it answers EDK2 on 4011. */
+static void
+send_reply6(struct lcore *lc, struct dhcp_rx_state *st, const struct dhcp6_tx *r,
+	    bool is_repeat)
 {
 	struct dhcp_delayed *d;
 
-	if (!delay_ms) {
-		send_reply(lc, r);
+	send_udp(lc, r->port_idx, r->dst_mac, ip_addr_v6(r->dst), r->src_port, r->dst_port,
+		 r->payload, r->len);
+	if (is_repeat) {
+		lc->stats.dhcp6_boot_repeats++;
 		return;
 	}
-	if (st->count == DHCP_DELAY_SLOTS) {
-		/* Late is worse than early: the client may give up on us. */
-		lc->stats.dhcp_delay_full++;
-		send_reply(lc, r);
+	if (r->src_port != DHCP6_PORT_BOOT_SERVICE)
+		return;
+	d = delay_push(&st->repeats, lc->now_ms + DHCP6_BOOT_REPEAT_MS);
+	if (!d) {
+		lc->stats.dhcp6_repeat_full++;
 		return;
 	}
-	d = &st->q[(st->head + st->count) % DHCP_DELAY_SLOTS];
-	d->due_ms = lc->now_ms + delay_ms;
-	memcpy(&d->r, r, offsetof(struct dhcp_ring_reply, payload) + r->len);
-	st->count++;
+	d->v6 = true;
+	d->is_repeat = true;
+	memcpy(&d->r6, r, offsetof(struct dhcp6_tx, payload) + r->len);
 }
 
 static void
-flush_delayed(struct lcore *lc, struct dhcp_rx_state *st)
+send_delayed(struct lcore *lc, struct dhcp_rx_state *st, const struct dhcp_delayed *d)
 {
-	while (st->count && st->q[st->head].due_ms <= lc->now_ms) {
-		send_reply(lc, &st->q[st->head].r);
-		st->head = (st->head + 1) % DHCP_DELAY_SLOTS;
-		st->count--;
+	if (d->v6)
+		send_reply6(lc, st, &d->r6, d->is_repeat);
+	else
+		send_reply(lc, &d->r4);
+}
+
+/* Sends now, or after dhcp.delay_ms (to let another PXE server win);
+ * exactly one of r4 and r6 is set. */
+static void
+send_or_delay(struct lcore *lc, struct dhcp_rx_state *st, uint32_t delay_ms,
+	      const struct dhcp_ring_reply *r4, const struct dhcp6_tx *r6)
+{
+	struct dhcp_delayed *d = delay_ms ? delay_push(&st->delayed, lc->now_ms + delay_ms) : NULL;
+
+	if (delay_ms && !d)
+		lc->stats.dhcp_delay_full++;	/* late is worse than early: sent now */
+	if (!d) {
+		if (r6)
+			send_reply6(lc, st, r6, false);
+		else
+			send_reply(lc, r4);
+		return;
+	}
+	d->v6 = r6 != NULL;
+	if (r6)
+		memcpy(&d->r6, r6, offsetof(struct dhcp6_tx, payload) + r6->len);
+	else
+		memcpy(&d->r4, r4, offsetof(struct dhcp_ring_reply, payload) + r4->len);
+}
+
+void
+dhcp_rx_send6(struct lcore *lc, const struct dhcp6_tx *r, uint32_t delay_ms)
+{
+	if (lc->dhcp)
+		send_or_delay(lc, lc->dhcp, delay_ms, NULL, r);
+}
+
+static void
+flush_due(struct lcore *lc, struct dhcp_rx_state *st, struct dhcp_delay_q *dq)
+{
+	while (dq->count && dq->q[dq->head].due_ms <= lc->now_ms) {
+		const struct dhcp_delayed *d = &dq->q[dq->head];
+
+		dq->head = (dq->head + 1) % DHCP_DELAY_SLOTS;
+		dq->count--;
+		/* A delayed 4011 Reply queues its repeat: in the other queue. */
+		send_delayed(lc, st, d);
 	}
 }
 
@@ -166,7 +260,7 @@ answer_here(struct lcore *lc, const struct dhcp_snapshot *s, struct dhcp_ring_re
 	} else if (o == DHCP_OUT_REPLY) {
 		lc->stats.dhcp_answered++;
 		st->ev.dhcp.answer_ns = lcore_wall_ns(lc) - r->rx_ns;
-		send_or_delay(lc, st, s->delay_ms, &st->a.reply);
+		send_or_delay(lc, st, s->delay_ms, &st->a.reply, NULL);
 	} else {
 		lc->stats.dhcp_silent++;
 	}
@@ -215,8 +309,10 @@ dhcp_rx_poll_replies(struct lcore *lc)
 	struct dhcp_ring_reply rep[DHCP_REPLY_BURST];
 	unsigned i, n;
 
-	if (lc->dhcp)
-		flush_delayed(lc, lc->dhcp);
+	if (lc->dhcp) {
+		flush_due(lc, lc->dhcp, &lc->dhcp->delayed);
+		flush_due(lc, lc->dhcp, &lc->dhcp->repeats);
+	}
 	if (!lc->dhcp_reply_ring)
 		return;
 	n = rte_ring_sc_dequeue_burst_elem(lc->dhcp_reply_ring, rep, sizeof(rep[0]),

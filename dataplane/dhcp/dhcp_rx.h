@@ -18,6 +18,7 @@
 
 struct dhcp_rx_state;
 struct dhcp6_scratch;
+struct dhcp6_tx;
 
 /* Per-worker answer space and delay queue (set-up; NULL on failure). */
 struct dhcp_rx_state *dhcp_rx_state_create(int socket);
@@ -33,6 +34,11 @@ void dhcp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi
  * decided for a DHCPv6 request (dhcp6_rx.c); false when it could not be
  * queued. No reply comes: the grace in the next snapshot answers. */
 bool dhcp_rx_take_once6(struct lcore *lc, const struct log_dhcp *t);
+
+/* Sends a DHCPv6 reply made by dhcp6_rx.c, now or after delay_ms
+ * (dhcp.delay_ms); a Reply from 4011 goes a second time 300 ms later
+ * (EDK2 reads it only once its UDP instance exists: see dhcp_rx.c). */
+void dhcp_rx_send6(struct lcore *lc, const struct dhcp6_tx *r, uint32_t delay_ms);
 
 /* Sends the delayed replies that are due and those the control thread
  * queued for this worker. */

@@ -13,6 +13,12 @@
 # step (with an SMBIOS UUID the firmware's DUID is DUID-UUID). The capture
 # (boot.pcap, summarised at the end) keeps what OVMF sent: its DUID, the
 # options it asked for, its TFTP requests.
+# EDK2 (PxeBcRequestBootService) sends that Request once, configures the
+# UDP instance that reads the Reply only after the send and waits 3 s: a
+# Reply that arrives first is lost (PXE-E16, seen in CI), so the engine
+# sends it twice, the second copy 300 ms later. The lab loses the first
+# copy on its way to the VM (nftables egress on tap0): the boot succeeds
+# only through the second.
 PXL_F_NAME=ovmf_pxe6
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -24,6 +30,20 @@ PXL_F_QEMU_EXTRA="-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
 pxl_f_site_dhcp_start
 pxl_f_server_start
 pxl_f_capture_start
+lose_first=0
+if pxl_f_strict && ip netns exec "$PXL_F_CLI_NS" nft -f - <<'EOF'
+table netdev pxl_lose_first {
+	chain out {
+		type filter hook egress device tap0 priority 0;
+		meta l4proto udp udp sport 4011 udp dport 4011 numgen inc mod 1000000 == 0 counter drop;
+	}
+}
+EOF
+then
+	lose_first=1
+else
+	pxl_f_log "no nftables egress hook: the first 4011 Reply is not dropped"
+fi
 pxl_f_boot "OVMF PXEv6: efi_x64 (ipxe.efi) from tftp://[$PXL_F_ADDR6]/ipxe.efi starts" ovmf \
 	"Open Source Network Boot Firmware" "${PXL_F_BOOT_SECS:-300}" || true
 pxl_f_capture_expect "a DHCPv6 answer carried tftp://[$PXL_F_ADDR6]/ipxe.efi" \
@@ -31,6 +51,14 @@ pxl_f_capture_expect "a DHCPv6 answer carried tftp://[$PXL_F_ADDR6]/ipxe.efi" \
 # OVMF's own address is the site's (IA_NA from 2001:db8::100-1ff).
 pxl_f_capture_expect "OVMF asked for ipxe.efi over TFTP on IPv6 from its DHCPv6 address" \
 	"\\[2001:db8::1[0-9a-f]{2}\\]:[0-9]+ > \\[$PXL_F_ADDR6\\]:69 TFTP RRQ ipxe.efi"
+if [ "$lose_first" = 1 ]; then
+	dropped=$(ip netns exec "$PXL_F_CLI_NS" nft list table netdev pxl_lose_first |
+		sed -nE 's/.*counter packets ([0-9]+).*/\1/p')
+	pxl_f_result "$([ "$dropped" = 1 ] && echo 1 || echo 0)" \
+		"the first copy of our 4011 Reply was lost on the way (nftables dropped ${dropped:-?})"
+	pxl_f_capture_expect "its second copy reached the VM" \
+		"\\[$PXL_F_ADDR6\\]:4011 > \\[2001:db8::1[0-9a-f]{2}\\]:4011 DHCPv6 REPLY .*59=\"tftp://"
+fi
 mac=$PXL_F_MAC_OVMF
 # The DUID holds the UUID as SMBIOS stores it (first three fields
 # little-endian); the trace prints those bytes in order.

@@ -15,6 +15,12 @@
       iPXE's Information-request (DUID-LL of MAC, user class "iPXE")
   dhcp6_probe.py IFACE plain MAC
       a Solicit with neither vendor nor user class (a host's own)
+  dhcp6_probe.py IFACE boot MAC SERVER6 SRC6 SERVER_DUID
+      EDK2's boot-service Request (PxeBcRequestBootService: the Solicit's
+      options, no IA, the proxy's server ID) from a kernel UDP socket bound
+      to [SRC6]:4011 to [SERVER6]:4011; prints every Reply that socket reads
+      within 3 s, with its arrival time after the send ("after_ms") and its
+      bytes ("hex")
 
 Each answer is printed as one JSON line: type, source, ports, server and
 client DUID, vendor class, boot file URL, whether an IA came, and for a
@@ -29,7 +35,7 @@ import time
 
 from scapy.all import AsyncSniffer, Ether, IPv6, UDP, conf, get_if_hwaddr, sendp, raw
 from scapy.layers.dhcp6 import (DHCP6, DHCP6_InfoRequest, DHCP6_RelayForward,
-                                DHCP6_Solicit, DHCP6OptClientArchType, DHCP6OptClientId,
+                                DHCP6_Request, DHCP6_Solicit, DHCP6OptServerId, DHCP6OptClientArchType, DHCP6OptClientId,
                                 DHCP6OptClientLinkLayerAddr, DHCP6OptClientNetworkInterId,
                                 DHCP6OptElapsedTime, DHCP6OptIA_NA, DHCP6OptIfaceId,
                                 DHCP6OptOptReq, DHCP6OptRelayMsg, DHCP6OptUserClass,
@@ -52,6 +58,38 @@ def solicit(mac):
             DHCP6OptClientArchType(archtypes=[7]) /
             DHCP6OptVendorClass(enterprisenum=343, vcdata=[
                 VENDOR_CLASS_DATA(data=b"PXEClient:Arch:00007:UNDI:003000")]))
+
+
+def boot_request(mac, server_duid):
+    """What EDK2 sends to the URL's server on 4011: the Request without IA,
+    the proxy's server ID first."""
+    return (DHCP6_Request(trid=XID) /
+            DHCP6OptServerId(duid=DUID_LL(bytes.fromhex(server_duid))) /
+            DHCP6OptClientId(duid=DUID_LLT(lladdr=mac, timeval=0x2c3d4e5f)) /
+            DHCP6OptElapsedTime() /
+            DHCP6OptOptReq(reqopts=[59, 60, 23, 16]) /
+            DHCP6OptClientNetworkInterId(iitype=1, iimajor=3, iiminor=0) /
+            DHCP6OptClientArchType(archtypes=[7]) /
+            DHCP6OptVendorClass(enterprisenum=343, vcdata=[
+                VENDOR_CLASS_DATA(data=b"PXEClient:Arch:00007:UNDI:003000")]))
+
+
+def boot_exchange(mac, server6, src6, server_duid):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.bind((src6, 4011))
+    s.settimeout(0.1)
+    start = time.monotonic()
+    s.sendto(raw(boot_request(mac, server_duid)), (server6, 4011))
+    while time.monotonic() - start < WAIT:
+        try:
+            b, peer = s.recvfrom(2048)
+        except socket.timeout:
+            continue
+        d = {"src": peer[0], "sport": peer[1], "dport": 4011,
+             "after_ms": round((time.monotonic() - start) * 1000), "hex": b.hex()}
+        d.update(describe_message(b))
+        print(json.dumps(d), flush=True)
+    s.close()
 
 
 def plain(mac):
@@ -150,6 +188,8 @@ def main():
                  UDP(sport=547, dport=547) / fwd)
         exchange(iface, frame, lambda p: UDP in p and p[UDP].dport == 547 and
                  IPv6 in p and p[IPv6].dst == relay6)
+    elif mode == "boot":
+        boot_exchange(mac, sys.argv[4], sys.argv[5], sys.argv[6])
     else:
         sys.exit("unknown mode " + mode)
 

@@ -22,6 +22,11 @@
 #      once(consumed), the log says "one-shot consumed" exactly once.
 #   6. dnsmasq as the site's DHCPv6 server on the same link: a Solicit gets
 #      both Advertises, dnsmasq's with the address, ours with the URL.
+#   7. EDK2's boot-service Request from a kernel UDP socket on
+#      [2001:db8::1]:4011 to [2001:db8::2]:4011 gets our Reply twice, the
+#      same bytes (EDK2 reads it only once its UDP instance exists, after
+#      the send: the copy 300 ms later is the one a slow client reads);
+#      dhcp6_boot_repeats counts the second copy.
 PXL_T_NAME=dhcp6
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -221,5 +226,22 @@ if command -v dnsmasq >/dev/null; then
 else
 	pxl_t_log "dnsmasq not installed: coexistence not shown"
 fi
+
+# ---- 7. the boot-service Request on 4011, answered twice ----
+read -r sent0 rep0 <<<"$(pxl_t_stat dhcp6_replies_sent dhcp6_boot_repeats)"
+replies=$(probe boot "$CLIENT_MAC" "$ADDR6" "$RELAY6" "$ENGINE_DUID")
+pxl_t_log "4011 Replies: $replies"
+pxl_t_expect "two Replies (type 7) came to [$RELAY6]:4011 from [$ADDR6]:4011" \
+	[ "$(grep -c "\"src\": \"$ADDR6\", \"sport\": 4011, \"dport\": 4011, .*\"type\": 7," <<<"$replies")" = 2 ]
+pxl_t_expect "with the URL and the request's xid" \
+	[ "$(grep -c "\"xid\": $((0x7eab49)), .*\"url\": \"tftp://\[$ADDR6\]/ipxe.efi\"" <<<"$replies")" = 2 ]
+pxl_t_expect "the two copies are the same bytes" \
+	[ "$(sed -E 's/.*"hex": "([0-9a-f]+)".*/\1/' <<<"$replies" | sort -u | wc -l)" = 1 ]
+read -r sent1 rep1 <<<"$(pxl_t_stat dhcp6_replies_sent dhcp6_boot_repeats)"
+pxl_t_log "counters: dhcp6_replies_sent $sent0 -> $sent1, dhcp6_boot_repeats $rep0 -> $rep1"
+pxl_t_expect "dhcp6_replies_sent +2, dhcp6_boot_repeats +1" \
+	[ "$((sent1 - sent0))/$((rep1 - rep0))" = 2/1 ]
+pxl_t_expect "trace: the REPLY to [$RELAY6]:4011" \
+	pxl_t_wait_log "dhcp6 $FRAME_MAC .*-> REPLY url=tftp://\[$ADDR6\]/ipxe.efi to \[$RELAY6\]:4011 from port 4011"
 
 pxl_t_finish
