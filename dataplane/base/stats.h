@@ -91,6 +91,9 @@
 	X(dhcp6_answered)	/* Advertise/Reply built from the snapshot */ \
 	X(dhcp6_silent)		/* decided: nothing to send */		\
 	X(dhcp6_once_taking)	/* an armed one-shot passed to control to take: silent */ \
+	X(dhcp6_held)		/* a fleet: another engine's client, left to it */ \
+	X(dhcp6_standby_answers) /* ...answered because its owner was silent */ \
+	X(dhcp6_chosen_answers)	/* ...answered: its Request came to our 4011 */ \
 	X(dhcp6_replies_sent)	/* every copy, repeats included */	\
 	X(dhcp6_boot_repeats)	/* 4011 Replies sent a second time (EDK2's race) */ \
 	X(dhcp6_repeat_full)	/* ...not repeated: the repeat queue was full */ \

@@ -195,17 +195,11 @@ chose_us(const struct dhcp_answer *a, const struct dhcp_ring_req *req)
 
 enum dhcp_outcome
 dhcp_answer_fleet(struct dhcp_answer *a, const struct dhcp_snapshot *s,
-		  const struct dhcp_ring_req *req, struct dhcp_standby *sb, uint64_t now_ns)
+		  const struct dhcp_standby_req *r, struct dhcp_standby *sb, uint64_t now_ns)
 {
-	struct dhcp_standby_req r;
 	enum dhcp_fleet_role role;
 
-	memcpy(r.mac, req->msg.chaddr, 6);
-	r.xid = req->msg.xid;
-	r.msg_type = req->msg.msg_type;
-	r.secs = req->msg.secs;
-	r.chosen = chose_us(a, req);
-	role = dhcp_standby_decide(sb, &s->fleet, &r, now_ns / 1000000u, &a->fleet);
+	role = dhcp_standby_decide(sb, &s->fleet, r, now_ns / 1000000u, &a->fleet);
 	if (role == DHCP_ROLE_ALONE || role == DHCP_ROLE_OWNER)
 		return out(a, DHCP_OUT_REPLY);
 	copy_str(a->t->owner, sizeof(a->t->owner), s->fleet.names[a->fleet.owner]);
@@ -361,7 +355,14 @@ dhcp_answer(const struct dhcp_snapshot *s, const struct dhcp_ring_req *req, uint
 	dhcp_answer_decide(a, s, now_ns);
 	/* Before a one-shot is taken: a held client takes nothing. */
 	if (sb && a->d.verdict == BOOT_REPLY) {
-		o = dhcp_answer_fleet(a, s, req, sb, now_ns);
+		struct dhcp_standby_req r;
+
+		memcpy(r.mac, req->msg.chaddr, 6);
+		r.xid = req->msg.xid;
+		r.msg_type = req->msg.msg_type;
+		r.secs = req->msg.secs;
+		r.chosen = chose_us(a, req);
+		o = dhcp_answer_fleet(a, s, &r, sb, now_ns);
 		if (o != DHCP_OUT_REPLY)
 			return o;
 	}

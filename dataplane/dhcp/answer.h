@@ -59,13 +59,14 @@ enum dhcp_outcome dhcp_answer_wanted(struct dhcp_answer *a, const struct dhcp_sn
 void dhcp_answer_decide(struct dhcp_answer *a, const struct dhcp_snapshot *s, uint64_t now_ns);
 
 /*
- * Step 2b, for an answer decided: the fleet's rule at monotonic time
- * now_ns with the worker's table sb. DHCP_OUT_HELD when another engine
- * owns the client and has not been silent long enough, else
- * DHCP_OUT_REPLY (notes and owner filled for a standby answer).
+ * Step 2b, for an answer decided: the fleet's rule for the request r (of
+ * either family) at monotonic time now_ns with the worker's table sb.
+ * DHCP_OUT_HELD when another engine owns the client and has not been
+ * silent long enough, else DHCP_OUT_REPLY (notes and owner filled for a
+ * standby answer).
  */
 enum dhcp_outcome dhcp_answer_fleet(struct dhcp_answer *a, const struct dhcp_snapshot *s,
-	const struct dhcp_ring_req *req, struct dhcp_standby *sb, uint64_t now_ns);
+	const struct dhcp_standby_req *r, struct dhcp_standby *sb, uint64_t now_ns);
 
 /* The one-shot turned out to be taken already (and not by this boot):
  * decides again as consumed. */

@@ -159,18 +159,41 @@ finish(struct dhcp6_answer *ans, const struct dhcp6_msg *m, const struct dhcp6_r
 	return out(t, DHCP_OUT_REPLY);
 }
 
+/* The fleet's rule (answer.c's) for a request whose MAC is known. Secs
+ * stay 0: the table's first-heard time is the witness (EDK2 retransmits
+ * a Solicit after 4 s, iPXE an Information-request after 1 s). */
+static enum dhcp_outcome
+fleet(struct dhcp6_answer *ans, const struct dhcp_snapshot *s, const struct dhcp6_msg *m,
+      const struct dhcp6_rx_ctx *ctx, struct dhcp_standby *sb, uint64_t now_ns)
+{
+	struct dhcp_standby_req r = { 0 };
+
+	memcpy(r.mac, ans->a.t->mac, 6);
+	r.xid = m->xid;
+	r.msg_type = m->msg_type;
+	r.chosen = ctx->dst_port == DHCP6_PORT_BOOT_SERVICE;
+	return dhcp_answer_fleet(&ans->a, s, &r, sb, now_ns);
+}
+
 enum dhcp_outcome
 dhcp6_answer(const struct dhcp_snapshot *s, const struct dhcp6_msg *m,
-	     const struct dhcp6_rx_ctx *ctx, uint64_t now_ns, struct dhcp6_answer *ans,
-	     struct log_dhcp *t)
+	     const struct dhcp6_rx_ctx *ctx, uint64_t now_ns, struct dhcp_standby *sb,
+	     struct dhcp6_answer *ans, struct log_dhcp *t)
 {
 	enum dhcp_outcome o;
 
 	begin(&ans->a, m, ctx, t);
+	ans->a.fleet.role = DHCP_ROLE_ALONE;
 	o = wanted(s, m, ctx, t);
 	if (o != DHCP_OUT_REPLY)
 		return o;
 	dhcp_answer_decide(&ans->a, s, now_ns);
+	/* Before a one-shot is taken: a held client takes nothing. */
+	if (sb && ans->a.d.verdict == BOOT_REPLY && t->mac_from != DHCP6_MAC_NONE) {
+		o = fleet(ans, s, m, ctx, sb, now_ns);
+		if (o != DHCP_OUT_REPLY)
+			return o;
+	}
 	/* Only the control thread takes it; its grace answers the retransmission. */
 	if (ans->a.d.consume_once)
 		return out(t, DHCP_OUT_ONCE_TAKING);

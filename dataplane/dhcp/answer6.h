@@ -60,11 +60,14 @@ struct dhcp6_scratch {
 /*
  * Answers m (parsed from ctx's datagram) from snapshot s at monotonic
  * now_ns, filling the trace record t (v6 = 1). DHCP_OUT_REPLY: ans->tx is
- * the reply to send.
+ * the reply to send. In a fleet, sb is the worker's standby table (as for
+ * IPv4, dhcp/standby.h): another engine's client is DHCP_OUT_HELD until
+ * its owner has been silent long enough; a Request to our address on 4011
+ * (the client chose us) is answered at once. NULL: no fleet rule.
  */
 enum dhcp_outcome dhcp6_answer(const struct dhcp_snapshot *s, const struct dhcp6_msg *m,
-	const struct dhcp6_rx_ctx *ctx, uint64_t now_ns, struct dhcp6_answer *ans,
-	struct log_dhcp *t);
+	const struct dhcp6_rx_ctx *ctx, uint64_t now_ns, struct dhcp_standby *sb,
+	struct dhcp6_answer *ans, struct log_dhcp *t);
 
 /* tftp://[ADDR]/FILE into buf; false when it does not fit or FILE is empty. */
 bool dhcp6_boot_url(char *buf, size_t cap, const uint8_t addr[16], const char *file);

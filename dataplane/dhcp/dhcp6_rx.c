@@ -45,6 +45,7 @@ void
 dhcp6_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 {
 	struct dhcp6_scratch *st = dhcp_rx_v6_scratch(lc->dhcp);
+	struct dhcp_standby *sb = dhcp_rx_standby(lc->dhcp);
 	const struct dhcp_snapshot *s;
 	struct dhcp6_rx_ctx ctx;
 	enum dhcp_outcome o;
@@ -72,8 +73,15 @@ dhcp6_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 	if (!s)
 		return;
 	rx_ctx(lc, port_idx, fi, &ctx);
-	o = dhcp6_answer(s, &st->msg, &ctx, lcore_mono_ns(lc), &st->ans, &st->ev.dhcp);
-	if (o == DHCP_OUT_REPLY) {
+	o = dhcp6_answer(s, &st->msg, &ctx, lcore_mono_ns(lc), sb, &st->ans, &st->ev.dhcp);
+	lc->stats.dhcp_standby_evicted = sb->evicted;
+	if (st->ev.dhcp.notes & DHCP_NOTE_STANDBY)
+		lc->stats.dhcp6_standby_answers++;
+	if (st->ev.dhcp.notes & DHCP_NOTE_CHOSEN)
+		lc->stats.dhcp6_chosen_answers++;
+	if (o == DHCP_OUT_HELD) {
+		lc->stats.dhcp6_held++;
+	} else if (o == DHCP_OUT_REPLY) {
 		lc->stats.dhcp6_answered++;
 		st->ev.dhcp.answer_ns = lcore_wall_ns(lc) - rx_ns;
 		dhcp_rx_send6(lc, &st->ans.tx, s->delay_ms);

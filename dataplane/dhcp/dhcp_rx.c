@@ -72,6 +72,12 @@ dhcp_rx_v6_scratch(struct dhcp_rx_state *st)
 	return st ? &st->v6 : NULL;
 }
 
+struct dhcp_standby *
+dhcp_rx_standby(struct dhcp_rx_state *st)
+{
+	return st ? &st->sb : NULL;
+}
+
 /* The slot at the queue's tail, NULL when it is full. */
 static struct dhcp_delayed *
 delay_push(struct dhcp_delay_q *dq, uint64_t due_ms)

@@ -19,6 +19,7 @@
 struct dhcp_rx_state;
 struct dhcp6_scratch;
 struct dhcp6_tx;
+struct dhcp_standby;
 
 /* Per-worker answer space and delay queue (set-up; NULL on failure). */
 struct dhcp_rx_state *dhcp_rx_state_create(int socket);
@@ -26,6 +27,9 @@ void dhcp_rx_state_free(struct dhcp_rx_state *st);
 
 /* Its DHCPv6 part (dhcp6_rx.c), NULL without a state. */
 struct dhcp6_scratch *dhcp_rx_v6_scratch(struct dhcp_rx_state *st);
+
+/* The fleet's standby table both families share; NULL without a state. */
+struct dhcp_standby *dhcp_rx_standby(struct dhcp_rx_state *st);
 
 /* A datagram to UDP 67 or 4011. */
 void dhcp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi);

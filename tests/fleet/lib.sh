@@ -72,6 +72,11 @@ pxl_fl_addr()
 	printf '192.0.2.%d\n' $((1 + $1))
 }
 
+pxl_fl_addr6()
+{
+	printf '2001:db8::%d\n' $((1 + $1))
+}
+
 pxl_fl_edir()
 {
 	printf '%s/e%d\n' "$PXL_FL_WORK" "$1"
@@ -160,7 +165,11 @@ pxl_fl_engine_cfg_text()
 	mkdir -p "$PXL_F_WORK"
 	local extra=${PXL_FL_DHCP_EXTRA:-}
 	[ "$PXL_FL_BACKEND" = postgresql ] && extra="standby_delay_ms = $PXL_FL_STANDBY_MS; $extra"
+	# PXL_FL_V6=1: each engine also owns 2001:db8::(1+I) and answers DHCPv6.
+	[ "${PXL_FL_V6:-0}" = 1 ] && extra="v6 = true; $extra"
 	cfg=$(PXL_F_DHCP_EXTRA=$extra pxl_f_write_engine_cfg)
+	[ "${PXL_FL_V6:-0}" = 1 ] &&
+		sed -Ei "s|address = \"192\\.0\\.2\\.2/24\";|& address6 = \"$(pxl_fl_addr6 "$i")/64\";|" "$cfg"
 	sed -Ei \
 		-e "s|address = \"192\\.0\\.2\\.2/24\"|address = \"$(pxl_fl_addr "$i")/24\"|" \
 		-e "s|^state = .*|$(pxl_fl_state_line "$i" "$url")|" \

@@ -22,6 +22,10 @@
       within 3 s, with its arrival time after the send ("after_ms") and its
       bytes ("hex")
 
+PXL_DHCP6_FRAME_MAC sends solicit/inforeq/plain from that Ethernet
+address (and its EUI-64 link-local) instead of IFACE's: another machine's
+frame, whose answers the sniffer (promiscuous) still sees.
+
 Each answer is printed as one JSON line: type, source, ports, server and
 client DUID, vendor class, boot file URL, whether an IA came, and for a
 Relay-Repl its fields and interface-id.
@@ -170,8 +174,9 @@ def exchange(iface, frame, lfilter):
 
 def main():
     iface, mode, mac = sys.argv[1], sys.argv[2], sys.argv[3]
-    own = get_if_hwaddr(iface)
-    ll = link_local(iface, own)
+    own = os.environ.get("PXL_DHCP6_FRAME_MAC") or get_if_hwaddr(iface)
+    ll = ("fe80::" + in6_mactoifaceid(own) if os.environ.get("PXL_DHCP6_FRAME_MAC")
+          else link_local(iface, own))
     if mode in ("solicit", "inforeq", "plain"):
         msg = {"solicit": solicit, "inforeq": inforeq, "plain": plain}[mode](mac)
         frame = (Ether(src=own, dst="33:33:00:01:00:02") / IPv6(src=ll, dst="ff02::1:2") /

@@ -120,7 +120,7 @@ static enum dhcp_outcome
 answer(const struct dhcp_snapshot *s, const uint8_t *pkt, size_t n, const struct dhcp6_rx_ctx *c)
 {
 	CU_ASSERT_EQUAL_FATAL(dhcp6_parse(pkt, n, &m), DHCP6_OK);
-	return dhcp6_answer(s, &m, c, NOW_NS, &ans, &t);
+	return dhcp6_answer(s, &m, c, NOW_NS, NULL, &ans, &t);
 }
 
 /* The boot file URL in the reply's message (at off), or "". */
@@ -139,6 +139,30 @@ reply_url(size_t off, char *buf, size_t cap)
 		}
 		i += 4 + olen;
 	}
+}
+
+/* EDK2's Request to our 4011 (xid, our DUID-LL as our Advertise gave it,
+ * option 16 "PXEClient:Arch:000NN" with arch_hex its last hex digits, no
+ * option 61) into buf; c then addresses it as sent from 4011 to 4011. */
+static size_t
+boot_request(uint8_t *buf, size_t cap, const char *xid_hex, const char *arch_hex,
+	     struct dhcp6_rx_ctx *c)
+{
+	char hex[160];
+	uint8_t duid[10];
+	size_t n, dn;
+
+	snprintf(hex, sizeof(hex), "03%s 00010004 0099 0102 0002000a", xid_hex);
+	n = unhex(hex, buf, cap);
+	dn = dhcp6_duid_ll(our_mac, duid);
+	memcpy(buf + n, duid, dn);
+	n += dn;
+	snprintf(hex, sizeof(hex), "0010001a 00000157 0014 505845436c69656e743a417263683a3030303%s",
+		 arch_hex);
+	n += unhex(hex, buf + n, cap - n);
+	c->dst_port = DHCP6_PORT_BOOT_SERVICE;
+	c->src_port = DHCP6_PORT_BOOT_SERVICE;
+	return n;
 }
 
 /* OVMF's Solicit, no record of its UUID: the default profile's EFI file. */
@@ -245,8 +269,8 @@ test_refusals(void)
 {
 	struct dhcp_snapshot *s = snap(BOOT_ACTION_BOOT);
 	struct dhcp6_rx_ctx c;
-	uint8_t pkt[512], duid[10];
-	size_t n = unhex(ovmf_solicit_hex, pkt, sizeof(pkt)), dn;
+	uint8_t pkt[512];
+	size_t n = unhex(ovmf_solicit_hex, pkt, sizeof(pkt));
 	/* A Request naming another server, one naming us, one naming none. */
 	static const char req_other[] = "03000001 00010004 0099 0102 00020004 0001 0102"
 					"00100010 00000157 000a 505845436c69656e743a";
@@ -264,16 +288,8 @@ test_refusals(void)
 	ctx_direct(&c, ovmf_mac);
 	n = unhex(req_other, pkt, sizeof(pkt));
 	CU_ASSERT_EQUAL(answer(s, pkt, n, &c), DHCP_OUT_OTHER_SERVER);
-	/* Ours: DUID-LL of our MAC, as our Advertise gave it. */
-	rn = unhex("03000002 00010004 0099 0102 0002000a", req_ours, sizeof(req_ours));
-	dn = dhcp6_duid_ll(our_mac, duid);
-	memcpy(req_ours + rn, duid, dn);
-	rn += dn;
-	/* No option 61: the architecture from option 16's "Arch:" (arm64). */
-	rn += unhex("0010001a 00000157 0014 505845436c69656e743a417263683a3030303131",
-		    req_ours + rn, sizeof(req_ours) - rn);
-	c.dst_port = DHCP6_PORT_BOOT_SERVICE;
-	c.src_port = DHCP6_PORT_BOOT_SERVICE;
+	/* Ours. No option 61: the architecture from option 16's "Arch:" (arm64). */
+	rn = boot_request(req_ours, sizeof(req_ours), "000002", "131", &c);
 	CU_ASSERT_EQUAL(answer(s, req_ours, rn, &c), DHCP_OUT_REPLY);
 	CU_ASSERT_EQUAL(ans.tx.payload[0], DHCP6_REPLY);
 	/* EDK2 reads the answer on 4011 from 4011. */
@@ -285,6 +301,61 @@ test_refusals(void)
 	n = unhex("03000003 00010004 0099 0102 00100010 00000157 000a 505845436c69656e743a",
 		  pkt, sizeof(pkt));
 	CU_ASSERT_EQUAL(answer(s, pkt, n, &c), DHCP_OUT_NOT_OWED);
+	dhcp_snap_free(s);
+}
+
+/* A fleet of two where the other engine owns OVMF's MAC: its Solicit is
+ * held, the same Solicit (same xid) heard again past
+ * dhcp.standby_delay_ms is answered as standby, the rest of that exchange
+ * at once; its Request to our 4011 (it chose our URL) is answered at
+ * once; as the owner we answer at once. */
+static void
+test_fleet(void)
+{
+	static const char *const names[] = { "eng-a", "eng-b" };
+	static struct dhcp_standby sb;
+	struct dhcp_snapshot *s = snap(BOOT_ACTION_BOOT);
+	struct dhcp6_rx_ctx c;
+	struct dhcp_fleet f;
+	uint8_t pkt[512], req[128];
+	size_t n = unhex(ovmf_solicit_hex, pkt, sizeof(pkt)), rn;
+	const char *self, *owner;
+
+	pkt[20] ^= 1;	/* no record: the unknown policy's answer */
+	memset(&f, 0, sizeof(f));
+	CU_ASSERT_EQUAL_FATAL(dhcp_fleet_set(&f, names, 2, NULL), 0);
+	owner = names[dhcp_fleet_owner(&f, ovmf_mac)];
+	self = names[dhcp_fleet_owner(&f, ovmf_mac) == 0 ? 1 : 0];
+	CU_ASSERT_EQUAL_FATAL(dhcp_fleet_set(&f, names, 2, self), 0);
+	dhcp_snap_set_fleet(s, &f);
+	memset(&sb, 0, sizeof(sb));
+	ctx_direct(&c, ovmf_mac);
+	CU_ASSERT_EQUAL_FATAL(dhcp6_parse(pkt, n, &m), DHCP6_OK);
+	CU_ASSERT_EQUAL(dhcp6_answer(s, &m, &c, 0, &sb, &ans, &t), DHCP_OUT_HELD);
+	CU_ASSERT_STRING_EQUAL(t.owner, owner);
+	/* Without the worker's table (NULL) no fleet rule applies. */
+	CU_ASSERT_EQUAL(dhcp6_answer(s, &m, &c, 0, NULL, &ans, &t), DHCP_OUT_REPLY);
+	/* 1 s on, still within the 1.5 s: held. */
+	CU_ASSERT_EQUAL(dhcp6_answer(s, &m, &c, 1000000000ull, &sb, &ans, &t), DHCP_OUT_HELD);
+	CU_ASSERT_EQUAL(t.silent_ms, 1000);
+	/* EDK2's retransmission 4 s on: the owner was silent, we answer. */
+	CU_ASSERT_EQUAL(dhcp6_answer(s, &m, &c, 4000000000ull, &sb, &ans, &t), DHCP_OUT_REPLY);
+	CU_ASSERT(t.notes & DHCP_NOTE_STANDBY);
+	CU_ASSERT_EQUAL(t.silent_ms, 4000);
+	CU_ASSERT_EQUAL(ans.tx.payload[0], DHCP6_ADVERTISE);
+	/* Its Request to our 4011, another xid: chosen, answered at once. */
+	rn = boot_request(req, sizeof(req), "000077", "037", &c);
+	CU_ASSERT_EQUAL_FATAL(dhcp6_parse(req, rn, &m), DHCP6_OK);
+	CU_ASSERT_EQUAL(dhcp6_answer(s, &m, &c, 4100000000ull, &sb, &ans, &t), DHCP_OUT_REPLY);
+	CU_ASSERT(t.notes & DHCP_NOTE_CHOSEN);
+	CU_ASSERT_EQUAL(ans.tx.payload[0], DHCP6_REPLY);
+	/* As the owner: the Solicit at once, no note. */
+	CU_ASSERT_EQUAL_FATAL(dhcp_fleet_set(&f, names, 2, owner), 0);
+	dhcp_snap_set_fleet(s, &f);
+	ctx_direct(&c, ovmf_mac);
+	CU_ASSERT_EQUAL_FATAL(dhcp6_parse(pkt, n, &m), DHCP6_OK);
+	CU_ASSERT_EQUAL(dhcp6_answer(s, &m, &c, 0, &sb, &ans, &t), DHCP_OUT_REPLY);
+	CU_ASSERT_EQUAL(t.notes & (DHCP_NOTE_STANDBY | DHCP_NOTE_CHOSEN), 0);
 	dhcp_snap_free(s);
 }
 
@@ -349,6 +420,7 @@ main(void)
 		{ "one-shot in its grace: the reimage answer", test_once_grace },
 		{ "ignored, no address, other server, 4011 Request", test_refusals },
 		{ "relayed: option 79, Relay-Repl to the relay", test_relayed },
+		{ "a fleet: held, standby, chosen on 4011, owner", test_fleet },
 		{ "boot file URL", test_boot_url },
 		{ NULL, NULL },
 	};
