@@ -438,10 +438,11 @@ print_status(struct hostdb *db, const struct ctl_callbacks *cb, FILE *out)
 		s.build_errors, s.ring_full, s.delay_full, s.snapshots, s.snapshot_errors);
 	if (db)
 		fprintf(out, "store: backend=%s reachable=%s engine=%s errors=%" PRIu64
-			" reconnects=%" PRIu64 " notifies=%" PRIu64 " once_held=%" PRIu64 "\n",
+			" reconnects=%" PRIu64 " notifies=%" PRIu64 " once_held=%" PRIu64
+			" no_snapshot=%" PRIu64 "\n",
 			hostdb_backend_name(db), hostdb_reachable(db) ? "yes" : "no",
 			hostdb_engine(db)[0] ? hostdb_engine(db) : "-", s.store_errors,
-			s.store_reconnects, s.store_notifies, s.once_held);
+			s.store_reconnects, s.store_notifies, s.once_held, s.no_snapshot);
 	print_fleet(out);
 	if (cb && cb->status)
 		cb->status(cb->arg, out);

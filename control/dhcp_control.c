@@ -4,6 +4,7 @@
  * path. See dhcp_control.h.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -375,6 +376,18 @@ dhcp_control_handle(struct dhcp_handler *hd, const struct dhcp_ring_req *req,
 		hd->stats.not_pxe++;
 		return false;
 	}
+	if (!hd->snap && !hostdb_reachable(hd->db)) {
+		/* Never built: without the store's hosts an answer could boot a
+		 * machine its record says to ignore or abort. */
+		hd->stats.no_snapshot++;
+		if (now_ns - hd->no_snapshot_logged_ns >= 1000000000ull || !hd->no_snapshot_logged_ns) {
+			hd->no_snapshot_logged_ns = now_ns;
+			log_msg(CFG_LOG_WARN, "dhcp: %" PRIu64 " request(s) not answered: no policy "
+				"snapshot yet, the state store has been unreachable since start (%s)",
+				hd->stats.no_snapshot, hostdb_msg(hd->db));
+		}
+		return false;
+	}
 	if (!hd->snap && dhcp_handler_rebuild(hd, now_ns) != 0) {
 		hd->stats.db_errors++;
 		return false;
@@ -521,6 +534,12 @@ dhcp_control_init(const struct pxeline_config *cfg, struct hostdb *db,
 	dc.reply_rings = reply_rings;
 	dc.n_workers = n_workers;
 	dc.delay_ns = (uint64_t)cfg->dhcp.delay_ms * 1000000ull;
+	if (!hostdb_reachable(db)) {
+		/* Started during an outage: no snapshot until the store is back
+		 * (follow_store rebuilds it); requests meanwhile go unanswered. */
+		dc.store_down = true;
+		return 0;
+	}
 	return dhcp_handler_rebuild(&dc.hd, clock_mono_ns()) == 0 ? 0 : -EIO;
 }
 

@@ -117,6 +117,7 @@ struct dhcp_handler {
 	struct dhcp_once_grace grace[DHCP_ONCE_GRACE_SLOTS];
 	struct dhcp_until_file until_file[DHCP_UNTIL_FILE_SLOTS];
 	unsigned until_file_next;
+	uint64_t no_snapshot_logged_ns;	/* the last "no policy snapshot yet" line */
 };
 
 /*

@@ -28,6 +28,7 @@
 	X(snapshots)		/* policy snapshots built */		\
 	X(snapshot_errors)	/* builds that failed (the old one stayed) */ \
 	X(once_held)		/* one-shot answers held: the store was unreachable */ \
+	X(no_snapshot)		/* unanswered: the store unreachable since start, no snapshot yet */ \
 	X(store_errors)		/* inventory calls that failed (hostdb_stats.errors) */ \
 	X(store_reconnects)	/* PostgreSQL connections made again after a loss */ \
 	X(store_notifies)	/* inventory changes by others heard (LISTEN/NOTIFY) */

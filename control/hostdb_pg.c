@@ -137,11 +137,17 @@ static void
 set_msg(struct pg *db, const char *m)
 {
 	size_t n;
+	char *c;
 
 	snprintf(db->base.msg, sizeof(db->base.msg), "%s", m && m[0] ? m : "no connection");
 	n = strlen(db->base.msg);
 	while (n && (db->base.msg[n - 1] == '\n' || db->base.msg[n - 1] == ' '))
 		db->base.msg[--n] = '\0';
+	/* libpq's text runs over lines ("...\n\tIs the server running...?"):
+	 * one log line each. */
+	for (c = db->base.msg; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
 }
 
 /* r's status as an error (and a lost connection marked down); r stays the caller's. */
@@ -373,11 +379,14 @@ hostdb_pg_open(const char *url, struct hostdb **ret_db)
 	conn_values(db, values);
 	db->conn = PQconnectdbParams(conn_keys, values, 1);
 	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+		/* Not there yet: open down and reconnect from hostdb_poll, so an
+		 * engine (re)started during an outage serves what needs no store. */
 		set_msg(db, db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		e = HOSTDB_ERR_UNREACHABLE;
-	} else {
-		e = on_connected(db);
+		mark_down(db);
+		*ret_db = &db->base;
+		return HOSTDB_OK;
 	}
+	e = on_connected(db);
 	if (e) {
 		hostdb_open_failed(db->base.msg);
 		pg_close(&db->base);

@@ -338,6 +338,10 @@ start_control(struct reload_target *rt, struct dataplane *dp, struct ctl_callbac
 	}
 	log_msg(CFG_LOG_INFO, "state store: %s %s, engine %s", hostdb_backend_name(*ret_db),
 		where, hostdb_engine(*ret_db));
+	if (!hostdb_reachable(*ret_db))
+		log_msg(CFG_LOG_WARN, "state store %s unreachable at start: %s; TFTP serves, "
+			"proxyDHCP waits for the store's hosts, reconnecting every %d ms", where,
+			hostdb_msg(*ret_db), HOSTDB_RETRY_MS);
 	if (cfg->dhcp.enabled &&
 	    dhcp_control_init(cfg, *ret_db, dp->dhcp_req, dp->dhcp_reply, dp->n_workers,
 			      dp->ports, dp->n_ports, dp->dhcp_snap) != 0) {

@@ -8,7 +8,10 @@
 # stopped: known and unknown hosts still answered from the snapshot, an
 # armed one-shot held (no answer, the log says so). Started again: the
 # engine reconnects by itself, and the one-shot is consumed exactly once
-# (the row, the history, the log).
+# (the row, the history, the log). Last, the engine is restarted while
+# PostgreSQL is down: it starts, serves TFTP, answers no DHCP (without
+# the store's hosts an answer could boot a machine its record says to
+# ignore), and answers once the store is back.
 PXL_T_NAME=pg_store
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PXL_REPO/scripts/lib/pg.sh"
@@ -155,5 +158,24 @@ ctl status >"$PXL_T_OUT/status2.txt" || true
 pxl_t_expect "pxectl status: one reconnect, one one-shot held" \
 	grep -Eq '^store: backend=postgresql reachable=yes .*reconnects=1 .*once_held=1' \
 	"$PXL_T_OUT/status2.txt"
+
+# Restarted during an outage.
+pxl_t_server_stop
+pxl_pg_stop
+pxl_t_server_start
+pxl_t_expect "started with the store down: the log says so" \
+	grep -q "state store postgresql://.* unreachable at start: .*TFTP serves, proxyDHCP waits" "$PXL_T_LOG"
+pxl_t_get "store down since start: TFTP serves (tftp-hpa known.kpxe)" known.kpxe tftphpa
+check "store down since start: a known host gets no answer" "silence" "$(discover "$MAC_A")"
+pxl_t_expect "the log says why" \
+	pxl_t_wait_log "request\(s\) not answered: no policy snapshot yet, the state store has been unreachable since start" 5
+pxl_pg_start_again
+pxl_t_expect "the engine reaches the store by itself" \
+	pxl_t_wait_log "state store \(postgresql\) reachable again" 15
+check "store reached: the known host is answered from its record" "offer known.kpxe" \
+	"$(discover "$MAC_A")"
+ctl status >"$PXL_T_OUT/status3.txt" || true
+pxl_t_expect "pxectl status: reachable, requests counted as no_snapshot" \
+	grep -Eq '^store: backend=postgresql reachable=yes .*no_snapshot=[1-9]' "$PXL_T_OUT/status3.txt"
 
 pxl_t_finish

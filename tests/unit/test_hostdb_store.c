@@ -549,6 +549,35 @@ test_pg_reconnect(void)
 	hostdb_close(db);
 }
 
+/* Opened while the server is down (an engine started during an outage):
+ * the handle is made, down; polling alone connects it once the server is
+ * back, and the schema is created then. */
+static void
+test_pg_open_down(void)
+{
+	struct hostdb_host h;
+	struct hostdb *db;
+	bool changed = false;
+	int64_t id;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(getenv("PXL_PG_LIB"));
+	fresh_store();
+	CU_ASSERT_EQUAL_FATAL(pg_ctl("pxl_pg_stop"), 0);
+	db = open_as("a");
+	CU_ASSERT_FALSE(hostdb_reachable(db));
+	CU_ASSERT_PTR_NOT_NULL(strstr(hostdb_msg(db), "connection"));
+	CU_ASSERT_PTR_NULL(strchr(hostdb_msg(db), '\n'));	/* one log line */
+	h = unit_host(mac1, NULL, BOOT_ACTION_BOOT, "default", "early");
+	CU_ASSERT_EQUAL(hostdb_add(db, &h, &id), HOSTDB_ERR_UNREACHABLE);
+	CU_ASSERT_EQUAL(hostdb_poll(db, &changed), HOSTDB_ERR_UNREACHABLE);
+	CU_ASSERT_EQUAL_FATAL(pg_ctl("pxl_pg_start_again"), 0);
+	CU_ASSERT_TRUE_FATAL(poll_until(db, true));
+	CU_ASSERT_EQUAL(count_rows("hosts"), 0);	/* the schema is there, empty */
+	CU_ASSERT_EQUAL(hostdb_add(db, &h, &id), HOSTDB_OK);
+	CU_ASSERT_EQUAL(hostdb_get(db, id, &h), HOSTDB_OK);
+	hostdb_close(db);
+}
+
 /* A backend that accepts and never answers (SIGSTOP; the cluster runs as our user or
  * we are root): the call gives up, bounded. */
 static void
@@ -610,9 +639,11 @@ main(void)
 		{ "notifications", test_pg_notify },
 		{ "reconnect after pg_ctl stop/start", test_pg_reconnect },
 		{ "a server that never answers", test_pg_silent_server },
+		{ "opened while the server is down", test_pg_open_down },
 		{ NULL, NULL },
 	};
-	static struct unit_test pg[sizeof(both) / sizeof(both[0]) + 3];
+	static struct unit_test pg[sizeof(both) / sizeof(both[0]) - 1 +
+				   sizeof(pg_only) / sizeof(pg_only[0])];
 	bool on_pg = getenv("PXL_PG_URL") && getenv("PXL_PG_URL")[0];
 	size_t n = sizeof(both) / sizeof(both[0]) - 1;
 
