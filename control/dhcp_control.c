@@ -744,6 +744,7 @@ dhcp_control_get_stats(struct dhcp_control_stats *ret_stats)
 		hostdb_get_stats(dc.hd.db, &hs);
 	ret_stats->store_errors = hs.errors;
 	ret_stats->store_reconnects = hs.reconnects;
+	ret_stats->store_history_dropped = hs.history_dropped;
 	ret_stats->store_notifies = hs.notifies;
 }
 

@@ -31,7 +31,8 @@
 	X(no_snapshot)		/* unanswered: the store unreachable since start, no snapshot yet */ \
 	X(store_errors)		/* inventory calls that failed (hostdb_stats.errors) */ \
 	X(store_reconnects)	/* PostgreSQL connections made again after a loss */ \
-	X(store_notifies)	/* inventory changes by others heard (LISTEN/NOTIFY) */
+	X(store_notifies)	/* inventory changes by others heard (LISTEN/NOTIFY) */ \
+	X(store_history_dropped) /* boot history rows lost: the outage's backlog was full */
 
 struct dhcp_control_stats {
 #define DHCP_CONTROL_FIELD(name) uint64_t name;

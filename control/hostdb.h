@@ -31,6 +31,9 @@
 #define HOSTDB_ENGINE_STRLEN 64	/* an engine's name in the fleet (state.engine) */
 /* History rows kept per host (the oldest go as new ones come). */
 #define HOSTDB_HISTORY_KEEP 500
+/* History rows a PostgreSQL handle keeps while the server is unreachable
+ * and writes once it is back (the oldest give way). */
+#define HOSTDB_HISTORY_BACKLOG 4096
 
 enum hostdb_err {
 	HOSTDB_OK = 0,
@@ -73,6 +76,7 @@ struct hostdb_stats {
 	uint64_t errors;	/* calls that failed (SQL or unreachable) */
 	uint64_t reconnects;	/* connections to PostgreSQL made again after a loss */
 	uint64_t notifies;	/* changes by others heard (LISTEN/NOTIFY) */
+	uint64_t history_dropped; /* history rows lost: the outage's backlog was full */
 };
 
 /* The record as a policy snapshot holds it (grace_until_ns: see there). */
@@ -195,7 +199,9 @@ enum hostdb_err hostdb_live_engines(struct hostdb *db, uint32_t max_age_ms,
  * Boot history: one row per step of a known host (a DHCP request and its
  * answer, a file served, a one-shot armed/consumed/done), written by the
  * control thread (in the batches of the log drain), HOSTDB_HISTORY_KEEP
- * per host kept. Rows of a deleted host go with it.
+ * per host kept. Rows of a deleted host go with it. On PostgreSQL, rows
+ * added while the server is unreachable are kept (HOSTDB_HISTORY_BACKLOG)
+ * and written after the reconnect, from hostdb_poll.
  */
 struct hostdb_event {
 	int64_t host_id;

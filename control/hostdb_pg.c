@@ -28,6 +28,7 @@
 #define PG_CALL_MS 2000
 /* History rows a batch holds before it writes them (one INSERT). */
 #define PG_HISTORY_BATCH 128
+#define PG_BACKLOG HOSTDB_HISTORY_BACKLOG	/* about 2.5 MB */
 /* Hosts are trimmed to HOSTDB_HISTORY_KEEP every this many history writes
  * (a trim costs several writes). */
 #define PG_TRIM_EVERY 16
@@ -50,6 +51,8 @@ struct pg {
 	struct pg_seen {
 		char id[24], arch[16], action[32], file[256];
 	} seen[PG_HISTORY_BATCH];	/* last-seen notes of the batch, one per host */
+	struct hostdb_event *backlog;	/* PG_BACKLOG rows: a FIFO while down */
+	unsigned bl_head, bl_count;
 };
 
 #define PG(db) ((struct pg *)(db))
@@ -119,15 +122,34 @@ hostdb_pg_migration(int v)
 
 /* Errors ------------------------------------------------------------------ */
 
+/* Keeps ev for when the server is back; the oldest row gives way when full. */
+static void
+backlog_push(struct pg *db, const struct hostdb_event *ev)
+{
+	if (db->bl_count == PG_BACKLOG) {
+		db->bl_head = (db->bl_head + 1) % PG_BACKLOG;
+		db->bl_count--;
+		db->base.stats.history_dropped++;
+	}
+	db->backlog[(db->bl_head + db->bl_count) % PG_BACKLOG] = *ev;
+	db->bl_count++;
+}
+
 static void
 mark_down(struct pg *db)
 {
+	unsigned i;
+
 	if (db->conn)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	db->state = PG_DOWN;
 	db->in_batch = false;
-	db->n_hist = 0;		/* their transaction is gone with the connection */
+	/* The batch's rows not yet written: kept for the reconnect. Rows an
+	 * open transaction had written are gone with it. */
+	for (i = 0; i < db->n_hist; i++)
+		backlog_push(db, &db->hist[i]);
+	db->n_hist = 0;
 	db->n_seen = 0;
 	db->trim_len = 0;	/* trimmed at the next writes' turn */
 	db->next_try_ms = hostdb_now_ms() + HOSTDB_RETRY_MS;
@@ -362,6 +384,7 @@ on_connected(struct pg *db)
 
 static void pg_close(struct hostdb *base);
 static enum hostdb_err hist_trim(struct pg *db);
+static enum hostdb_err hist_flush(struct pg *db);
 
 enum hostdb_err
 hostdb_pg_open(const char *url, struct hostdb **ret_db)
@@ -372,8 +395,12 @@ hostdb_pg_open(const char *url, struct hostdb **ret_db)
 
 	*ret_db = NULL;
 	db = calloc(1, sizeof(*db));
-	if (!db)
+	if (db)
+		db->backlog = calloc(PG_BACKLOG, sizeof(*db->backlog));
+	if (!db || !db->backlog) {
+		free(db);
 		return HOSTDB_ERR_SQL;
+	}
 	db->base.ops = &hostdb_pg_ops;
 	snprintf(db->url, sizeof(db->url), "%s", url);
 	conn_values(db, values);
@@ -408,6 +435,7 @@ pg_close(struct hostdb *base)
 		hist_trim(db);
 	if (db->conn)
 		PQfinish(db->conn);
+	free(db->backlog);
 	free(db);
 }
 
@@ -462,6 +490,25 @@ connect_start(struct pg *db)
 	db->connect_start_ms = hostdb_now_ms();
 }
 
+/* Writes what the outage kept, a few batches per call so that the control
+ * loop goes on; outside a batch only (its rows go first). */
+static enum hostdb_err
+backlog_drain(struct pg *db)
+{
+	enum hostdb_err e = HOSTDB_OK;
+	unsigned b;
+
+	for (b = 0; b < 4 && db->bl_count && !db->in_batch && !e; b++) {
+		while (db->bl_count && db->n_hist < PG_HISTORY_BATCH) {
+			db->hist[db->n_hist++] = db->backlog[db->bl_head];
+			db->bl_head = (db->bl_head + 1) % PG_BACKLOG;
+			db->bl_count--;
+		}
+		e = hist_flush(db);
+	}
+	return e;
+}
+
 static enum hostdb_err
 pg_poll(struct hostdb *base, bool *ret_changed)
 {
@@ -492,7 +539,7 @@ pg_poll(struct hostdb *base, bool *ret_changed)
 		}
 		PQfreemem(n);
 	}
-	return HOSTDB_OK;
+	return backlog_drain(db);
 }
 
 static bool
@@ -794,13 +841,18 @@ static enum hostdb_err
 pg_history_add(struct hostdb *base, const struct hostdb_event *ev)
 {
 	struct pg *db = PG(base);
+	enum hostdb_err e;
 
-	if (!usable(db))
-		return HOSTDB_ERR_UNREACHABLE;
+	if (!usable(db)) {
+		backlog_push(db, ev);
+		return HOSTDB_OK;
+	}
 	db->hist[db->n_hist++] = *ev;
 	if (db->in_batch && db->n_hist < PG_HISTORY_BATCH)
 		return HOSTDB_OK;
-	return hist_flush(db);
+	e = hist_flush(db);
+	/* The connection went during the write: the rows are in the backlog. */
+	return e && db->state != PG_UP ? HOSTDB_OK : e;
 }
 
 static enum hostdb_err

@@ -130,6 +130,8 @@ check "history rows are in the store" 1 \
 # A one-shot armed, then the store goes away.
 ctl host add --mac "$MAC_ONCE" --action once --profile reimage --name once >"$PXL_T_OUT/add-once.txt"
 pxl_t_expect "pxectl host add (once)" grep -q '^added host ' "$PXL_T_OUT/add-once.txt"
+rows_a() { sql "SELECT count(*) FROM boot_events e JOIN hosts h ON h.id = e.host_id WHERE h.mac = '$MAC_A' AND e.kind = 'dhcp'"; }
+before_outage=$(rows_a)
 pxl_pg_stop
 pxl_t_wait_log "state store \(postgresql\) unreachable" 10 >/dev/null
 pxl_t_expect "the engine says the store is unreachable" \
@@ -145,6 +147,12 @@ pxl_t_expect "the log says the one-shot is held" \
 pxl_pg_start_again
 pxl_t_expect "the engine reconnects by itself" \
 	pxl_t_wait_log "state store \(postgresql\) reachable again" 15
+for _ in $(seq 1 20); do
+	[ "$(rows_a)" -gt "$before_outage" ] && break
+	sleep 0.25
+done
+check "store back: the history of the outage's answer to host A was kept and written" yes \
+	"$([ "$(rows_a)" -gt "$before_outage" ] && echo yes || echo "no ($(rows_a) rows, $before_outage before)")"
 check "store back: the one-shot is answered" "offer reimage.kpxe" "$(discover "$MAC_ONCE")"
 check "a second copy of the same boot: the same answer (grace)" "offer reimage.kpxe" \
 	"$(discover "$MAC_ONCE")"

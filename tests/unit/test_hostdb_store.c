@@ -549,6 +549,59 @@ test_pg_reconnect(void)
 	hostdb_close(db);
 }
 
+/* History written during an outage is kept and written after the
+ * reconnect, oldest giving way past HOSTDB_HISTORY_BACKLOG rows. Spread
+ * over 9 hosts, so that no host passes HOSTDB_HISTORY_KEEP (no trim). */
+static void
+test_pg_history_backlog(void)
+{
+	enum { HOSTS = 9 };
+	struct hist_seen seen = { 0 };
+	struct hostdb_event ev;
+	struct hostdb_stats st;
+	struct hostdb_host h;
+	struct hostdb *db;
+	int64_t ids[HOSTS];
+	uint8_t mac[6];
+	int i;
+
+	fresh_store();
+	db = open_as("engine-o");
+	for (i = 0; i < HOSTS; i++) {
+		memcpy(mac, mac1, 6);
+		mac[5] = (uint8_t)(0x80 + i);
+		h = unit_host(mac, NULL, BOOT_ACTION_BOOT, "default", "outage");
+		CU_ASSERT_EQUAL_FATAL(hostdb_add(db, &h, &ids[i]), HOSTDB_OK);
+	}
+	CU_ASSERT_EQUAL_FATAL(pg_ctl("pxl_pg_stop"), 0);
+	memset(&ev, 0, sizeof(ev));
+	snprintf(ev.kind, sizeof(ev.kind), "dhcp");
+	snprintf(ev.outcome, sizeof(ev.outcome), "reply");
+	/* Five more than it keeps: the five oldest give way. The first finds
+	 * the connection gone: kept as well. */
+	for (i = 0; i < HOSTDB_HISTORY_BACKLOG + 5; i++) {
+		ev.host_id = ids[i % HOSTS];
+		ev.at_ms = 1700000000000 + i;
+		snprintf(ev.request, sizeof(ev.request), "DISCOVER n=%d", i);
+		CU_ASSERT_EQUAL(hostdb_history_add(db, &ev), HOSTDB_OK);
+	}
+	CU_ASSERT_FALSE(hostdb_reachable(db));
+	hostdb_get_stats(db, &st);
+	CU_ASSERT_EQUAL(st.history_dropped, 5);
+	CU_ASSERT_EQUAL_FATAL(pg_ctl("pxl_pg_start_again"), 0);
+	CU_ASSERT_TRUE_FATAL(poll_until(db, true));
+	/* Drained a few batches per poll. */
+	for (i = 0; i < 100 && count_rows("boot_events") < HOSTDB_HISTORY_BACKLOG; i++)
+		hostdb_poll(db, &(bool){ false });
+	CU_ASSERT_EQUAL(count_rows("boot_events"), HOSTDB_HISTORY_BACKLOG);
+	i = HOSTDB_HISTORY_BACKLOG + 4;		/* the newest */
+	CU_ASSERT_EQUAL(hostdb_history(db, ids[i % HOSTS], 1, hist_row, &seen), HOSTDB_OK);
+	CU_ASSERT_EQUAL_FATAL(seen.n, 1);
+	snprintf(ev.request, sizeof(ev.request), "DISCOVER n=%d", i);
+	CU_ASSERT_STRING_EQUAL(seen.ev[0].request, ev.request);
+	hostdb_close(db);
+}
+
 /* Opened while the server is down (an engine started during an outage):
  * the handle is made, down; polling alone connects it once the server is
  * back, and the schema is created then. */
@@ -640,6 +693,7 @@ main(void)
 		{ "reconnect after pg_ctl stop/start", test_pg_reconnect },
 		{ "a server that never answers", test_pg_silent_server },
 		{ "opened while the server is down", test_pg_open_down },
+		{ "history kept through an outage", test_pg_history_backlog },
 		{ NULL, NULL },
 	};
 	static struct unit_test pg[sizeof(both) / sizeof(both[0]) - 1 +
