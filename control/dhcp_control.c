@@ -587,6 +587,21 @@ history_file(const struct log_event *ev)
 }
 
 void
+dhcp_control_http_served(const struct http_boot_served *s, void *arg)
+{
+	const struct dhcp_snap_host *h = dc.hd.snap ? dhcp_snap_by_mac(dc.hd.snap, s->mac) : NULL;
+	struct hostdb_event hev;
+
+	(void)arg;
+	if (!dc.hd.db || !h)
+		return;
+	history_from_http(s, h->h.id, &hev);
+	hostdb_history_add(dc.hd.db, &hev);
+	if (s->complete)
+		dhcp_handler_file_done(&dc.hd, s->mac, s->file, clock_mono_ns());
+}
+
+void
 dhcp_control_observe(const struct log_event *ev)
 {
 	if (!dc.hd.db)

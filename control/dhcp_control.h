@@ -26,6 +26,7 @@
 #include "config/config.h"
 #include "control/dhcp_stats.h"
 #include "control/dhcp_trace.h"
+#include "control/http_boot.h"
 #include "dataplane/base/events.h"
 #include "dataplane/core/port.h"
 #include "dataplane/dhcp/snapshot.h"
@@ -75,6 +76,11 @@ int dhcp_snapshot_rebuild(const struct pxeline_config *cfg);
  * one-shot when LOG_TFTP_END says NAME was served completely.
  */
 void dhcp_control_observe(const struct log_event *ev);
+
+/* The same for an HTTP Boot request's end (http_boot_drain's callback):
+ * the host's history row, and a complete GET of NAME takes its
+ * once_until = "file:NAME" one-shot. */
+void dhcp_control_http_served(const struct http_boot_served *s, void *arg);
 
 void dhcp_control_fini(void);
 

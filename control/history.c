@@ -79,3 +79,17 @@ history_from_tftp(const struct log_event *le, int64_t host_id, struct hostdb_eve
 	snprintf(ev->outcome, sizeof(ev->outcome), "%s",
 		 tftp_end_strerror((enum tftp_end_reason)le->reason));
 }
+
+void
+history_from_http(const struct http_boot_served *s, int64_t host_id, struct hostdb_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->host_id = host_id;
+	ev->at_ms = s->at_ms;
+	snprintf(ev->kind, sizeof(ev->kind), "file");
+	hostdb_mac_str(s->mac, ev->mac);
+	snprintf(ev->request, sizeof(ev->request), "http %s status=%u", s->method, s->status);
+	snprintf(ev->file, sizeof(ev->file), "%s", s->file);
+	ev->bytes = s->bytes;
+	snprintf(ev->outcome, sizeof(ev->outcome), "%s", s->outcome);
+}

@@ -65,13 +65,21 @@ static struct {
 	/* The resolver's case-insensitive scan reads rootfd through a dup
 	 * that shares its offset: one lookup at a time. */
 	pthread_mutex_t resolve_lock;
-} hb = { .rootfd = -1, .resolve_lock = PTHREAD_MUTEX_INITIALIZER };
+	/* Requests ended, for the control thread (MHD's threads push). */
+	pthread_mutex_t served_lock;
+	unsigned served_head, served_count;
+	uint64_t served_lost;
+	struct http_boot_served served[HTTP_BOOT_SERVED_MAX];
+} hb = { .rootfd = -1, .resolve_lock = PTHREAD_MUTEX_INITIALIZER,
+	 .served_lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* One request, from its first call to MHD's completion notice. */
 struct hb_req {
 	uint64_t start_ns;
 	char client[INET_ADDRSTRLEN + 8];	/* "A.B.C.D:PORT" */
 	char mac[18];			/* from the tap's ARP table, "?" if unknown */
+	uint8_t mac_b[6];
+	bool has_mac;
 	char file[256];			/* as asked (unescaped), for the log */
 	const char *method;
 	char agent[96];			/* User-Agent, for the log */
@@ -111,6 +119,8 @@ hb_client(struct MHD_Connection *c, const struct hb_server *s, struct hb_req *r)
 
 		snprintf(r->mac, sizeof(r->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 			 m[0], m[1], m[2], m[3], m[4], m[5]);
+		memcpy(r->mac_b, m, 6);
+		r->has_mac = true;
 	}
 	close(fd);
 }
@@ -293,6 +303,66 @@ hb_end(enum MHD_RequestTerminationCode toe)
 	}
 }
 
+/* Hands r's end to the control thread (MHD's thread). */
+static void
+hb_served(const struct hb_req *r, uint64_t bytes, enum MHD_RequestTerminationCode toe)
+{
+	struct http_boot_served *sv;
+
+	if (!r->has_mac || strcmp(r->method, "other") == 0)
+		return;
+	pthread_mutex_lock(&hb.served_lock);
+	if (hb.served_count == HTTP_BOOT_SERVED_MAX) {
+		hb.served_lost++;
+		pthread_mutex_unlock(&hb.served_lock);
+		return;
+	}
+	sv = &hb.served[(hb.served_head + hb.served_count) % HTTP_BOOT_SERVED_MAX];
+	hb.served_count++;
+	memset(sv, 0, sizeof(*sv));
+	sv->at_ms = (int64_t)(clock_wall_ns() / 1000000u);
+	memcpy(sv->mac, r->mac_b, 6);
+	snprintf(sv->file, sizeof(sv->file), "%s", r->file);
+	snprintf(sv->method, sizeof(sv->method), "%s", r->method);
+	snprintf(sv->outcome, sizeof(sv->outcome), "%s", hb_end(toe));
+	sv->status = r->status;
+	sv->bytes = bytes;
+	sv->size = r->size;
+	sv->complete = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == MHD_HTTP_OK &&
+		       !r->partial && strcmp(r->method, MHD_HTTP_METHOD_GET) == 0 && bytes == r->size;
+	pthread_mutex_unlock(&hb.served_lock);
+}
+
+unsigned
+http_boot_drain(void (*fn)(const struct http_boot_served *s, void *arg), void *arg)
+{
+	static uint64_t lost_said;
+	struct http_boot_served sv;
+	unsigned n = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&hb.served_lock);
+		if (!hb.served_count) {
+			uint64_t lost = hb.served_lost;
+
+			pthread_mutex_unlock(&hb.served_lock);
+			if (lost != lost_said) {
+				log_msg(CFG_LOG_WARN, "http_boot: %" PRIu64 " request end(s) not in "
+					"the boot history: its queue (%d) was full", lost - lost_said,
+					HTTP_BOOT_SERVED_MAX);
+				lost_said = lost;
+			}
+			return n;
+		}
+		sv = hb.served[hb.served_head];
+		hb.served_head = (hb.served_head + 1) % HTTP_BOOT_SERVED_MAX;
+		hb.served_count--;
+		pthread_mutex_unlock(&hb.served_lock);
+		fn(&sv, arg);
+		n++;
+	}
+}
+
 /* The one line per request. */
 static void
 hb_completed(void *cls, struct MHD_Connection *c, void **req_cls,
@@ -321,6 +391,7 @@ hb_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		r->mac, r->client, r->file, bytes, r->size, secs,
 		secs > 0 ? (double)bytes / secs / 1048576.0 : 0.0, r->status,
 		hb_end(toe), r->method, range, r->agent);
+	hb_served(r, bytes, toe);
 	free(r);
 	*req_cls = NULL;
 }

@@ -263,8 +263,10 @@ control_loop(struct reload_target *rt)
 			control_reload(rt, report, sizeof(report));	/* logs the outcome */
 			work++;
 		}
-		if (rt->cfg->dhcp.enabled)
+		if (rt->cfg->dhcp.enabled) {
 			work += dhcp_control_poll();
+			work += http_boot_drain(dhcp_control_http_served, NULL);
+		}
 		work += ctl_poll();
 		work += http_poll();
 		svc_watchdog_poll(now);

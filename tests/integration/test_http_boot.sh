@@ -4,7 +4,10 @@
 # URI, and the engine's address serves files over HTTP through the TAP
 # exception path (the kernel's TCP): GET, HEAD, Range (206/416), 404,
 # traversal in every spelling (400/404, never a byte from outside the
-# root), case-insensitive names, one log line per transfer, and
+# root), case-insensitive names, one log line per transfer, the boot
+# history of a known host (an HTTP Boot reimage with once_until =
+# "file:reimage.efi" stays armed after a Range request and ends with the
+# complete GET, as a TFTP one does), and
 # PXL_T_HTTP_CLIENTS (100) concurrent downloads of a PXL_T_HTTP_BIG_MB
 # (30) MiB file, each streamed into sha256sum and checked, each bounded by
 # PXL_T_HTTP_MAX_S seconds. integration-http_boot_100 is this test with
@@ -30,11 +33,14 @@ pxl_t_engine_cfg()
 	local cfg
 	cfg=$(pxl_t_lab_cfg)
 	sed -Ei 's|^([[:space:]]*)(efi_x64[[:space:]]*=[^;]*;)|\1\2\n\1http_efi_x64 = "boot.efi";\n\1http_arm64 = "arm64/boot.efi";|' "$cfg"
+	# The HTTP Boot reimage: its one-shot ends when reimage.efi was served whole.
+	sed -Ei 's|^profiles = \(|profiles = (\n\t{ name = "reimage"; efi_x64 = "reimage.efi"; http_efi_x64 = "reimage.efi"; once_until = "file:reimage.efi"; },|' "$cfg"
 	printf '\nhttp_boot = {\n\tport = 80;\n};\n' >>"$cfg"
 	printf '%s\n' "$cfg"
 }
 
 pxl_t_file boot.efi 1048576
+pxl_t_file reimage.efi 2097152
 pxl_t_file small.ipxe 777
 pxl_t_file Sub/Dir/Image.IMG 4096
 pxl_t_file "big.bin" $((BIG_MB * 1048576))
@@ -125,6 +131,43 @@ out=$PXL_T_OUT/img
 rc=0
 pxl_t_in 60 curl -s -S -o "$out" "$URL/sub/dir/image.img" || rc=$?
 pxl_t_check "GET /sub/dir/image.img finds Sub/Dir/Image.IMG" Sub/Dir/Image.IMG "$out" "$rc"
+
+# --- a known host's HTTP Boot reimage: history, and once_until = "file:..."
+PXCTL=$(dirname "$PXL_T_ENGINE")/pxectl
+ctl() { timeout 30 "$PXCTL" -s "$PXL_T_WORK/ctl.sock" "$@"; }
+if [ -x "$PXCTL" ] && pxl_t_strict; then
+	ctl host add --mac "$mac" --action once --profile reimage >"$PXL_T_OUT/host.txt" 2>&1 ||
+		pxl_t_fatal "pxectl host add failed: $(cat "$PXL_T_OUT/host.txt")"
+	got=$(pxl_t_in 10 python3 "$PXL_T_DIR/http_dhcp.py" "$PXL_CLI_IF" 16 "$mac")
+	pxl_t_expect "the armed host's DISCOVER: the reimage URI (once_until file: not consumed yet)" \
+		test "$got" = "60=HTTPClient file=$URL/reimage.efi 67=$URL/reimage.efi 43=no"
+	pxl_t_in 10 curl -s -o /dev/null -r 0-99 "$URL/reimage.efi" || true
+	pxl_t_wait_log 'file="reimage.efi" bytes=100/2097152 .*status=206' 5 >/dev/null || true
+	hist() { ctl host history --mac "$mac" 2>&1; }
+	for _ in $(seq 1 20); do
+		grep -q 'http GET status=206' <<<"$(hist)" && break
+		sleep 0.25
+	done
+	pxl_t_expect "history: the Range GET (206, 100 bytes)" \
+		grep -Eq "file +http GET status=206 +- +reimage.efi bytes=100 outcome=done" <<<"$(hist)"
+	pxl_t_expect "a Range GET does not end the reimage: once(armed)" \
+		grep -q 'once(armed)' <<<"$(ctl host show --mac "$mac" 2>&1)"
+	out=$PXL_T_OUT/reimage.efi
+	rc=0
+	pxl_t_in 60 curl -s -S -o "$out" "$URL/reimage.efi" || rc=$?
+	pxl_t_check "GET reimage.efi whole" reimage.efi "$out" "$rc"
+	for _ in $(seq 1 20); do
+		grep -q 'once(consumed)' <<<"$(ctl host show --mac "$mac" 2>&1)" && break
+		sleep 0.25
+	done
+	pxl_t_expect "the complete GET ends it: once(consumed)" \
+		grep -q 'once(consumed)' <<<"$(ctl host show --mac "$mac" 2>&1)"
+	pxl_t_expect "the log: consumed when reimage.efi was served completely" \
+		pxl_t_wait_log "one-shot consumed and committed \(host id [0-9]+\): reimage.efi served completely" 5
+	pxl_t_expect "history: the whole GET (200, 2097152 bytes)" \
+		grep -Eq "file +http GET status=200 +- +reimage.efi bytes=2097152 outcome=done" <<<"$(hist)"
+	ctl host del --mac "$mac" >>"$PXL_T_OUT/host.txt" 2>&1 || true
+fi
 
 # --- concurrent downloads, each piped through sha256sum (no disk copies)
 want=$(pxl_t_sha "$PXL_T_ROOT/big.bin")
