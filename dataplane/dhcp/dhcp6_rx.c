@@ -28,19 +28,6 @@ rx_ctx(const struct lcore *lc, int port_idx, const struct frame_info *fi,
 	memcpy(ctx->addr6, a->ip, 16);
 }
 
-static void
-log_answer(struct lcore *lc, struct log_event *ev, const struct frame_info *fi)
-{
-	memset(ev, 0, offsetof(struct log_event, dhcp));
-	ev->kind = LOG_DHCP;
-	ev->client_port = fi->src_port;
-	ev->server_port = fi->dst_port;
-	memcpy(ev->mac, ev->dhcp.mac, 6);
-	ev->file[0] = '\0';
-	ev->detail[0] = '\0';
-	lcore_log(lc, ev);
-}
-
 void
 dhcp6_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 {
@@ -92,5 +79,5 @@ dhcp6_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi)
 	} else {
 		lc->stats.dhcp6_silent++;
 	}
-	log_answer(lc, &st->ev, fi);
+	dhcp_rx_log(lc, &st->ev, ip_addr_v6(fi->src6), fi->src_port, fi->dst_port);
 }

@@ -227,21 +227,26 @@ dhcp_rx_take_once6(struct lcore *lc, const struct log_dhcp *t)
 	return to_control(lc, r);
 }
 
+void
+dhcp_rx_log(struct lcore *lc, struct log_event *ev, struct ip_addr client, uint16_t client_port,
+	    uint16_t server_port)
+{
+	memset(ev, 0, offsetof(struct log_event, dhcp));
+	ev->kind = LOG_DHCP;
+	ev->client = client;
+	ev->client_port = client_port;
+	ev->server_port = server_port;
+	memcpy(ev->mac, ev->dhcp.mac, 6);
+	ev->file[0] = '\0';
+	ev->detail[0] = '\0';
+	lcore_log(lc, ev);
+}
+
 /* The trace event of an answer made here: log.c writes its lines. */
 static void
 log_answer(struct lcore *lc, struct dhcp_rx_state *st, const struct dhcp_ring_req *r)
 {
-	struct log_event *ev = &st->ev;
-
-	memset(ev, 0, offsetof(struct log_event, dhcp));
-	ev->kind = LOG_DHCP;
-	ev->client = ip_addr_v4(r->src_ip);
-	ev->client_port = r->src_port;
-	ev->server_port = r->dst_port;
-	memcpy(ev->mac, r->msg.chaddr, 6);
-	ev->file[0] = '\0';
-	ev->detail[0] = '\0';
-	lcore_log(lc, ev);
+	dhcp_rx_log(lc, &st->ev, ip_addr_v4(r->src_ip), r->src_port, r->dst_port);
 }
 
 /* Answers from the snapshot; false when the control thread must. */

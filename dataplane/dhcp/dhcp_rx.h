@@ -39,6 +39,12 @@ void dhcp_rx_request(struct lcore *lc, int port_idx, const struct frame_info *fi
  * queued. No reply comes: the grace in the next snapshot answers. */
 bool dhcp_rx_take_once6(struct lcore *lc, const struct log_dhcp *t);
 
+/* Pushes ev (its dhcp record filled: the MAC is taken from it) as the
+ * LOG_DHCP trace event of a request from client:client_port to our
+ * server_port; log.c writes its lines. */
+void dhcp_rx_log(struct lcore *lc, struct log_event *ev, struct ip_addr client,
+		 uint16_t client_port, uint16_t server_port);
+
 /* Sends a DHCPv6 reply made by dhcp6_rx.c, now or after delay_ms
  * (dhcp.delay_ms); a Reply from 4011 goes a second time 300 ms later
  * (EDK2 reads it only once its UDP instance exists: see dhcp_rx.c). */
