@@ -274,6 +274,22 @@ run(struct pg *db, const char *sql, int n, const char *const *params, PGresult *
 	return e;
 }
 
+/* A statement that changes rows; NOT_FOUND when it touched none. */
+static enum hostdb_err
+run_rows(struct pg *db, const char *sql, int n_params, const char *const *p)
+{
+	enum hostdb_err e;
+	PGresult *r;
+	int n;
+
+	e = run(db, sql, n_params, p, &r);
+	if (e)
+		return e;
+	n = atoi(PQcmdTuples(r));
+	PQclear(r);
+	return n ? HOSTDB_OK : HOSTDB_ERR_NOT_FOUND;
+}
+
 /* A statement (or several: migrations) without parameters: the simple protocol. */
 static enum hostdb_err
 run0(struct pg *db, const char *sql)
@@ -651,40 +667,25 @@ static enum hostdb_err
 pg_set(struct hostdb *base, const struct hostdb_host *h)
 {
 	struct host_params hp;
-	enum hostdb_err e;
-	PGresult *r;
-	int n;
 
 	host_params(h, &hp);
 	/* Arming again starts a new one-shot: the old taking's grace ends. */
-	e = run(PG(base), "UPDATE hosts SET mac = $1, uuid = $2, name = $3, action = $4,"
-		" profile = $5, once_armed = $6, updated = now(),"
-		" consumed_at = CASE WHEN $6 THEN NULL ELSE consumed_at END WHERE id = $7",
-		7, hp.p, &r);
-	if (e)
-		return e;
-	n = atoi(PQcmdTuples(r));
-	PQclear(r);
-	return n ? HOSTDB_OK : HOSTDB_ERR_NOT_FOUND;
+	return run_rows(PG(base), "UPDATE hosts SET mac = $1, uuid = $2, name = $3, action = $4,"
+			" profile = $5, once_armed = $6, updated = now(),"
+			" consumed_at = CASE WHEN $6 THEN NULL ELSE consumed_at END WHERE id = $7",
+			7, hp.p);
 }
 
 /* A statement on one id; NOT_FOUND when it touched no row. */
+/* sql with $1 = id; NOT_FOUND when it touched no row. */
 static enum hostdb_err
 run_id(struct pg *db, const char *sql, int64_t id)
 {
 	char idbuf[24];
 	const char *p[1] = { idbuf };
-	enum hostdb_err e;
-	PGresult *r;
-	int n;
 
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
-	e = run(db, sql, 1, p, &r);
-	if (e)
-		return e;
-	n = atoi(PQcmdTuples(r));
-	PQclear(r);
-	return n ? HOSTDB_OK : HOSTDB_ERR_NOT_FOUND;
+	return run_rows(db, sql, 1, p);
 }
 
 static enum hostdb_err
