@@ -17,6 +17,9 @@
 #   PXL_BUILD_DIR [build]            build with pxeline and tftpbench
 #   PXB_DHCP_RATES ["10000 20000 40000"]  DISCOVERs per second (perfdhcp -r)
 #   PXB_DHCP_SECS [10]               seconds per cell (perfdhcp -p)
+#   PXB_DHCP_GEN_CPU []              pin perfdhcp to this CPU (taskset): 0
+#                                    keeps it off pxeline's worker (CPU 1),
+#                                    which the scheduler otherwise preempts
 #   PXB_DHCP_SERVERS ["pxeline dnsmasq"]   add pxeline-base to compare a
 #                                    second engine binary:
 #   PXB_DHCP_BASE_ENGINE             its path (an older build, say)
@@ -80,7 +83,8 @@ dh_dnsmasq_start()
 dh_perfdhcp()
 {
 	local rate=$1 out=$2
-	ip netns exec "$PXB_CLI_NS" timeout $((PXB_DHCP_SECS + 30)) perfdhcp -4 -l "$PXL_CLI_IF" \
+	ip netns exec "$PXB_CLI_NS" timeout $((PXB_DHCP_SECS + 30)) \
+		${PXB_DHCP_GEN_CPU:+taskset -c "$PXB_DHCP_GEN_CPU"} perfdhcp -4 -l "$PXL_CLI_IF" \
 		-i -r "$rate" -R 100000 -p "$PXB_DHCP_SECS" -W 2000000 \
 		-o "60,$OPT60" -o "93,$OPT93" -o "97,$OPT97" >"$out" 2>&1 || true
 	awk '/^sent packets:/ && !s { s = $3 } /^received packets:/ && !r { r = $3 }
