@@ -676,8 +676,7 @@ pg_set(struct hostdb *base, const struct hostdb_host *h)
 			7, hp.p);
 }
 
-/* A statement on one id; NOT_FOUND when it touched no row. */
-/* sql with $1 = id; NOT_FOUND when it touched no row. */
+/* A statement on one id ($1); NOT_FOUND when it touched no row. */
 static enum hostdb_err
 run_id(struct pg *db, const char *sql, int64_t id)
 {

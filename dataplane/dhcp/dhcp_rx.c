@@ -31,7 +31,6 @@
 struct dhcp_delayed {
 	uint64_t due_ms;	/* lcore now_ms */
 	bool v6;
-	bool is_repeat;		/* the second copy: not repeated again */
 	union {
 		struct dhcp_ring_reply r4;
 		struct dhcp6_tx r6;
@@ -89,7 +88,6 @@ delay_push(struct dhcp_delay_q *dq, uint64_t due_ms)
 	d = &dq->q[(dq->head + dq->count) % DHCP_DELAY_SLOTS];
 	dq->count++;
 	d->due_ms = due_ms;
-	d->is_repeat = false;
 	return d;
 }
 
@@ -141,15 +139,16 @@ send_reply6(struct lcore *lc, struct dhcp_rx_state *st, const struct dhcp6_tx *r
 		return;
 	}
 	d->v6 = true;
-	d->is_repeat = true;
 	memcpy(&d->r6, r, offsetof(struct dhcp6_tx, payload) + r->len);
 }
 
+/* is_repeat: d comes from the repeats queue (a second copy, not repeated again). */
 static void
-send_delayed(struct lcore *lc, struct dhcp_rx_state *st, const struct dhcp_delayed *d)
+send_delayed(struct lcore *lc, struct dhcp_rx_state *st, const struct dhcp_delayed *d,
+	     bool is_repeat)
 {
 	if (d->v6)
-		send_reply6(lc, st, &d->r6, d->is_repeat);
+		send_reply6(lc, st, &d->r6, is_repeat);
 	else
 		send_reply(lc, &d->r4);
 }
@@ -194,7 +193,7 @@ flush_due(struct lcore *lc, struct dhcp_rx_state *st, struct dhcp_delay_q *dq)
 		dq->head = (dq->head + 1) % DHCP_DELAY_SLOTS;
 		dq->count--;
 		/* A delayed 4011 Reply queues its repeat: in the other queue. */
-		send_delayed(lc, st, d);
+		send_delayed(lc, st, d, dq == &st->repeats);
 	}
 }
 
