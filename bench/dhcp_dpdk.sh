@@ -63,14 +63,7 @@ SOCK=$PXB_RUN/memif.sock
 CSV=$PXB_RUN/dhcp_dpdk.csv
 OUT=$PXB_RUN/dhcpbench.txt
 
-cleanup()
-{
-	trap - EXIT INT TERM
-	set +e
-	pxb_engine_stop
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+pxb_engine_stop_on_exit
 
 # The memif config with proxyDHCP on, one profile for BIOS clients that
 # every unknown client gets, and the log level asked for.

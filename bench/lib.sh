@@ -379,3 +379,10 @@ pxb_engine_stop()
 	wait "$PXB_ENGINE_PID" 2>/dev/null || PXB_ENGINE_RC=$?
 	PXB_ENGINE_PID=
 }
+
+# Stops the engine when the script ends, however it ends (a bench's trap).
+pxb_engine_stop_on_exit()
+{
+	trap 'trap - EXIT INT TERM; set +e; pxb_engine_stop' EXIT
+	trap 'exit 130' INT TERM
+}

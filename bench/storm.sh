@@ -67,14 +67,7 @@ CSV=$PXB_RUN/storm.csv
 echo "what,clients,file_bytes,blksize,windowsize,seconds,mibps,ok,failed,capacity_mibps,ideal_s,ratio,retransmits,load1" >"$CSV"
 echo "# storm.sh $(date -Is); load at start: $(pxb_load)" >"$PXB_RUN/load.txt"
 
-cleanup()
-{
-	trap - EXIT INT TERM
-	set +e
-	pxb_engine_stop
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+pxb_engine_stop_on_exit
 
 max_clients=0
 sizes=()
